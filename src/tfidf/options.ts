@@ -1,0 +1,216 @@
+/**
+ * Options of the TF-IDF vectorizer and of the logistic-regression classifier, their defaults and
+ * their validation. Defaults follow scikit-learn's `TfidfVectorizer` and `LogisticRegression`,
+ * except `maxIter` (see {@link LogisticRegressionOptions.maxIter}).
+ *
+ * @module
+ */
+import { SentiMlopsError, describeType } from "../errors.js";
+
+/** How accents are removed before tokenizing (after lowercasing), as scikit-learn's `strip_accents`. */
+export type StripAccents = "ascii" | "unicode" | null;
+
+/** Row normalization of the TF-IDF matrix. */
+export type Norm = "l2" | "l1" | null;
+
+/** Options of the TF-IDF vectorizer; names are scikit-learn's in camelCase. */
+export interface TfidfVectorizerOptions {
+  /** Lowercase the text before tokenizing. @default true */
+  lowercase?: boolean;
+  /** Remove accents: `"unicode"` (NFKD, drop combining marks), `"ascii"` (NFKD, drop non-ASCII). @default null */
+  stripAccents?: StripAccents;
+  /** Tokens to drop before n-grams are formed: `"english"` for {@link ENGLISH_STOP_WORDS}, or a list. @default null */
+  stopWords?: "english" | readonly string[] | null;
+  /**
+   * A custom token pattern (JavaScript syntax). With one capture group, the group is the token.
+   * The default is the equivalent of scikit-learn's `(?u)\b\w\w+\b` with Python's Unicode `\w`,
+   * implemented by a faster scanner.
+   * @default null
+   */
+  tokenPattern?: RegExp | null;
+  /** Smallest and largest n of the word n-grams. @default [1, 1] */
+  ngramRange?: readonly [number, number];
+  /**
+   * Drop terms found in fewer documents: an integer ≥ 1 is a document count, a number in [0, 1)
+   * a proportion of the documents. @default 1
+   */
+  minDf?: number;
+  /**
+   * Drop terms found in more documents: a number in [0, 1] is a proportion, an integer > 1 a
+   * document count. @default 1 (100% — nothing dropped)
+   */
+  maxDf?: number;
+  /** Keep only the most frequent terms (by count over the corpus); ties keep the alphabetically first. @default null */
+  maxFeatures?: number | null;
+  /** Count a term once per document. @default false */
+  binary?: boolean;
+  /** Weight by inverse document frequency. @default true */
+  useIdf?: boolean;
+  /** Add one to document frequencies, as if a document held every term once. @default true */
+  smoothIdf?: boolean;
+  /** Replace tf by 1 + ln(tf). @default false */
+  sublinearTf?: boolean;
+  /** Normalize each row. @default "l2" */
+  norm?: Norm;
+}
+
+/** Options of the L2-regularized logistic regression. */
+export interface LogisticRegressionOptions {
+  /** Inverse regularization strength, as scikit-learn's `C`. @default 1 */
+  C?: number;
+  /** Stop when the largest gradient component of the mean loss falls below this (scikit-learn's `tol`). @default 1e-4 */
+  tol?: number;
+  /**
+   * Most L-BFGS iterations. scikit-learn's default is 100, which often stops text models before
+   * they converge (with a ConvergenceWarning); 1000 lets them reach the optimum. @default 1000
+   */
+  maxIter?: number;
+  /** `"balanced"` weights each class by n / (k · count), or give a weight per label. @default null */
+  classWeight?: "balanced" | Readonly<Record<string, number>> | null;
+  /** Fit an unpenalized intercept. @default true */
+  fitIntercept?: boolean;
+}
+
+/** Vectorizer options with every default filled in. */
+export interface ResolvedVectorizerOptions {
+  readonly lowercase: boolean;
+  readonly stripAccents: StripAccents;
+  readonly stopWords: readonly string[] | null;
+  readonly stopWordsName: "english" | null;
+  readonly tokenPattern: { readonly source: string; readonly flags: string } | null;
+  readonly ngramRange: readonly [number, number];
+  readonly minDf: number;
+  readonly maxDf: number;
+  readonly maxFeatures: number | null;
+  readonly binary: boolean;
+  readonly useIdf: boolean;
+  readonly smoothIdf: boolean;
+  readonly sublinearTf: boolean;
+  readonly norm: Norm;
+}
+
+/** Classifier options with every default filled in. */
+export interface ResolvedClassifierOptions {
+  readonly C: number;
+  readonly tol: number;
+  readonly maxIter: number;
+  readonly classWeight: "balanced" | Readonly<Record<string, number>> | null;
+  readonly fitIntercept: boolean;
+}
+
+function invalid(message: string): SentiMlopsError {
+  return SentiMlopsError.invalidParameterValue(message);
+}
+
+function bool(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") throw invalid(`${name} must be a boolean, got ${describeType(value)}`);
+  return value;
+}
+
+function positiveNumber(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
+    throw invalid(`${name} must be a positive finite number, got ${JSON.stringify(value) ?? describeType(value)}`);
+  }
+  return value;
+}
+
+function positiveInteger(name: string, value: unknown, fallback: number): number {
+  const n = positiveNumber(name, value, fallback);
+  if (!Number.isInteger(n)) throw invalid(`${name} must be a positive integer, got ${n}`);
+  return n;
+}
+
+/** Validates vectorizer options and fills in defaults; throws `INVALID_PARAMETER_VALUE` naming the option. */
+export function resolveVectorizerOptions(options: TfidfVectorizerOptions = {}): ResolvedVectorizerOptions {
+  const stripAccents = options.stripAccents ?? null;
+  if (stripAccents !== null && stripAccents !== "ascii" && stripAccents !== "unicode") {
+    throw invalid(`stripAccents must be "ascii", "unicode" or null, got ${JSON.stringify(stripAccents)}`);
+  }
+  const norm = options.norm === undefined ? "l2" : options.norm;
+  if (norm !== null && norm !== "l1" && norm !== "l2") {
+    throw invalid(`norm must be "l2", "l1" or null, got ${JSON.stringify(norm)}`);
+  }
+  let stopWords: readonly string[] | null = null;
+  let stopWordsName: "english" | null = null;
+  const sw = options.stopWords ?? null;
+  if (sw === "english") {
+    stopWordsName = "english";
+  } else if (Array.isArray(sw)) {
+    sw.forEach((w, i) => {
+      if (typeof w !== "string") throw invalid(`stopWords[${i}] must be a string, got ${describeType(w)}`);
+    });
+    stopWords = Object.freeze([...sw]);
+  } else if (sw !== null) {
+    throw invalid(`stopWords must be "english", an array of strings or null, got ${JSON.stringify(sw)}`);
+  }
+  let tokenPattern: ResolvedVectorizerOptions["tokenPattern"] = null;
+  if (options.tokenPattern != null) {
+    if (!(options.tokenPattern instanceof RegExp)) {
+      throw invalid(`tokenPattern must be a RegExp, got ${describeType(options.tokenPattern)}`);
+    }
+    const groups = new RegExp(`${options.tokenPattern.source}|`, options.tokenPattern.flags).exec("")!.length - 1;
+    if (groups > 1) throw invalid(`tokenPattern must have at most one capturing group, found ${groups}`);
+    const flags = options.tokenPattern.flags.includes("g") ? options.tokenPattern.flags : options.tokenPattern.flags + "g";
+    tokenPattern = Object.freeze({ source: options.tokenPattern.source, flags });
+  }
+  const range = options.ngramRange ?? [1, 1];
+  if (
+    !Array.isArray(range) ||
+    range.length !== 2 ||
+    !range.every((n) => Number.isInteger(n) && n >= 1) ||
+    range[0] > range[1]
+  ) {
+    throw invalid(`ngramRange must be [min, max] with integers 1 ≤ min ≤ max, got ${JSON.stringify(range)}`);
+  }
+  if (range[1] > 255) throw invalid(`ngramRange max must be at most 255, got ${range[1]}`);
+  const minDf = options.minDf ?? 1;
+  if (typeof minDf !== "number" || !(minDf >= 0) || (minDf >= 1 && !Number.isInteger(minDf))) {
+    throw invalid(`minDf must be an integer ≥ 1 (documents) or a proportion in [0, 1), got ${JSON.stringify(minDf)}`);
+  }
+  const maxDf = options.maxDf ?? 1;
+  if (typeof maxDf !== "number" || !(maxDf >= 0) || (maxDf > 1 && !Number.isInteger(maxDf))) {
+    throw invalid(`maxDf must be a proportion in [0, 1] or an integer > 1 (documents), got ${JSON.stringify(maxDf)}`);
+  }
+  const maxFeatures = options.maxFeatures ?? null;
+  if (maxFeatures !== null) positiveInteger("maxFeatures", maxFeatures, 1);
+  return Object.freeze({
+    lowercase: bool("lowercase", options.lowercase, true),
+    stripAccents,
+    stopWords,
+    stopWordsName,
+    tokenPattern,
+    ngramRange: Object.freeze([range[0], range[1]] as [number, number]),
+    minDf,
+    maxDf,
+    maxFeatures,
+    binary: bool("binary", options.binary, false),
+    useIdf: bool("useIdf", options.useIdf, true),
+    smoothIdf: bool("smoothIdf", options.smoothIdf, true),
+    sublinearTf: bool("sublinearTf", options.sublinearTf, false),
+    norm,
+  });
+}
+
+/** Validates classifier options and fills in defaults; throws `INVALID_PARAMETER_VALUE` naming the option. */
+export function resolveClassifierOptions(options: LogisticRegressionOptions = {}): ResolvedClassifierOptions {
+  const classWeight = options.classWeight ?? null;
+  if (classWeight !== null && classWeight !== "balanced") {
+    if (typeof classWeight !== "object" || Array.isArray(classWeight)) {
+      throw invalid(`classWeight must be "balanced", an object of label → weight, or null, got ${JSON.stringify(classWeight)}`);
+    }
+    for (const [label, w] of Object.entries(classWeight)) {
+      if (typeof w !== "number" || !(w > 0) || !Number.isFinite(w)) {
+        throw invalid(`classWeight[${JSON.stringify(label)}] must be a positive number, got ${JSON.stringify(w)}`);
+      }
+    }
+  }
+  return Object.freeze({
+    C: positiveNumber("C", options.C, 1),
+    tol: positiveNumber("tol", options.tol, 1e-4),
+    maxIter: positiveInteger("maxIter", options.maxIter, 1000),
+    classWeight: classWeight === null || classWeight === "balanced" ? classWeight : Object.freeze({ ...classWeight }),
+    fitIntercept: bool("fitIntercept", options.fitIntercept, true),
+  });
+}

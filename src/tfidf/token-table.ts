@@ -1,0 +1,82 @@
+/**
+ * A string → int32 hash table that is probed with a slice of a larger string (start, end, hash)
+ * without allocating that slice. Tokenizing a corpus looks up every token; this saves a substring
+ * and a `Map` probe per token, which is most of the cost of vectorizing. Written by hand because no
+ * library offers allocation-free lookups by string range.
+ */
+export class TokenTable {
+  #keys: (string | undefined)[];
+  #hashes: Int32Array;
+  #values: Int32Array;
+  #mask: number;
+  #size = 0;
+
+  constructor(expected = 1024) {
+    let cap = 1024;
+    while (cap < expected * 2) cap *= 2;
+    this.#keys = new Array<string | undefined>(cap).fill(undefined);
+    this.#hashes = new Int32Array(cap);
+    this.#values = new Int32Array(cap);
+    this.#mask = cap - 1;
+  }
+
+  /** Number of keys. */
+  get size(): number {
+    return this.#size;
+  }
+
+  /** FNV-1a over UTF-16 code units: the hash the scanner computes incrementally. */
+  static hash(text: string, start = 0, end = text.length): number {
+    let h = 0x811c9dc5 | 0;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+    return h;
+  }
+
+  /** The value of `text.slice(start, end)` (whose {@link TokenTable.hash} is `hash`), or `missing`. */
+  find(text: string, start: number, end: number, hash: number, missing: number): number {
+    const keys = this.#keys;
+    const hashes = this.#hashes;
+    const mask = this.#mask;
+    const len = end - start;
+    let slot = (hash ^ (hash >>> 16)) & mask;
+    for (;;) {
+      const key = keys[slot];
+      if (key === undefined) return missing;
+      if (hashes[slot] === hash && key.length === len) {
+        let k = 0;
+        while (k < len && key.charCodeAt(k) === text.charCodeAt(start + k)) k++;
+        if (k === len) return this.#values[slot]!;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  /** The value of `key`, or `missing`. */
+  get(key: string, missing = -1): number {
+    return this.find(key, 0, key.length, TokenTable.hash(key), missing);
+  }
+
+  /** Stores `value` for `key` (which must not be present yet). */
+  add(key: string, value: number, hash = TokenTable.hash(key)): void {
+    const mask = this.#mask;
+    let slot = (hash ^ (hash >>> 16)) & mask;
+    while (this.#keys[slot] !== undefined) slot = (slot + 1) & mask;
+    this.#keys[slot] = key;
+    this.#hashes[slot] = hash;
+    this.#values[slot] = value;
+    if (++this.#size * 2 > mask) this.#grow();
+  }
+
+  #grow(): void {
+    const keys = this.#keys;
+    const hashes = this.#hashes;
+    const values = this.#values;
+    const cap = keys.length * 2;
+    this.#keys = new Array<string | undefined>(cap).fill(undefined);
+    this.#hashes = new Int32Array(cap);
+    this.#values = new Int32Array(cap);
+    this.#mask = cap - 1;
+    this.#size = 0;
+    for (let i = 0; i < keys.length; i++) if (keys[i] !== undefined) this.add(keys[i]!, values[i]!, hashes[i]!);
+  }
+}

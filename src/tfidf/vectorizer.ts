@@ -1,0 +1,462 @@
+/**
+ * The TF-IDF vectorizer: scikit-learn's `TfidfVectorizer` (word analyzer) on sparse typed arrays.
+ *
+ * Fitting counts word n-grams by integer id — an n-gram is (id of its first n−1 words, id of its
+ * last word) in a {@link PairTable} — so only the n-grams that survive `minDf`/`maxDf`/
+ * `maxFeatures` are ever turned into strings. The vocabulary is sorted by code point, as Python
+ * sorts it, so feature i here is feature i in scikit-learn.
+ *
+ * @module
+ */
+import { SentiMlopsError } from "../errors.js";
+import { createAnalyzer, createTokenIds, UNKNOWN_TOKEN, type Analyzer, type TokenIds } from "./analyzer.js";
+import { sortRowIndices, type CsrMatrix } from "./csr.js";
+import { resolveVectorizerOptions, type ResolvedVectorizerOptions, type TfidfVectorizerOptions } from "./options.js";
+import { IntBuffer, PairTable } from "./pair-table.js";
+import { TokenTable } from "./token-table.js";
+import { compareCodePoints } from "./unicode.js";
+
+/**
+ * Ids for word n-grams: a word's id comes from a {@link TokenTable}, an n-gram's from the pair
+ * (id of its first n−1 words, id of its last word).
+ */
+class GramIds {
+  readonly words = new TokenTable(1 << 14);
+  readonly pairs = new PairTable(1 << 16);
+  /** For each id: the id of its first n−1 words (−1 for words), its last word, and n. */
+  prefix = new Int32Array(1 << 16);
+  last = new Int32Array(1 << 16);
+  order = new Uint8Array(1 << 16);
+  wordText: string[] = [];
+  count = 0;
+
+  #newId(prefix: number, last: number, order: number): number {
+    const id = this.count++;
+    if (id === this.prefix.length) {
+      const grow = <T extends Int32Array | Uint8Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.prefix = grow(this.prefix);
+      this.last = grow(this.last);
+      this.order = grow(this.order);
+    }
+    this.prefix[id] = prefix;
+    this.last[id] = last < 0 ? id : last;
+    this.order[id] = order;
+    return id;
+  }
+
+  /** Adds a word that is not in the table yet and returns its id. */
+  addWord(text: string, hash = TokenTable.hash(text)): number {
+    const id = this.#newId(-1, -1, 1);
+    this.words.add(text, id, hash);
+    this.wordText[id] = text;
+    return id;
+  }
+
+  word(text: string): number {
+    const id = this.words.get(text, UNKNOWN_TOKEN);
+    return id === UNKNOWN_TOKEN ? this.addWord(text) : id;
+  }
+
+  extend(prefix: number, word: number): number {
+    const id = this.pairs.getOrSet(prefix, word, this.count);
+    if (id === this.count) this.#newId(prefix, word, this.order[prefix]! + 1);
+    return id;
+  }
+
+  text(id: number): string {
+    const p = this.prefix[id]!;
+    return p < 0 ? this.wordText[id]! : `${this.text(p)} ${this.wordText[this.last[id]!]!}`;
+  }
+}
+
+/** Turns one row's counts into TF-IDF values in place: binary/sublinear tf, idf, normalization. */
+function weighRow(
+  indices: Int32Array,
+  data: Float64Array,
+  start: number,
+  end: number,
+  idf: Float64Array | null,
+  options: ResolvedVectorizerOptions,
+): void {
+  const { binary, sublinearTf, norm } = options;
+  let total = 0;
+  for (let k = start; k < end; k++) {
+    let v = binary ? 1 : data[k]!;
+    if (sublinearTf) v = Math.log(v) + 1;
+    if (idf) v *= idf[indices[k]!]!;
+    data[k] = v;
+    total += norm === "l1" ? Math.abs(v) : v * v;
+  }
+  if (norm === null || total === 0) return;
+  const scale = norm === "l2" ? Math.sqrt(total) : total;
+  for (let k = start; k < end; k++) data[k]! /= scale;
+}
+
+/**
+ * Merges repeated columns of one row into counts: reads `columns[from..to)`, writes unique columns
+ * and their counts at `indices/data[at..]`, returns the new end. `mark`/`slot` are per-column
+ * scratch arrays; `mark[c] === row` means column c was seen in this row.
+ */
+function countRow(
+  columns: Int32Array,
+  from: number,
+  to: number,
+  row: number,
+  mark: Int32Array,
+  slot: Int32Array,
+  indices: Int32Array,
+  data: Float64Array,
+  at: number,
+): number {
+  let end = at;
+  for (let k = from; k < to; k++) {
+    const c = columns[k]!;
+    if (mark[c] === row) {
+      data[slot[c]!]!++;
+    } else {
+      mark[c] = row;
+      slot[c] = end;
+      indices[end] = c;
+      data[end++] = 1;
+    }
+  }
+  return end;
+}
+
+/** Maps tokenized documents to feature columns, for a fixed vocabulary. */
+class FeatureIndex {
+  readonly #ids = new GramIds();
+  readonly #tokenIds: TokenIds;
+  readonly #column: Int32Array;
+  readonly #minN: number;
+  readonly #maxN: number;
+  readonly #words = new IntBuffer(256);
+
+  constructor(vocabulary: readonly string[], options: ResolvedVectorizerOptions) {
+    [this.#minN, this.#maxN] = options.ngramRange;
+    const ids = this.#ids;
+    const columns: number[] = [];
+    vocabulary.forEach((term, col) => {
+      // Tokens never contain a space when n > 1 (fitting refuses such tokens), so this split is exact.
+      const words = this.#maxN === 1 ? [term] : term.split(" ");
+      let id = ids.word(words[0]!);
+      for (let k = 1; k < words.length; k++) id = ids.extend(id, ids.word(words[k]!));
+      columns[id] = col;
+    });
+    this.#column = new Int32Array(ids.count).fill(-1);
+    columns.forEach((col, id) => (this.#column[id] = col));
+    this.#tokenIds = createTokenIds(options, ids.words);
+  }
+
+  /** Appends the feature columns of one document to `out` (repeats kept). */
+  collect(text: string, out: IntBuffer): void {
+    const minN = this.#minN;
+    const maxN = this.#maxN;
+    const ids = this.#ids;
+    const column = this.#column;
+    const n = this.#tokenIds(text, this.#words);
+    const word = this.#words.data;
+    for (let i = 0; i < n; i++) {
+      let id = word[i]!;
+      if (id < 0) continue;
+      if (minN === 1 && column[id]! >= 0) out.push(column[id]!);
+      for (let k = 2; k <= maxN && i + k <= n; k++) {
+        const next = word[i + k - 1]!;
+        if (next < 0) break;
+        id = ids.pairs.get(id, next);
+        if (id < 0) break;
+        if (k >= minN && column[id]! >= 0) out.push(column[id]!);
+      }
+    }
+  }
+}
+
+/** Serializable state of a fitted vectorizer. */
+export interface TfidfVectorizerState {
+  readonly options: ResolvedVectorizerOptions;
+  readonly vocabulary: readonly string[];
+  /** Inverse document frequency per feature, or null when `useIdf` is false. */
+  readonly idf: Float64Array | null;
+}
+
+/** Receives one document's features: `indices[0..length)` (unsorted) with TF-IDF values `data[0..length)`. */
+export type RowVisitor = (row: number, indices: Int32Array, data: Float64Array, length: number) => void;
+
+/**
+ * A fitted TF-IDF vectorizer.
+ *
+ * @example
+ * ```ts
+ * const { vectorizer, matrix } = TfidfVectorizer.fit(["good movie", "bad movie"], { ngramRange: [1, 2] });
+ * vectorizer.vocabulary; // ["bad", "bad movie", "good", "good movie", "movie"]
+ * vectorizer.transform(["a good one"]).indices; // Int32Array [2]
+ * ```
+ */
+export class TfidfVectorizer implements TfidfVectorizerState {
+  readonly options: ResolvedVectorizerOptions;
+  readonly vocabulary: readonly string[];
+  readonly idf: Float64Array | null;
+  #analyzer: Analyzer | undefined;
+  #index: FeatureIndex | undefined;
+
+  constructor(state: TfidfVectorizerState) {
+    this.options = state.options;
+    this.vocabulary = state.vocabulary;
+    this.idf = state.idf;
+  }
+
+  /** Number of features (columns). */
+  get size(): number {
+    return this.vocabulary.length;
+  }
+
+  /**
+   * The tokens of `text` after lowercasing, accent stripping and stop words (before n-grams).
+   *
+   * @example
+   * ```ts
+   * vectorizer.analyze("Don't stop!"); // ["don", "stop"]
+   * ```
+   */
+  analyze(text: string): string[] {
+    return (this.#analyzer ??= createAnalyzer(this.options))(text, []);
+  }
+
+  /**
+   * Learns the vocabulary and idf from `texts` and returns the TF-IDF matrix of those texts.
+   *
+   * @throws {SentiMlopsError} `INVALID_PARAMETER_VALUE` for bad options, or when no term is left.
+   */
+  static fit(texts: Iterable<string>, options: TfidfVectorizerOptions = {}): { vectorizer: TfidfVectorizer; matrix: CsrMatrix } {
+    const fitter = createTfidfFitter(options);
+    for (const text of texts) fitter.add(text);
+    return fitter.finish();
+  }
+
+  /**
+   * Visits the TF-IDF row of each text without building a matrix (the prediction path).
+   * The arrays passed to `visit` are reused between rows.
+   */
+  forEachRow(texts: readonly string[], visit: RowVisitor): void {
+    const index = (this.#index ??= new FeatureIndex(this.vocabulary, this.options));
+    const size = this.vocabulary.length;
+    const mark = new Int32Array(size).fill(-1);
+    const slot = new Int32Array(size);
+    const columns = new IntBuffer(1024);
+    let indices = new Int32Array(1024);
+    let data = new Float64Array(1024);
+    for (let r = 0; r < texts.length; r++) {
+      columns.length = 0;
+      index.collect(texts[r]!, columns);
+      if (columns.length > indices.length) {
+        indices = new Int32Array(columns.length * 2);
+        data = new Float64Array(columns.length * 2);
+      }
+      const length = countRow(columns.data, 0, columns.length, r, mark, slot, indices, data, 0);
+      weighRow(indices, data, 0, length, this.idf, this.options);
+      visit(r, indices, data, length);
+    }
+  }
+
+  /** The TF-IDF matrix of `texts` over this vocabulary (unknown terms are ignored). */
+  transform(texts: readonly string[]): CsrMatrix {
+    const indptr = new Int32Array(texts.length + 1);
+    const indices = new IntBuffer(1 << 16);
+    const data: Float64Array[] = [];
+    let values = new Float64Array(1 << 16);
+    this.forEachRow(texts, (r, idx, val, length) => {
+      const at = indices.length;
+      indices.reserve(at + length);
+      indices.data.set(idx.subarray(0, length), at);
+      indices.length = at + length;
+      if (values.length < at + length) {
+        const grown = new Float64Array(Math.max(at + length, values.length * 2));
+        grown.set(values.subarray(0, at));
+        values = grown;
+      }
+      values.set(val.subarray(0, length), at);
+      indptr[r + 1] = at + length;
+    });
+    void data;
+    const nnz = indices.length;
+    return sortRowIndices({
+      rows: texts.length,
+      cols: this.vocabulary.length,
+      indptr,
+      indices: indices.data.slice(0, nnz),
+      data: values.slice(0, nnz),
+    });
+  }
+}
+
+/** Incremental fitting, for data that arrives as a stream. */
+export interface TfidfFitter {
+  /** Adds one training document. */
+  add(text: string): void;
+  /** Number of documents added. */
+  readonly documents: number;
+  /** Builds the vocabulary, idf and the TF-IDF matrix of the added documents. */
+  finish(): { vectorizer: TfidfVectorizer; matrix: CsrMatrix };
+}
+
+/**
+ * Starts an incremental fit; see {@link TfidfVectorizer.fit} for the one-call form.
+ *
+ * @example
+ * ```ts
+ * const fitter = createTfidfFitter({ minDf: 2 });
+ * for await (const row of rows) fitter.add(row.text);
+ * const { vectorizer, matrix } = fitter.finish();
+ * ```
+ */
+export function createTfidfFitter(options: TfidfVectorizerOptions = {}): TfidfFitter {
+  const resolved = resolveVectorizerOptions(options);
+  const [minN, maxN] = resolved.ngramRange;
+  const ids = new GramIds();
+  const tokenIds = createTokenIds(resolved, ids.words);
+  const stream = new IntBuffer(1 << 16);
+  const rowEnds = new IntBuffer(1024);
+  let df = new Int32Array(1 << 16);
+  let lastDoc = new Int32Array(1 << 16).fill(-1);
+  let total = new Float64Array(1 << 16);
+  const words = new IntBuffer(256);
+  const grams = new IntBuffer(256);
+  let documents = 0;
+
+  const onNewWord = (token: string, hash: number): number => {
+    if (maxN > 1 && token.includes(" ")) {
+      throw new SentiMlopsError(
+        "NOT_IMPLEMENTED",
+        `tokenPattern produced the token ${JSON.stringify(token)}, which contains a space; word n-grams of such tokens are ambiguous`,
+      );
+    }
+    return ids.addWord(token, hash);
+  };
+
+  const count = (id: number, doc: number): void => {
+    if (id >= df.length) {
+      const cap = Math.max(id + 1, df.length * 2);
+      const d = new Int32Array(cap);
+      d.set(df);
+      df = d;
+      const l = new Int32Array(cap).fill(-1);
+      l.set(lastDoc);
+      lastDoc = l;
+      const t = new Float64Array(cap);
+      t.set(total);
+      total = t;
+    }
+    stream.push(id);
+    if (lastDoc[id] !== doc) {
+      lastDoc[id] = doc;
+      df[id]!++;
+    }
+    total[id]!++;
+  };
+
+  return {
+    get documents() {
+      return documents;
+    },
+    add(text: string): void {
+      const doc = documents++;
+      const n = tokenIds(text, words, onNewWord);
+      const word = words.data;
+      if (minN === 1) for (let i = 0; i < n; i++) count(word[i]!, doc);
+      if (maxN > 1) {
+        // gram[i] holds the id of the (k−1)-gram starting at i; each round extends it by one word.
+        grams.reserve(n);
+        const gram = grams.data;
+        gram.set(word.subarray(0, n));
+        for (let k = 2; k <= maxN; k++) {
+          for (let i = 0; i + k <= n; i++) {
+            gram[i] = ids.extend(gram[i]!, word[i + k - 1]!);
+            if (k >= minN) count(gram[i]!, doc);
+          }
+        }
+      }
+      rowEnds.push(stream.length);
+    },
+    finish() {
+      if (documents === 0) throw SentiMlopsError.invalidParameterValue("cannot fit a vectorizer on zero documents");
+      const maxDocs = resolved.maxDf <= 1 ? resolved.maxDf * documents : resolved.maxDf;
+      const minDocs = resolved.minDf < 1 ? resolved.minDf * documents : resolved.minDf;
+      if (maxDocs < minDocs) {
+        throw SentiMlopsError.invalidParameterValue(
+          `maxDf (${resolved.maxDf}) corresponds to fewer documents than minDf (${resolved.minDf})`,
+        );
+      }
+      let seen = 0;
+      let kept: number[] = [];
+      for (let id = 0; id < ids.count; id++) {
+        if (ids.order[id]! < minN) continue;
+        seen++;
+        const d = df[id]!;
+        if (d >= minDocs && d <= maxDocs) kept.push(id);
+      }
+      if (seen === 0) {
+        throw SentiMlopsError.invalidParameterValue("empty vocabulary: the documents contain no tokens (or only stop words)");
+      }
+      if (resolved.maxFeatures !== null && kept.length > resolved.maxFeatures) {
+        const weight = (id: number): number => (resolved.binary ? df[id]! : total[id]!);
+        const text = new Map(kept.map((id) => [id, ids.text(id)]));
+        kept.sort((a, b) => weight(b) - weight(a) || compareCodePoints(text.get(a)!, text.get(b)!));
+        kept = kept.slice(0, resolved.maxFeatures);
+      }
+      if (kept.length === 0) {
+        throw SentiMlopsError.invalidParameterValue("after pruning, no terms remain; try a lower minDf or a higher maxDf");
+      }
+      const terms = kept.map((id) => ids.text(id));
+      const order = Array.from(terms.keys());
+      const astral = terms.some((t) => /[\ud800-\udfff]/.test(t));
+      order.sort(astral ? (a, b) => compareCodePoints(terms[a]!, terms[b]!) : (a, b) => (terms[a]! < terms[b]! ? -1 : 1));
+      const column = new Int32Array(ids.count).fill(-1);
+      const vocabulary = order.map((k, col) => {
+        column[kept[k]!] = col;
+        return terms[k]!;
+      });
+      let idf: Float64Array | null = null;
+      if (resolved.useIdf) {
+        const s = resolved.smoothIdf ? 1 : 0;
+        idf = new Float64Array(vocabulary.length);
+        for (let col = 0; col < vocabulary.length; col++) {
+          idf[col] = Math.log((documents + s) / (df[kept[order[col]!]!]! + s)) + 1;
+        }
+      }
+      // Map the gram stream to columns in place, then count and weigh each row.
+      const all = stream.data;
+      const ends = rowEnds.view();
+      const size = vocabulary.length;
+      const mark = new Int32Array(size).fill(-1);
+      const slot = new Int32Array(size);
+      let w = 0;
+      let start = 0;
+      for (let r = 0; r < documents; r++) {
+        for (let k = start; k < ends[r]!; k++) {
+          const c = column[all[k]!]!;
+          if (c >= 0) all[w++] = c;
+        }
+        start = ends[r]!;
+        ends[r] = w;
+      }
+      const indptr = new Int32Array(documents + 1);
+      const indices = new Int32Array(w);
+      const data = new Float64Array(w);
+      let nnz = 0;
+      start = 0;
+      for (let r = 0; r < documents; r++) {
+        const rowStart = nnz;
+        nnz = countRow(all, start, ends[r]!, r, mark, slot, indices, data, nnz);
+        weighRow(indices, data, rowStart, nnz, idf, resolved);
+        indptr[r + 1] = nnz;
+        start = ends[r]!;
+      }
+      const matrix = sortRowIndices({ rows: documents, cols: size, indptr, indices: indices.slice(0, nnz), data: data.slice(0, nnz) });
+      return { vectorizer: new TfidfVectorizer({ options: resolved, vocabulary: Object.freeze(vocabulary), idf }), matrix };
+    },
+  };
+}

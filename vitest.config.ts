@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["test/**/*.test.ts"],
+    globalSetup: ["test/peers/global-setup.ts"],
+    testTimeout: 120_000,
+    hookTimeout: 600_000,
+    // Parity tests run scikit-learn in a child process; two workers keep both cores busy without thrashing.
+    maxWorkers: 2,
+  },
+});
