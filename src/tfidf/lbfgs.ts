@@ -1,0 +1,221 @@
+/**
+ * Limited-memory BFGS with a strong-Wolfe line search, for smooth unconstrained minimization.
+ *
+ * Written here because the JavaScript options are dense-only or fixed-step (ml-logistic-regression
+ * runs plain gradient descent); this one takes any `f(x, grad)` over a Float64Array, so the
+ * objective can stream over a sparse matrix. Stopping rules follow scipy's L-BFGS-B as scikit-learn
+ * calls it: largest gradient component ≤ `gtol`, or relative decrease of f ≤ `ftol`.
+ *
+ * @module
+ */
+
+/** Computes f(x) and writes ∇f(x) into `grad`. */
+export type Objective = (x: Float64Array, grad: Float64Array) => number;
+
+/** Options of {@link minimizeLbfgs}. */
+export interface LbfgsOptions {
+  /** Most iterations. @default 1000 */
+  maxIter?: number;
+  /** Stop when max |∇f| ≤ gtol. @default 1e-4 */
+  gtol?: number;
+  /** Stop when (f_k − f_{k+1}) / max(|f_k|, |f_{k+1}|, 1) ≤ ftol. @default 64 · 2^−52 */
+  ftol?: number;
+  /** Number of correction pairs kept. @default 10 */
+  memory?: number;
+  /** Most function evaluations per line search. @default 50 */
+  maxLineSearch?: number;
+  /** Called after each iteration; return `false` to stop. */
+  onIteration?: (iteration: number, f: number, gradMax: number) => boolean | void;
+}
+
+/** Outcome of {@link minimizeLbfgs}. */
+export interface LbfgsResult {
+  x: Float64Array;
+  f: number;
+  iterations: number;
+  evaluations: number;
+  converged: boolean;
+  reason: "gtol" | "ftol" | "max-iter" | "line-search" | "stopped";
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+function maxAbs(a: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = Math.abs(a[i]!);
+    if (v > m) m = v;
+  }
+  return m;
+}
+
+/** Minimizer of the cubic interpolating (a, fa, da) and (b, fb, db); NaN when it has none. */
+function cubicMin(a: number, fa: number, da: number, b: number, fb: number, db: number): number {
+  const d1 = da + db - (3 * (fa - fb)) / (a - b);
+  const disc = d1 * d1 - da * db;
+  if (disc < 0) return NaN;
+  const d2 = Math.sign(b - a) * Math.sqrt(disc);
+  return b - (b - a) * ((db + d2 - d1) / (db - da + 2 * d2));
+}
+
+/**
+ * Minimizes `objective` from `x0` (which is not modified).
+ *
+ * @example
+ * ```ts
+ * // f(x) = (x0 − 3)² + (x1 + 1)²
+ * const r = minimizeLbfgs((x, g) => { g[0] = 2 * (x[0] - 3); g[1] = 2 * (x[1] + 1); return (x[0] - 3) ** 2 + (x[1] + 1) ** 2; },
+ *                         new Float64Array(2));
+ * r.x; // Float64Array [3, -1] (to within gtol)
+ * ```
+ */
+export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
+  const n = x0.length;
+  const maxIter = options.maxIter ?? 1000;
+  const gtol = options.gtol ?? 1e-4;
+  const ftol = options.ftol ?? 64 * Number.EPSILON;
+  const m = options.memory ?? 10;
+  const maxLs = options.maxLineSearch ?? 50;
+  const c1 = 1e-4;
+  const c2 = 0.9;
+
+  let x = Float64Array.from(x0);
+  let g = new Float64Array(n);
+  let f = objective(x, g);
+  let evaluations = 1;
+  const s = Array.from({ length: m }, () => new Float64Array(n));
+  const y = Array.from({ length: m }, () => new Float64Array(n));
+  const rho = new Float64Array(m);
+  const alpha = new Float64Array(m);
+  let stored = 0;
+  let newest = -1;
+  const dir = new Float64Array(n);
+  let xNew = new Float64Array(n);
+  let gNew = new Float64Array(n);
+
+  if (maxAbs(g) <= gtol) return { x, f, iterations: 0, evaluations, converged: true, reason: "gtol" };
+
+  for (let iter = 1; iter <= maxIter; iter++) {
+    // Two-loop recursion: dir = −H·g.
+    for (let i = 0; i < n; i++) dir[i] = -g[i]!;
+    for (let k = 0; k < stored; k++) {
+      const j = (newest - k + m) % m;
+      alpha[j] = rho[j]! * dot(s[j]!, dir);
+      const yj = y[j]!;
+      const a = alpha[j]!;
+      for (let i = 0; i < n; i++) dir[i]! -= a * yj[i]!;
+    }
+    if (stored > 0) {
+      const gamma = dot(s[newest]!, y[newest]!) / dot(y[newest]!, y[newest]!);
+      for (let i = 0; i < n; i++) dir[i]! *= gamma;
+    }
+    for (let k = stored - 1; k >= 0; k--) {
+      const j = (newest - k + m) % m;
+      const beta = rho[j]! * dot(y[j]!, dir);
+      const sj = s[j]!;
+      const a = alpha[j]! - beta;
+      for (let i = 0; i < n; i++) dir[i]! += a * sj[i]!;
+    }
+    let d0 = dot(g, dir);
+    if (!(d0 < 0)) {
+      // Not a descent direction (numerical trouble): restart from steepest descent.
+      stored = 0;
+      for (let i = 0; i < n; i++) dir[i] = -g[i]!;
+      d0 = dot(g, dir);
+    }
+    const step0 = stored === 0 ? Math.min(1, 1 / Math.sqrt(-d0)) : 1;
+
+    // Strong-Wolfe line search (Nocedal & Wright, algorithms 3.5 and 3.6).
+    // xNew/gNew always hold the last evaluated point, which is the one accepted.
+    let fNew = f;
+    const evalAt = (t: number): { f: number; d: number } => {
+      for (let i = 0; i < n; i++) xNew[i] = x[i]! + t * dir[i]!;
+      fNew = objective(xNew, gNew);
+      evaluations++;
+      return { f: fNew, d: dot(gNew, dir) };
+    };
+    let accepted = false;
+    let tPrev = 0;
+    let fPrev = f;
+    let dPrev = d0;
+    let t = step0;
+    let lo = 0, flo = 0, dlo = 0, hi = 0, fhi = 0, dhi = 0;
+    let zoom = false;
+    for (let ls = 0; ls < maxLs; ls++) {
+      if (!zoom) {
+        const e = evalAt(t);
+        if (e.f > f + c1 * t * d0 || (ls > 0 && e.f >= fPrev) || !Number.isFinite(e.f)) {
+          [lo, flo, dlo, hi, fhi, dhi] = [tPrev, fPrev, dPrev, t, e.f, e.d];
+          zoom = true;
+        } else if (Math.abs(e.d) <= -c2 * d0) {
+          accepted = true;
+          break;
+        } else if (e.d >= 0) {
+          [lo, flo, dlo, hi, fhi, dhi] = [t, e.f, e.d, tPrev, fPrev, dPrev];
+          zoom = true;
+        } else {
+          [tPrev, fPrev, dPrev] = [t, e.f, e.d];
+          t *= 2;
+        }
+        continue;
+      }
+      // Zoom between lo (satisfies sufficient decrease) and hi.
+      let tz = Number.isFinite(fhi) ? cubicMin(lo, flo, dlo, hi, fhi, dhi) : NaN;
+      const left = Math.min(lo, hi);
+      const width = Math.abs(hi - lo);
+      if (!(tz > left + 0.1 * width && tz < left + 0.9 * width)) tz = (lo + hi) / 2;
+      const e = evalAt(tz);
+      if (e.f > f + c1 * tz * d0 || e.f >= flo || !Number.isFinite(e.f)) {
+        [hi, fhi, dhi] = [tz, e.f, e.d];
+      } else {
+        if (Math.abs(e.d) <= -c2 * d0) {
+          accepted = true;
+          break;
+        }
+        if (e.d * (hi - lo) >= 0) [hi, fhi, dhi] = [lo, flo, dlo];
+        [lo, flo, dlo] = [tz, e.f, e.d];
+      }
+      if (width < 1e-16 * Math.max(1, Math.abs(lo))) break;
+    }
+    if (!accepted) {
+      // Fall back to the best sufficient-decrease point seen, if any.
+      if (zoom && lo > 0 && flo < f) {
+        const e = evalAt(lo);
+        if (!(e.f < f)) return { x, f, iterations: iter - 1, evaluations, converged: false, reason: "line-search" };
+      } else {
+        return { x, f, iterations: iter - 1, evaluations, converged: false, reason: "line-search" };
+      }
+    }
+    // Update the correction pairs with s = xNew − x, y = gNew − g.
+    const next = (newest + 1) % m;
+    const sv = s[next]!;
+    const yv = y[next]!;
+    for (let i = 0; i < n; i++) {
+      sv[i] = xNew[i]! - x[i]!;
+      yv[i] = gNew[i]! - g[i]!;
+    }
+    const sy = dot(sv, yv);
+    if (sy > 1e-10 * dot(yv, yv)) {
+      rho[next] = 1 / sy;
+      newest = next;
+      stored = Math.min(stored + 1, m);
+    }
+    [x, xNew] = [xNew, x];
+    [g, gNew] = [gNew, g];
+    const fOld = f;
+    f = fNew;
+    const gmax = maxAbs(g);
+    if (options.onIteration?.(iter, f, gmax) === false) {
+      return { x, f, iterations: iter, evaluations, converged: false, reason: "stopped" };
+    }
+    if (gmax <= gtol) return { x, f, iterations: iter, evaluations, converged: true, reason: "gtol" };
+    if ((fOld - f) / Math.max(Math.abs(fOld), Math.abs(f), 1) <= ftol) {
+      return { x, f, iterations: iter, evaluations, converged: true, reason: "ftol" };
+    }
+  }
+  return { x, f, iterations: maxIter, evaluations, converged: false, reason: "max-iter" };
+}
