@@ -1,0 +1,102 @@
+/**
+ * Streaming JSON Lines reader.
+ *
+ * @module
+ */
+
+import { SentiMlopsError, describeType } from "../errors.js";
+import { checkLimit, createLabelResolver } from "./labels.js";
+import { sourceChunks } from "./source.js";
+import type { CommonReadOptions, DataSource, LabeledText } from "./types.js";
+
+/**
+ * Options of {@link readJsonl}.
+ *
+ * @example
+ * ```ts
+ * const options: ReadJsonlOptions = { textField: "review", labelField: "sentiment", labelMap: { positive: 1, negative: 0 } };
+ * ```
+ */
+export interface ReadJsonlOptions extends CommonReadOptions {
+  /**
+   * The field holding the text (a string).
+   * @default "text"
+   */
+  textField?: string;
+  /**
+   * The field holding the label (a string or a number).
+   * @default "label"
+   */
+  labelField?: string;
+}
+
+/**
+ * Reads labelled texts from JSON Lines (also called NDJSON): one JSON object per line, blank lines
+ * skipped, LF or CRLF, a UTF-8 BOM dropped.
+ *
+ * @throws {SentiMlopsError} `RESOURCE_DOES_NOT_EXIST` when the file does not exist;
+ *   `INVALID_PARAMETER_VALUE` naming the 1-based line for invalid JSON, a line that is not an
+ *   object, a text that is not a string, or a missing, empty or unmapped label. Errors surface
+ *   while iterating.
+ *
+ * @example
+ * ```ts
+ * import { readJsonl, collect } from "senti-mlops/data";
+ *
+ * // {"text": "Great movie!", "label": 1}
+ * const rows = await collect(readJsonl("./reviews.jsonl"));
+ * ```
+ */
+export async function* readJsonl(source: DataSource, options: ReadJsonlOptions = {}): AsyncIterable<LabeledText> {
+  const textField = options.textField ?? "text";
+  const labelField = options.labelField ?? "label";
+  for (const [name, value] of [["textField", textField], ["labelField", labelField]] as const) {
+    if (typeof value !== "string") throw SentiMlopsError.invalidParameterValue(`${name} must be a string, got ${describeType(value)}`);
+  }
+  const resolveLabel = createLabelResolver(options);
+  const limit = checkLimit(options.limit);
+  if (limit === 0) return;
+
+  let count = 0;
+  for await (const [line, content] of lines(source)) {
+    if (content.trim() === "") continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(content);
+    } catch (e) {
+      throw SentiMlopsError.invalidParameterValue(`line ${line}: invalid JSON: ${(e as Error).message}`, { cause: e });
+    }
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      throw SentiMlopsError.invalidParameterValue(`line ${line}: expected a JSON object, got ${describeType(value)}`);
+    }
+    const row = value as Record<string, unknown>;
+    const text = row[textField];
+    if (typeof text !== "string") {
+      throw SentiMlopsError.invalidParameterValue(`line ${line}: field ${JSON.stringify(textField)} must be a string, got ${describeType(text)}`);
+    }
+    yield { text, label: resolveLabel(row[labelField], line) };
+    if (++count >= limit) return;
+  }
+}
+
+/** Splits the decoded source into `[lineNumber, line]` pairs (1-based; `\r\n` or `\n`). */
+async function* lines(source: DataSource): AsyncGenerator<[number, string]> {
+  const decoder = new TextDecoder("utf-8");
+  let pending = "";
+  let line = 0;
+  for await (const chunk of sourceChunks(source)) {
+    pending += decoder.decode(chunk, { stream: true });
+    let start = 0;
+    for (let end = pending.indexOf("\n"); end >= 0; end = pending.indexOf("\n", start)) {
+      yield [++line, stripCr(pending.slice(start, end))];
+      start = end + 1;
+    }
+    pending = pending.slice(start);
+  }
+  pending += decoder.decode();
+  if (pending !== "") yield [++line, stripCr(pending)];
+}
+
+function stripCr(line: string): string {
+  return line.endsWith("\r") ? line.slice(0, -1) : line;
+}
