@@ -1,0 +1,239 @@
+/**
+ * The `senti-mlops` command.
+ *
+ *   senti-mlops train --data FILE [--test FILE] [--out model.bin] [options]
+ *   senti-mlops predict --model FILE [TEXT ...]      (texts from stdin, one per line, when none given)
+ *
+ * @module
+ */
+import { createInterface } from "node:readline";
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { collect, readDataset } from "../data/index.js";
+import { isSentiMlopsError } from "../errors.js";
+import { loadModel, predict, saveModel, trainTfidf, type TrainProgress, type TrainTfidfOptions } from "../index.node.js";
+
+const VERSION = "0.1.0";
+
+const USAGE = `Usage:
+  senti-mlops train --data FILE [--test FILE] [--out FILE] [options]
+  senti-mlops predict --model FILE [--json] [TEXT ...]
+  senti-mlops --version | --help
+
+Data files are CSV, TSV or JSONL with a text and a label column (label 1 = positive, 0 = negative,
+or label strings).
+
+train options:
+  --data FILE             training data (required)
+  --test FILE             evaluation data; metrics are printed
+  --out FILE              where to save the model (default: model.bin)
+  --text-column NAME      (default: text)      --label-column NAME   (default: label)
+  --ngram-range MIN,MAX   word n-grams (default: 1,1)
+  --min-df N              min document count (integer) or proportion (< 1) (default: 1)
+  --max-df N              max proportion (≤ 1) or document count (default: 1)
+  --max-features N        keep the N most frequent terms
+  --sublinear-tf          use 1 + ln(tf)
+  --stop-words english    drop English stop words
+  --strip-accents MODE    unicode | ascii
+  --no-lowercase          keep case
+  --binary                count each term once per document
+  --norm l2|l1|none       row normalization (default: l2)
+  -C, --c VALUE           inverse regularization strength (default: 1)
+  --max-iter N            optimizer iterations (default: 1000)
+  --tol VALUE             gradient tolerance (default: 1e-4)
+  --class-weight balanced
+  --json                  print the metrics as JSON
+  --quiet                 no progress bar
+
+predict options:
+  --model FILE            a model saved by train (required)
+  --json                  one JSON object per line
+`;
+
+class UsageError extends Error {}
+
+const TRAIN_OPTIONS = {
+  data: { type: "string" },
+  test: { type: "string" },
+  out: { type: "string", default: "model.bin" },
+  "text-column": { type: "string" },
+  "label-column": { type: "string" },
+  "ngram-range": { type: "string" },
+  "min-df": { type: "string" },
+  "max-df": { type: "string" },
+  "max-features": { type: "string" },
+  "sublinear-tf": { type: "boolean" },
+  "stop-words": { type: "string" },
+  "strip-accents": { type: "string" },
+  "no-lowercase": { type: "boolean" },
+  binary: { type: "boolean" },
+  norm: { type: "string" },
+  c: { type: "string", short: "C" },
+  "max-iter": { type: "string" },
+  tol: { type: "string" },
+  "class-weight": { type: "string" },
+  json: { type: "boolean" },
+  quiet: { type: "boolean" },
+} as const satisfies ParseArgsConfig["options"];
+
+const PREDICT_OPTIONS = {
+  model: { type: "string" },
+  json: { type: "boolean" },
+} as const satisfies ParseArgsConfig["options"];
+
+function parse<T extends ParseArgsConfig["options"]>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function number(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n)) throw new UsageError(`--${flag} must be a number, got "${value}"`);
+  return n;
+}
+
+function progressReporter(enabled: boolean): (e: TrainProgress) => void {
+  const out = process.stderr;
+  if (!enabled) return () => {};
+  let lastPhase = "";
+  return (e) => {
+    const width = 30;
+    const filled = Math.round(Math.max(0, Math.min(1, e.fraction)) * width);
+    const detail =
+      e.phase === "tokenizing" ? `${e.documents ?? 0} docs` : e.phase === "optimizing" && e.loss !== undefined ? `iter ${e.iteration} loss ${e.loss.toFixed(5)}` : "";
+    const line = `${e.phase.padEnd(10)} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${detail}`;
+    if (out.isTTY) {
+      out.write(`\r${line.padEnd(78)}`);
+      if (e.phase === "done") out.write("\n");
+    } else if (e.phase !== lastPhase || e.phase === "done") {
+      out.write(`${line}\n`);
+    }
+    lastPhase = e.phase;
+  };
+}
+
+async function train(args: string[]): Promise<void> {
+  const { values: v } = parse(args, TRAIN_OPTIONS);
+  if (!v.data) throw new UsageError("train needs --data FILE");
+  let ngramRange: [number, number] | undefined;
+  if (v["ngram-range"] !== undefined) {
+    const parts = v["ngram-range"].split(",").map(Number);
+    if (parts.length !== 2 || parts.some((p) => !Number.isInteger(p))) {
+      throw new UsageError(`--ngram-range must be MIN,MAX (e.g. 1,2), got "${v["ngram-range"]}"`);
+    }
+    ngramRange = [parts[0]!, parts[1]!];
+  }
+  if (v["stop-words"] !== undefined && v["stop-words"] !== "english") {
+    throw new UsageError(`--stop-words supports "english", got "${v["stop-words"]}"`);
+  }
+  if (v["class-weight"] !== undefined && v["class-weight"] !== "balanced") {
+    throw new UsageError(`--class-weight supports "balanced", got "${v["class-weight"]}"`);
+  }
+  const readOptions = { textColumn: v["text-column"], labelColumn: v["label-column"] };
+  const train = await collect(readDataset(v.data, readOptions));
+  const test = v.test ? await collect(readDataset(v.test, readOptions)) : undefined;
+  const options: TrainTfidfOptions = {
+    ngramRange,
+    minDf: number("min-df", v["min-df"]),
+    maxDf: number("max-df", v["max-df"]),
+    maxFeatures: number("max-features", v["max-features"]),
+    sublinearTf: v["sublinear-tf"],
+    stopWords: v["stop-words"] as "english" | undefined,
+    stripAccents: v["strip-accents"] as "unicode" | "ascii" | undefined,
+    lowercase: v["no-lowercase"] ? false : undefined,
+    binary: v.binary,
+    norm: v.norm === "none" ? null : (v.norm as "l1" | "l2" | undefined),
+    C: number("C", v.c),
+    maxIter: number("max-iter", v["max-iter"]),
+    tol: number("tol", v.tol),
+    classWeight: v["class-weight"] as "balanced" | undefined,
+    validation: test,
+    onProgress: progressReporter(!v.quiet && !v.json),
+  };
+  const result = await trainTfidf(train, options);
+  await saveModel(result.model, v.out!);
+  const summary = {
+    model: v.out,
+    examples: result.stats.examples,
+    features: result.stats.features,
+    iterations: result.fit.iterations,
+    converged: result.fit.converged,
+    seconds: result.stats.durationMs / 1000,
+    metrics: result.metrics,
+  };
+  if (v.json) {
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    return;
+  }
+  const lines = [
+    `saved ${v.out}: ${summary.examples} examples, ${summary.features} features, ${summary.iterations} iterations` +
+      `${summary.converged ? "" : " (not converged)"}, ${summary.seconds.toFixed(1)} s`,
+  ];
+  const m = result.metrics;
+  if (m) {
+    lines.push(
+      `accuracy ${m.accuracy.toFixed(4)}  precision ${m.precision.toFixed(4)}  recall ${m.recall.toFixed(4)}  f1 ${m.f1.toFixed(4)}`,
+      `roc_auc  ${m.rocAuc.toFixed(4)}  log_loss  ${m.logLoss.toFixed(4)}  (n = ${m.support})`,
+      `confusion matrix (rows = true, columns = predicted: ${m.labels.join(", ")}):`,
+      ...m.confusionMatrix.map((row, i) => `  ${m.labels[i]!.padEnd(12)} ${row.map((n) => String(n).padStart(7)).join(" ")}`),
+    );
+  }
+  process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+async function readStdinLines(): Promise<string[]> {
+  const lines: string[] = [];
+  for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) lines.push(line);
+  return lines;
+}
+
+async function predictCommand(args: string[]): Promise<void> {
+  const { values: v, positionals } = parse(args, PREDICT_OPTIONS);
+  if (!v.model) throw new UsageError("predict needs --model FILE");
+  const texts = positionals.length > 0 ? positionals : await readStdinLines();
+  const model = await loadModel(v.model);
+  const predictions = await predict(model, texts);
+  const out = predictions.map((p, i) =>
+    v.json ? JSON.stringify({ text: texts[i], label: p.label, score: p.score }) : `${p.label}\t${p.score.toFixed(4)}\t${texts[i]}`,
+  );
+  if (out.length > 0) process.stdout.write(`${out.join("\n")}\n`);
+}
+
+/** Runs the CLI with `argv` (without node and script); returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case "train":
+        await train(rest);
+        return 0;
+      case "predict":
+        await predictCommand(rest);
+        return 0;
+      case "--version":
+      case "-v":
+        process.stdout.write(`${VERSION}\n`);
+        return 0;
+      case undefined:
+      case "--help":
+      case "-h":
+      case "help":
+        process.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}" (expected train or predict)`);
+    }
+  } catch (e) {
+    const message = (e as Error).message.replace(/^\[senti-mlops\] (\[[a-z-]+\] )?/, "").split("\n")[0];
+    process.stderr.write(`senti-mlops: error: ${message}\n`);
+    if (e instanceof UsageError) process.stderr.write(`Run "senti-mlops --help" for usage.\n`);
+    return e instanceof UsageError ? 2 : isSentiMlopsError(e) ? 1 : 70;
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

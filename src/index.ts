@@ -1,0 +1,41 @@
+/**
+ * senti-mlops: sentiment-analysis models with an MLOps trail, in TypeScript.
+ *
+ * This is the universal entry (Node and browsers). In Node, the same import also reads and
+ * writes model files by path.
+ *
+ * @example
+ * ```ts
+ * import { trainTfidf, predict } from "senti-mlops";
+ * const { model } = await trainTfidf(rows, { ngramRange: [1, 2], minDf: 2, sublinearTf: true, C: 4 });
+ * await predict(model, ["Great movie!", "Terrible film."]);
+ * // [{ label: "Positive", score: 0.97 }, { label: "Negative", score: 0.94 }]
+ * ```
+ *
+ * @module
+ */
+export { SentiMlopsError, isSentiMlopsError, hasErrorCode, ERROR_HTTP_STATUS } from "./errors.js";
+export type { ErrorCode, SentiMlopsErrorOptions } from "./errors.js";
+export type { LabeledText, TrainingData, Prediction, SentimentModel } from "./types.js";
+export { predict, predictProba } from "./predict.js";
+export type { PredictOptions } from "./predict.js";
+export { classificationMetrics, rocAuc } from "./metrics.js";
+export type { ClassificationMetrics } from "./metrics.js";
+export { loadModel, decodeModel } from "./models/load-model.js";
+export type { LoadModelOptions, ModelSource } from "./models/load-model.js";
+export {
+  trainTfidf,
+  TfidfModel,
+  TfidfVectorizer,
+  encodeTfidfModel,
+  decodeTfidfModel,
+  DEFAULT_BINARY_LABELS,
+  ENGLISH_STOP_WORDS,
+} from "./tfidf/index.js";
+export type {
+  TrainTfidfOptions,
+  TrainTfidfResult,
+  TrainProgress,
+  TfidfVectorizerOptions,
+  LogisticRegressionOptions,
+} from "./tfidf/index.js";

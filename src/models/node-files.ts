@@ -1,0 +1,48 @@
+/**
+ * Node-only file helpers for models: reading with clear errors, and atomic saving.
+ *
+ * @module
+ */
+import { randomBytes } from "node:crypto";
+import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join } from "node:path";
+import { SentiMlopsError } from "../errors.js";
+import { encodeTfidfModel } from "../tfidf/model-format.js";
+import type { TfidfModel } from "../tfidf/model.js";
+
+/** Reads a file, mapping a missing file to `RESOURCE_DOES_NOT_EXIST`. */
+export async function readModelFile(path: string): Promise<Uint8Array> {
+  try {
+    return new Uint8Array(await readFile(path));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `[senti-mlops] [models] no model file at ${path}`, { cause: e });
+    if (code === "EISDIR") throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [models] ${path} is a directory, not a model file`, { cause: e });
+    throw new SentiMlopsError("INTERNAL_ERROR", `[senti-mlops] [models] cannot read ${path}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/** Writes bytes to `path` atomically: a temporary file in the same folder, then a rename. */
+export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
+  try {
+    await writeFile(temp, bytes, { flush: true });
+    await rename(temp, path);
+  } catch (e) {
+    await rm(temp, { force: true });
+    throw new SentiMlopsError("INTERNAL_ERROR", `[senti-mlops] [models] cannot write ${path}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+/**
+ * Saves a model to a file atomically (readers never see a half-written file).
+ *
+ * @example
+ * ```ts
+ * await saveModel(model, "./model.bin");
+ * const again = await loadModel("./model.bin");
+ * ```
+ */
+export async function saveModel(model: TfidfModel, path: string): Promise<void> {
+  await writeFileAtomic(path, encodeTfidfModel(model));
+}

@@ -1,0 +1,40 @@
+/**
+ * Types shared by every model kind.
+ *
+ * @module
+ */
+
+/** One training or evaluation example. */
+export interface LabeledText {
+  readonly text: string;
+  /** A class: 0/1 (negative/positive), another integer class index, or a label string. */
+  readonly label: string | number;
+}
+
+/** Training data: an array, an iterable or an async iterable of examples. */
+export type TrainingData = Iterable<LabeledText> | AsyncIterable<LabeledText>;
+
+/** One prediction: the most probable label and its probability. */
+export interface Prediction {
+  readonly label: string;
+  readonly score: number;
+}
+
+/**
+ * What {@link predict} needs from a model: its labels, and class probabilities per text.
+ * TF-IDF and BERT models both implement it, so call sites don't change with the model.
+ *
+ * @example
+ * ```ts
+ * const model: SentimentModel = await loadModel("./model.bin");
+ * model.labels; // ["Negative", "Positive"]
+ * ```
+ */
+export interface SentimentModel {
+  /** The model family, e.g. `"tfidf"` or `"bert"`. */
+  readonly kind: string;
+  /** Class names, in the column order of {@link SentimentModel.predictProba}. */
+  readonly labels: readonly string[];
+  /** Probabilities of each label for each text: `texts.length` rows of `labels.length` numbers. */
+  predictProba(texts: readonly string[]): number[][] | Promise<number[][]>;
+}
