@@ -28,7 +28,14 @@ export function defaultCacheDir(...segments: string[]): string {
   return join(xdg || join(homedir(), ".cache"), "senti-mlops", ...segments);
 }
 
-/** A temporary name beside `path`, unique to this write. */
+/**
+ * A temporary name beside `path`, unique to this write.
+ *
+ * @example
+ * ```ts
+ * tempPathFor("/cache/train.csv"); // "/cache/train.csv.3f9a1c0b7d2e.tmp"
+ * ```
+ */
 export function tempPathFor(path: string): string {
   return `${path}.${randomBytes(6).toString("hex")}.tmp`;
 }

@@ -12,7 +12,15 @@ import { SentiMlopsError } from "../errors.js";
 import { tempPathFor } from "./cache.js";
 import { webStreamChunks } from "./source.js";
 
-/** The `fetch` signature the downloader needs; the global `fetch` fits. */
+/**
+ * The `fetch` signature the downloader needs; the global `fetch` fits.
+ *
+ * @example
+ * ```ts
+ * const viaProxy: FetchLike = (url, init) => fetch(url, { ...init, headers: { "x-token": token } });
+ * await datasets.imdb({ fetch: viaProxy });
+ * ```
+ */
 export type FetchLike = (url: string, init?: { signal?: AbortSignal }) => Promise<Response>;
 
 /**

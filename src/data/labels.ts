@@ -7,7 +7,15 @@
 import { SentiMlopsError, describeType } from "../errors.js";
 import type { CommonReadOptions, LabelMode } from "./types.js";
 
-/** Turns one raw label into a {@link LabeledText} label, or throws naming `line`. */
+/**
+ * Turns one raw label into a `LabeledText` label, or throws naming `line`.
+ *
+ * @example
+ * ```ts
+ * const resolve: LabelResolver = createLabelResolver({ labels: "number" });
+ * resolve("1", 2); // 1
+ * ```
+ */
 export type LabelResolver = (raw: unknown, line: number) => string | number;
 
 const MODES: readonly LabelMode[] = ["auto", "number", "string"];

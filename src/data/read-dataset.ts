@@ -22,7 +22,14 @@ import type { LabeledText } from "./types.js";
  */
 export interface ReadDatasetOptions extends Omit<ReadCsvOptions, "delimiter">, ReadJsonlOptions {}
 
-/** The extensions {@link readDataset} understands, lower case. */
+/**
+ * The extensions {@link readDataset} understands, lower case.
+ *
+ * @example
+ * ```ts
+ * DATASET_EXTENSIONS.includes(extname(file).toLowerCase() as never);
+ * ```
+ */
 export const DATASET_EXTENSIONS = Object.freeze([".csv", ".tsv", ".jsonl", ".ndjson"] as const);
 
 /**

@@ -62,7 +62,16 @@ export async function* webStreamChunks(stream: ReadableStream<Uint8Array | strin
   }
 }
 
-/** Converts a path or `file:` URL to a path. */
+/**
+ * Converts a path or `file:` URL to a path.
+ *
+ * @throws {SentiMlopsError} `INVALID_PARAMETER_VALUE` for a URL that is not a `file:` URL.
+ *
+ * @example
+ * ```ts
+ * toPath(new URL("file:///data/train.csv")); // "/data/train.csv"
+ * ```
+ */
 export function toPath(source: string | URL): string {
   if (typeof source === "string") return source;
   if (source.protocol !== "file:") {

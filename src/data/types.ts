@@ -24,7 +24,8 @@ export interface LabeledText {
 /**
  * Where a reader takes its bytes from: a file path, a `file:` URL, a Node `Readable`, a web
  * `ReadableStream`, or an (async) iterable of text or byte chunks. Bytes are decoded as UTF-8;
- * a chunk may end in the middle of a character.
+ * a chunk may end in the middle of a character. A string is always a path: to parse text held in
+ * memory, pass it as a one-chunk array (`[csvText]`).
  *
  * @example
  * ```ts

@@ -22,10 +22,25 @@ import { cancelledOr, downloadVerified, sha256File, type FetchLike } from "../do
 import { readCsv } from "../read-csv.js";
 import type { LabeledText } from "../types.js";
 
-/** Where the archive is downloaded from by default: the Stanford AI Lab's page. */
+/**
+ * Where the archive is downloaded from by default: the Stanford AI Lab's page.
+ *
+ * @example
+ * ```ts
+ * await datasets.imdb({ url: IMDB_URL.replace("https://ai.stanford.edu", "https://mirror.example.org") });
+ * ```
+ */
 export const IMDB_URL = "https://ai.stanford.edu/~amaas/data/sentiment/aclImdb_v1.tar.gz";
 
-/** The SHA-256 of the official `aclImdb_v1.tar.gz` (84,125,825 bytes). */
+/**
+ * The SHA-256 of the official `aclImdb_v1.tar.gz` (84,125,825 bytes). A download that does not
+ * match it (or the `sha256` option) is a `DATA_LOSS` error.
+ *
+ * @example
+ * ```ts
+ * await datasets.imdb({ url: mirrorUrl, sha256: IMDB_SHA256 });
+ * ```
+ */
 export const IMDB_SHA256 = "c40f74a18d3b61f90feba1e17730e0d38e8b97c05fde7008942e91923d1658fe";
 
 /**
@@ -144,6 +159,14 @@ const FILE = /^(\d+)_\d+\.txt$/;
  * ```
  */
 export async function imdb(options: ImdbOptions = {}): Promise<ImdbSplits> {
+  try {
+    return await load(options);
+  } catch (e) {
+    throw cancelledOr(e, options.signal, () => e);
+  }
+}
+
+async function load(options: ImdbOptions): Promise<ImdbSplits> {
   const { signal } = options;
   const expected = options.sha256 === undefined ? undefined : checkSha256(options.sha256);
   const local = options.path ?? process.env.SENTI_MLOPS_IMDB_PATH;
