@@ -6,20 +6,7 @@
 
 import type { Readable } from "node:stream";
 
-/**
- * One labelled example: the text to classify and its label.
- *
- * @example
- * ```ts
- * const row: LabeledText = { text: "A charming and often affecting journey.", label: 1 };
- * ```
- */
-export interface LabeledText {
-  /** The text to classify. */
-  text: string;
-  /** The label: a number (`0`, `1`, …) or a class name (`"positive"`). */
-  label: string | number;
-}
+export type { LabeledText } from "../types.js";
 
 /**
  * Where a reader takes its bytes from: a file path, a `file:` URL, a Node `Readable`, a web

@@ -3,10 +3,9 @@
  *
  * @module
  */
-import { randomBytes } from "node:crypto";
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { readFile } from "node:fs/promises";
 import { SentiMlopsError } from "../errors.js";
+import { writeFileAtomic } from "../node/atomic-write.js";
 import { encodeTfidfModel } from "../tfidf/model-format.js";
 import type { TfidfModel } from "../tfidf/model.js";
 
@@ -22,18 +21,6 @@ export async function readModelFile(path: string): Promise<Uint8Array> {
   }
 }
 
-/** Writes bytes to `path` atomically: a temporary file in the same folder, then a rename. */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString("hex")}.tmp`);
-  try {
-    await writeFile(temp, bytes, { flush: true });
-    await rename(temp, path);
-  } catch (e) {
-    await rm(temp, { force: true });
-    throw new SentiMlopsError("INTERNAL_ERROR", `[senti-mlops] [models] cannot write ${path}: ${(e as Error).message}`, { cause: e });
-  }
-}
-
 /**
  * Saves a model to a file atomically (readers never see a half-written file).
  *
@@ -44,5 +31,9 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<
  * ```
  */
 export async function saveModel(model: TfidfModel, path: string): Promise<void> {
-  await writeFileAtomic(path, encodeTfidfModel(model));
+  try {
+    await writeFileAtomic(path, encodeTfidfModel(model));
+  } catch (e) {
+    throw new SentiMlopsError("INTERNAL_ERROR", `[senti-mlops] [models] cannot write ${path}: ${(e as Error).message}`, { cause: e });
+  }
 }

@@ -7,7 +7,7 @@
  * @module
  */
 import type { ResolvedVectorizerOptions } from "./options.js";
-import type { IntBuffer } from "./pair-table.js";
+import type { IntBuffer } from "./buffers.js";
 import { ENGLISH_STOP_WORDS } from "./stop-words.js";
 import { TokenTable } from "./token-table.js";
 import { bmpWordChars, isAstralWordChar, stripAccentsAscii, stripAccentsUnicode } from "./unicode.js";

@@ -12,7 +12,8 @@ import { SentiMlopsError } from "../errors.js";
 import { createAnalyzer, createTokenIds, UNKNOWN_TOKEN, type Analyzer, type TokenIds } from "./analyzer.js";
 import { sortRowIndices, type CsrMatrix } from "./csr.js";
 import { resolveVectorizerOptions, type ResolvedVectorizerOptions, type TfidfVectorizerOptions } from "./options.js";
-import { IntBuffer, PairTable } from "./pair-table.js";
+import { FloatBuffer, IntBuffer } from "./buffers.js";
+import { PairTable } from "./pair-table.js";
 import { TokenTable } from "./token-table.js";
 import { compareCodePoints } from "./unicode.js";
 
@@ -262,33 +263,25 @@ export class TfidfVectorizer implements TfidfVectorizerState {
     }
   }
 
-  /** The TF-IDF matrix of `texts` over this vocabulary (unknown terms are ignored). */
+  /** The TF-IDF matrix of `texts` over this vocabulary (unknown terms are ignored); rows are sorted. */
   transform(texts: readonly string[]): CsrMatrix {
     const indptr = new Int32Array(texts.length + 1);
     const indices = new IntBuffer(1 << 16);
-    const data: Float64Array[] = [];
-    let values = new Float64Array(1 << 16);
+    const values = new FloatBuffer(1 << 16);
     this.forEachRow(texts, (r, idx, val, length) => {
       const at = indices.length;
       indices.reserve(at + length);
+      values.reserve(at + length);
       indices.data.set(idx.subarray(0, length), at);
-      indices.length = at + length;
-      if (values.length < at + length) {
-        const grown = new Float64Array(Math.max(at + length, values.length * 2));
-        grown.set(values.subarray(0, at));
-        values = grown;
-      }
-      values.set(val.subarray(0, length), at);
-      indptr[r + 1] = at + length;
+      values.data.set(val.subarray(0, length), at);
+      indices.length = values.length = indptr[r + 1] = at + length;
     });
-    void data;
-    const nnz = indices.length;
     return sortRowIndices({
       rows: texts.length,
       cols: this.vocabulary.length,
       indptr,
-      indices: indices.data.slice(0, nnz),
-      data: values.slice(0, nnz),
+      indices: indices.data.slice(0, indices.length),
+      data: values.data.slice(0, values.length),
     });
   }
 }
