@@ -105,7 +105,8 @@ function corrupt(message: string, cause?: unknown): SentiMlopsError {
  * were written by a newer format version; `DATA_LOSS` when the file is truncated or corrupt.
  */
 export function decodeTfidfModel(input: Uint8Array | ArrayBuffer): TfidfModel {
-  const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
+  // A plain Uint8Array view, so that slice() copies even when given a Node Buffer (whose slice is a view).
+  const bytes = input instanceof Uint8Array ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : new Uint8Array(input);
   const magicOk = bytes.length >= 8 && Array.from(MAGIC).every((ch, i) => bytes[i] === ch.charCodeAt(0));
   if (!magicOk) {
     throw SentiMlopsError.invalidParameterValue("[senti-mlops] [tfidf] not a senti-mlops TF-IDF model file (bad magic bytes)");
