@@ -44,6 +44,21 @@ function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
+/** y += a · x */
+function axpy(a: number, x: Float64Array, y: Float64Array): void {
+  for (let i = 0; i < y.length; i++) y[i]! += a * x[i]!;
+}
+
+/** out = x + t · d */
+function step(x: Float64Array, t: number, d: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = x[i]! + t * d[i]!;
+}
+
+/** out = a − b */
+function subtract(a: Float64Array, b: Float64Array, out: Float64Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = a[i]! - b[i]!;
+}
+
 function maxAbs(a: Float64Array): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) {
@@ -101,13 +116,12 @@ export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: L
 
   for (let iter = 1; iter <= maxIter; iter++) {
     // Two-loop recursion: dir = −H·g.
-    for (let i = 0; i < n; i++) dir[i] = -g[i]!;
+    dir.fill(0);
+    axpy(-1, g, dir);
     for (let k = 0; k < stored; k++) {
       const j = (newest - k + m) % m;
       alpha[j] = rho[j]! * dot(s[j]!, dir);
-      const yj = y[j]!;
-      const a = alpha[j]!;
-      for (let i = 0; i < n; i++) dir[i]! -= a * yj[i]!;
+      axpy(-alpha[j]!, y[j]!, dir);
     }
     if (stored > 0) {
       const gamma = dot(s[newest]!, y[newest]!) / dot(y[newest]!, y[newest]!);
@@ -116,15 +130,14 @@ export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: L
     for (let k = stored - 1; k >= 0; k--) {
       const j = (newest - k + m) % m;
       const beta = rho[j]! * dot(y[j]!, dir);
-      const sj = s[j]!;
-      const a = alpha[j]! - beta;
-      for (let i = 0; i < n; i++) dir[i]! += a * sj[i]!;
+      axpy(alpha[j]! - beta, s[j]!, dir);
     }
     let d0 = dot(g, dir);
     if (!(d0 < 0)) {
       // Not a descent direction (numerical trouble): restart from steepest descent.
       stored = 0;
-      for (let i = 0; i < n; i++) dir[i] = -g[i]!;
+      dir.fill(0);
+      axpy(-1, g, dir);
       d0 = dot(g, dir);
     }
     const step0 = stored === 0 ? Math.min(1, 1 / Math.sqrt(-d0)) : 1;
@@ -133,7 +146,7 @@ export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: L
     // xNew/gNew always hold the last evaluated point, which is the one accepted.
     let fNew = f;
     const evalAt = (t: number): { f: number; d: number } => {
-      for (let i = 0; i < n; i++) xNew[i] = x[i]! + t * dir[i]!;
+      step(x, t, dir, xNew);
       fNew = objective(xNew, gNew);
       evaluations++;
       return { f: fNew, d: dot(gNew, dir) };
@@ -194,10 +207,8 @@ export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: L
     const next = (newest + 1) % m;
     const sv = s[next]!;
     const yv = y[next]!;
-    for (let i = 0; i < n; i++) {
-      sv[i] = xNew[i]! - x[i]!;
-      yv[i] = gNew[i]! - g[i]!;
-    }
+    subtract(xNew, x, sv);
+    subtract(gNew, g, yv);
     const sy = dot(sv, yv);
     if (sy > 1e-10 * dot(yv, yv)) {
       rho[next] = 1 / sy;
