@@ -10,17 +10,22 @@ const common: Options = {
   treeshake: true,
 };
 
-// Universal entries must not reach node:* or native packages: test/package/browser-graph.test.ts checks.
+// All library entries are built together so that they share chunks: one TfidfModel class (and one
+// declaration of it) whether it comes from "senti-mlops" in Node or from "senti-mlops/tfidf".
+// Separate builds gave each its own copy: `instanceof` failed across entries and the .d.ts classes
+// (with #private) were not assignable to each other. Chunks only hold modules reachable from the
+// same entries, so universal entries still reach no node:* or native packages:
+// test/package/browser-graph.test.ts checks.
 export default defineConfig([
   {
     ...common,
-    platform: "neutral",
-    entry: { index: "src/index.ts", "tfidf/index": "src/tfidf/index.ts" },
-  },
-  {
-    ...common,
     platform: "node",
-    entry: { "index.node": "src/index.node.ts", "data/index": "src/data/index.ts" },
+    entry: {
+      index: "src/index.ts",
+      "tfidf/index": "src/tfidf/index.ts",
+      "index.node": "src/index.node.ts",
+      "data/index": "src/data/index.ts",
+    },
   },
   {
     ...common,
