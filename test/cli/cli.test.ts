@@ -22,6 +22,8 @@ const rowsIn = (csvPath: string): number => readFileSync(csvPath, "utf8").trimEn
 let cli = "";
 let tmp = "";
 let model = "";
+/** The run of `train --json` that made `model`, shared by the train and predict tests. */
+let trained: ProcessResult;
 
 function senti(args: string[], input?: string): Promise<ProcessResult> {
   return runProcess(process.execPath, [cli, ...args], { cwd: tmp, input });
@@ -33,7 +35,8 @@ beforeAll(async () => {
   cli = distFile("cli/main.js");
   tmp = await mkdtemp(join(tmpdir(), "senti-mlops-cli-"));
   model = join(tmp, "m.bin");
-});
+  trained = await senti(["train", "--data", TRAIN, "--test", TEST, "--out", model, ...TRAIN_ARGS, "--json"]);
+}, 120_000);
 
 afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
@@ -41,7 +44,7 @@ afterAll(async () => {
 
 describe("senti-mlops train", () => {
   test("--json trains on rt-polarity, evaluates on its test split and saves the model", async () => {
-    const r = await senti(["train", "--data", TRAIN, "--test", TEST, "--out", model, ...TRAIN_ARGS, "--json"]);
+    const r = trained;
     expect(r.code, describeResult(r)).toBe(0);
     expect(r.stderr, "no progress output in --json mode").toBe("");
     const lines = r.stdout.trimEnd().split("\n");
@@ -91,7 +94,7 @@ describe("senti-mlops predict", () => {
   }
 
   beforeAll(() => {
-    if (!existsSync(model)) throw new Error(`${model} missing: the train --json test must run first`);
+    if (trained.code !== 0) throw new Error(`training the model for these tests failed:\n${describeResult(trained)}`);
   });
 
   test("texts as arguments: one line per text with label and score", async () => {
@@ -196,7 +199,7 @@ describe("errors: exit code ≠ 0 and one line on stderr, no stack trace", () =>
   });
 
   test("predict with a truncated model file", async () => {
-    if (!existsSync(model)) throw new Error(`${model} missing: the train --json test must run first`);
+    if (trained.code !== 0) throw new Error(`training the model for this test failed:\n${describeResult(trained)}`);
     const truncated = join(tmp, "truncated.bin");
     await writeFile(truncated, readFileSync(model).subarray(0, 1000));
     const { message } = await failing(["predict", "--model", truncated, "some text"]);
