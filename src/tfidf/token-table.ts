@@ -1,3 +1,6 @@
+import type { IntBuffer } from "./buffers.js";
+import { isAstralWordChar } from "./unicode.js";
+
 /**
  * A string → int32 hash table that is probed with a slice of a larger string (start, end, hash)
  * without allocating that slice. Tokenizing a corpus looks up every token; this saves a substring
@@ -48,6 +51,92 @@ export class TokenTable {
         if (k === len) return this.#values[slot]!;
       }
       slot = (slot + 1) & mask;
+    }
+  }
+
+  /**
+   * Tokenizes `doc` with the default token pattern and pushes each token's value to `out`: a token
+   * is a maximal run of word characters (`words[c] === 1` for BMP code units, Python's `\w` for
+   * astral ones) at least two code points long, exactly the matches of
+   * `re.findall(r"(?u)\b\w\w+\b", doc)`. A token not in the table gets `onNew(token, hash)` (which
+   * must add it) or `missing`. Values equal to `skip` (stop words) are not pushed.
+   * Scanning and probing are fused so that known tokens are never sliced out of `doc`.
+   */
+  scanWords(
+    doc: string,
+    words: Uint8Array,
+    out: IntBuffer,
+    missing: number,
+    skip: number,
+    onNew?: (token: string, hash: number) => number,
+  ): void {
+    const n = doc.length;
+    let keys = this.#keys;
+    let hashes = this.#hashes;
+    let values = this.#values;
+    let mask = this.#mask;
+    let start = -1;
+    let codePoints = 0;
+    let hash = 0;
+    for (let i = 0; i <= n; i++) {
+      let word = false;
+      let width = 1;
+      let c = 0;
+      if (i < n) {
+        c = doc.charCodeAt(i);
+        if (c < 0xd800 || c > 0xdfff) {
+          word = words[c] === 1;
+        } else if (c <= 0xdbff && i + 1 < n) {
+          const d = doc.charCodeAt(i + 1);
+          if (d >= 0xdc00 && d <= 0xdfff) {
+            width = 2;
+            word = isAstralWordChar(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000);
+          }
+        }
+      }
+      if (word) {
+        if (start < 0) {
+          start = i;
+          codePoints = 0;
+          hash = 0x811c9dc5 | 0;
+        }
+        codePoints++;
+        hash = Math.imul(hash ^ c, 0x01000193);
+        if (width === 2) {
+          hash = Math.imul(hash ^ doc.charCodeAt(i + 1), 0x01000193);
+          i++;
+        }
+        continue;
+      }
+      if (start < 0) continue;
+      if (codePoints >= 2) {
+        const len = i - start;
+        let slot = (hash ^ (hash >>> 16)) & mask;
+        let value = missing;
+        for (;;) {
+          const key = keys[slot];
+          if (key === undefined) break;
+          if (hashes[slot] === hash && key.length === len) {
+            let k = 0;
+            while (k < len && key.charCodeAt(k) === doc.charCodeAt(start + k)) k++;
+            if (k === len) {
+              value = values[slot]!;
+              break;
+            }
+          }
+          slot = (slot + 1) & mask;
+        }
+        if (value === missing && onNew) {
+          value = onNew(doc.slice(start, i), hash);
+          keys = this.#keys;
+          hashes = this.#hashes;
+          values = this.#values;
+          mask = this.#mask;
+        }
+        if (value !== skip) out.push(value);
+      }
+      start = -1;
+      i += width - 1;
     }
   }
 

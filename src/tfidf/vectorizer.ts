@@ -87,7 +87,7 @@ function weighRow(
   let total = 0;
   for (let k = start; k < end; k++) {
     let v = binary ? 1 : data[k]!;
-    if (sublinearTf) v = Math.log(v) + 1;
+    if (sublinearTf && v !== 1) v = Math.log(v) + 1;
     if (idf) v *= idf[indices[k]!]!;
     data[k] = v;
     total += norm === "l1" ? Math.abs(v) : v * v;
