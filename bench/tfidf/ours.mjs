@@ -1,0 +1,31 @@
+// senti-mlops side of bench/tfidf: trains and predicts with the built package, prints one JSON line.
+// Usage: node bench/tfidf/ours.mjs TRAIN.csv TEST.csv OPTIONS_JSON
+import { readFileSync } from "node:fs";
+import { parse } from "csv-parse/sync";
+import { predictProba, trainTfidf } from "senti-mlops";
+
+const [trainPath, testPath, rawOptions] = process.argv.slice(2);
+const read = (path) => parse(readFileSync(path), { columns: true }).map((r) => ({ text: r.text, label: Number(r.label) }));
+const train = read(trainPath);
+const test = read(testPath);
+const texts = test.map((r) => r.text);
+
+let t0 = performance.now();
+const { model, fit } = await trainTfidf(train, JSON.parse(rawOptions));
+const fitSeconds = (performance.now() - t0) / 1000;
+t0 = performance.now();
+const proba = await predictProba(model, texts);
+const predictSeconds = (performance.now() - t0) / 1000;
+const predictions = proba.map((p) => (p[1] > p[0] ? 1 : 0));
+const correct = predictions.filter((p, i) => p === test[i].label).length;
+process.stdout.write(
+  JSON.stringify({
+    fit_s: fitSeconds,
+    predict_s: predictSeconds,
+    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    accuracy: correct / test.length,
+    features: model.vectorizer.size,
+    iterations: fit.iterations,
+    predictions: predictions.join(""),
+  }) + "\n",
+);
