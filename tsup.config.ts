@@ -25,7 +25,11 @@ export default defineConfig([
       "tfidf/index": "src/tfidf/index.ts",
       "index.node": "src/index.node.ts",
       "data/index": "src/data/index.ts",
+      "tfidf/index.node": "src/tfidf/index.node.ts",
+      // Loaded by src/node/worker-loss.ts as new URL("./tfidf-loss-worker.js", import.meta.url).
+      "tfidf-loss-worker": "src/node/loss-worker.ts",
     },
+    shims: true,
   },
   {
     ...common,

@@ -31,3 +31,5 @@ export type {
 export type { CsrMatrix } from "./csr.js";
 export { minimizeLbfgs } from "./lbfgs.js";
 export type { LbfgsOptions, LbfgsResult, Objective } from "./lbfgs.js";
+export type { ParallelLoss, ParallelLossFactory } from "./parallel.js";
+export type { BinomialProblem } from "./kernels.js";

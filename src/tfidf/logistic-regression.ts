@@ -11,7 +11,9 @@
 import { SentiMlopsError } from "../errors.js";
 import type { CsrMatrix } from "./csr.js";
 import { minimizeLbfgs, type LbfgsResult } from "./lbfgs.js";
+import { binomialLoss, sigmoid, type BinomialProblem } from "./kernels.js";
 import type { ResolvedClassifierOptions } from "./options.js";
+import type { ParallelLossFactory } from "./parallel.js";
 
 /** Serializable state of a fitted classifier. */
 export interface LogisticRegressionState {
@@ -34,57 +36,21 @@ export interface FitReport {
   readonly reason: LbfgsResult["reason"];
   /** Final value of the scaled objective. */
   readonly loss: number;
+  /** Threads that evaluated the objective. */
+  readonly threads: number;
 }
 
 /** Options for {@link LogisticRegression.fit} beyond the classifier's own. */
 export interface FitHooks {
+  /**
+   * Spreads binomial loss evaluations over threads (the Node entry supplies one backed by worker
+   * threads). Results equal the single-thread ones up to the order of floating-point sums.
+   */
+  parallel?: ParallelLossFactory;
   /** Weight of each class (by class index); 1 when omitted. */
   classWeights?: Float64Array;
   /** Called after each L-BFGS iteration; return `false` to stop early. */
   onIteration?: (iteration: number, loss: number) => boolean | void;
-}
-
-function log1pExp(z: number): number {
-  return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
-}
-
-function sigmoid(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
-  return e / (1 + e);
-}
-
-/**
- * The binomial loss and its gradient (unscaled, without the penalty), in one pass over the rows:
- * each row's entries are read once for its score and again, from cache, for its gradient.
- * A top-level function over typed-array arguments, which V8 compiles to tight loops.
- */
-function binomialLoss(
-  rows: number,
-  indptr: Int32Array,
-  indices: Int32Array,
-  data: Float64Array,
-  y: Int32Array,
-  weight: Float64Array,
-  params: Float64Array,
-  bias: number,
-  grad: Float64Array,
-): { loss: number; biasGrad: number } {
-  let loss = 0;
-  let biasGrad = 0;
-  for (let i = 0; i < rows; i++) {
-    const start = indptr[i]!;
-    const end = indptr[i + 1]!;
-    let z = bias;
-    for (let k = start; k < end; k++) z += data[k]! * params[indices[k]!]!;
-    const s = weight[i]!;
-    const yi = y[i] === 1 ? 1 : 0;
-    loss += s * (log1pExp(z) - yi * z);
-    const r = s * (sigmoid(z) - yi);
-    for (let k = start; k < end; k++) grad[indices[k]!]! += data[k]! * r;
-    biasGrad += r;
-  }
-  return { loss, biasGrad };
 }
 
 /**
@@ -149,6 +115,9 @@ export class LogisticRegression implements LogisticRegressionState {
       total += weight[i]!;
     }
     const l2 = 1 / (options.C * total);
+    const problem: BinomialProblem = { rows, indptr, indices, data, y, weight };
+    const single = { evaluate: (p: Float64Array, b: number, g: Float64Array) => binomialLoss(problem, p, b, g), threads: 1 };
+    const shards = width === 1 ? hooks.parallel?.(problem, features) : undefined;
     const z = new Float64Array(width);
     const r = new Float64Array(width);
 
@@ -156,7 +125,7 @@ export class LogisticRegression implements LogisticRegressionState {
       grad.fill(0);
       let loss = 0;
       if (width === 1) {
-        const r = binomialLoss(rows, indptr, indices, data, y, weight, params, intercept ? params[nw]! : 0, grad);
+        const r = (shards ?? single).evaluate(params, intercept ? params[nw]! : 0, grad);
         loss = r.loss;
         if (intercept) grad[nw] = r.biasGrad;
       } else for (let i = 0; i < rows; i++) {
@@ -194,11 +163,16 @@ export class LogisticRegression implements LogisticRegressionState {
       return loss / total + 0.5 * l2 * penalty;
     };
 
-    const result = minimizeLbfgs(objective, new Float64Array(nw + (intercept ? width : 0)), {
-      maxIter: options.maxIter,
-      gtol: options.tol,
-      onIteration: hooks.onIteration ? (it, f) => hooks.onIteration!(it, f) : undefined,
-    });
+    let result: LbfgsResult;
+    try {
+      result = minimizeLbfgs(objective, new Float64Array(nw + (intercept ? width : 0)), {
+        maxIter: options.maxIter,
+        gtol: options.tol,
+        onIteration: hooks.onIteration ? (it, f) => hooks.onIteration!(it, f) : undefined,
+      });
+    } finally {
+      shards?.close();
+    }
     const classifier = new LogisticRegression({
       options,
       classes,
@@ -212,6 +186,7 @@ export class LogisticRegression implements LogisticRegressionState {
       converged: result.converged,
       reason: result.reason,
       loss: result.f,
+      threads: shards?.threads ?? 1,
     };
     return { classifier, report };
   }

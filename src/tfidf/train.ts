@@ -14,6 +14,7 @@ import {
   type LogisticRegressionOptions,
   type TfidfVectorizerOptions,
 } from "./options.js";
+import type { ParallelLossFactory } from "./parallel.js";
 import { createTfidfFitter } from "./vectorizer.js";
 import { compareCodePoints } from "./unicode.js";
 
@@ -47,6 +48,15 @@ export interface TrainTfidfOptions extends TfidfVectorizerOptions, LogisticRegre
   onProgress?: (event: TrainProgress) => void;
   /** Aborts training between documents or iterations (the error has code `CANCELLED`). */
   signal?: AbortSignal;
+  /**
+   * Threads for the optimizer. In Node (`senti-mlops`, `senti-mlops/tfidf`) worker threads are used
+   * by default, one per core; results then equal single-thread results up to the order of
+   * floating-point sums. Elsewhere training runs on one thread unless `parallel` is given.
+   * @default os.availableParallelism() in Node, 1 elsewhere
+   */
+  threads?: number;
+  /** A custom way to spread loss evaluations over threads (advanced; the Node entries set one). */
+  parallel?: ParallelLossFactory;
 }
 
 /** Result of {@link trainTfidf}. */
@@ -160,7 +170,7 @@ export async function trainTfidf(data: TrainingData, options: TrainTfidfOptions 
   onProgress?.({ phase: "tokenizing", fraction: 1, documents: rawLabels.length });
   const { y, labels } = labelIndex(rawLabels, labelNames);
   onProgress?.({ phase: "vocabulary", fraction: 0 });
-  const { vectorizer, matrix } = fitter.finish();
+  const { vectorizer, matrix } = fitter.finish({ sortedRows: false });
   onProgress?.({ phase: "vocabulary", fraction: 1 });
 
   let classWeights: Float64Array | undefined;
@@ -178,6 +188,7 @@ export async function trainTfidf(data: TrainingData, options: TrainTfidfOptions 
   }
   const { classifier, report } = LogisticRegression.fit(matrix, y, labels.length, classifierOptions, {
     classWeights,
+    parallel: options.threads === 1 ? undefined : options.parallel,
     onIteration: (iteration, loss) => {
       checkAborted(signal);
       onProgress?.({ phase: "optimizing", fraction: Math.min(1, iteration / classifierOptions.maxIter), iteration, loss });

@@ -202,12 +202,14 @@ export class TfidfVectorizer implements TfidfVectorizerState {
   readonly vocabulary: readonly string[];
   readonly idf: Float64Array | null;
   #analyzer: Analyzer | undefined;
-  #index: FeatureIndex | undefined;
+  readonly #index: FeatureIndex;
 
+  /** Builds a vectorizer from fitted state; its lookup index is built here, so transforms start at once. */
   constructor(state: TfidfVectorizerState) {
     this.options = state.options;
     this.vocabulary = state.vocabulary;
     this.idf = state.idf;
+    this.#index = new FeatureIndex(this.vocabulary, this.options);
   }
 
   /** Number of features (columns). */
@@ -243,7 +245,7 @@ export class TfidfVectorizer implements TfidfVectorizerState {
    * The arrays passed to `visit` are reused between rows.
    */
   forEachRow(texts: readonly string[], visit: RowVisitor): void {
-    const index = (this.#index ??= new FeatureIndex(this.vocabulary, this.options));
+    const index = this.#index;
     const size = this.vocabulary.length;
     const mark = new Int32Array(size).fill(-1);
     const slot = new Int32Array(size);
@@ -292,8 +294,12 @@ export interface TfidfFitter {
   add(text: string): void;
   /** Number of documents added. */
   readonly documents: number;
-  /** Builds the vocabulary, idf and the TF-IDF matrix of the added documents. */
-  finish(): { vectorizer: TfidfVectorizer; matrix: CsrMatrix };
+  /**
+   * Builds the vocabulary, idf and the TF-IDF matrix of the added documents. With
+   * `sortedRows: false` each row keeps its columns in first-occurrence order, which saves a pass
+   * when the matrix only feeds the classifier.
+   */
+  finish(options?: { sortedRows?: boolean }): { vectorizer: TfidfVectorizer; matrix: CsrMatrix };
 }
 
 /**
@@ -374,7 +380,7 @@ export function createTfidfFitter(options: TfidfVectorizerOptions = {}): TfidfFi
       }
       rowEnds.push(stream.length);
     },
-    finish() {
+    finish({ sortedRows = true } = {}) {
       if (documents === 0) throw SentiMlopsError.invalidParameterValue("cannot fit a vectorizer on zero documents");
       const maxDocs = resolved.maxDf <= 1 ? resolved.maxDf * documents : resolved.maxDf;
       const minDocs = resolved.minDf < 1 ? resolved.minDf * documents : resolved.minDf;
@@ -448,7 +454,8 @@ export function createTfidfFitter(options: TfidfVectorizerOptions = {}): TfidfFi
         indptr[r + 1] = nnz;
         start = ends[r]!;
       }
-      const matrix = sortRowIndices({ rows: documents, cols: size, indptr, indices: indices.slice(0, nnz), data: data.slice(0, nnz) });
+      const unsorted = { rows: documents, cols: size, indptr, indices: indices.slice(0, nnz), data: data.slice(0, nnz) };
+      const matrix = sortedRows ? sortRowIndices(unsorted) : unsorted;
       return { vectorizer: new TfidfVectorizer({ options: resolved, vocabulary: Object.freeze(vocabulary), idf }), matrix };
     },
   };
