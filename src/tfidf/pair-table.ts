@@ -5,21 +5,24 @@
  * bigrams of a large corpus is a few integer probes per token instead of building and hashing a
  * joined string for every n-gram. No maintained library offers an int-pair map on typed arrays,
  * and a `Map` keyed by a combined number is several times slower here (heap numbers beyond 2^31).
+ * Each slot holds (first, second, value) side by side, so a probe touches one cache line.
  */
 export class PairTable {
-  #first: Int32Array;
-  #second: Int32Array;
-  #values: Int32Array;
+  #slots: Int32Array;
   #mask: number;
   #size = 0;
 
   constructor(expected = 1024) {
     let cap = 1024;
     while (cap < expected * 2) cap *= 2;
-    this.#first = new Int32Array(cap).fill(-1);
-    this.#second = new Int32Array(cap);
-    this.#values = new Int32Array(cap);
+    this.#slots = PairTable.#empty(cap);
     this.#mask = cap - 1;
+  }
+
+  static #empty(capacity: number): Int32Array {
+    const slots = new Int32Array(capacity * 4);
+    for (let i = 0; i < slots.length; i += 4) slots[i] = -1;
+    return slots;
   }
 
   /** Number of pairs stored. */
@@ -36,57 +39,55 @@ export class PairTable {
 
   /** The value stored for (a, b), or −1. */
   get(a: number, b: number): number {
-    const first = this.#first;
+    const slots = this.#slots;
     const mask = this.#mask;
     let slot = PairTable.#hash(a, b) & mask;
     for (;;) {
-      const f = first[slot]!;
+      const at = slot << 2;
+      const f = slots[at]!;
       if (f === -1) return -1;
-      if (f === a && this.#second[slot] === b) return this.#values[slot]!;
+      if (f === a && slots[at + 1] === b) return slots[at + 2]!;
       slot = (slot + 1) & mask;
     }
   }
 
   /** The value stored for (a, b); when absent, stores `value` and returns it. */
   getOrSet(a: number, b: number, value: number): number {
-    const first = this.#first;
+    const slots = this.#slots;
     const mask = this.#mask;
     let slot = PairTable.#hash(a, b) & mask;
     for (;;) {
-      const f = first[slot]!;
-      if (f === -1) break;
-      if (f === a && this.#second[slot] === b) return this.#values[slot]!;
+      const at = slot << 2;
+      const f = slots[at]!;
+      if (f === -1) {
+        slots[at] = a;
+        slots[at + 1] = b;
+        slots[at + 2] = value;
+        if (++this.#size * 2 > mask) this.#grow();
+        return value;
+      }
+      if (f === a && slots[at + 1] === b) return slots[at + 2]!;
       slot = (slot + 1) & mask;
     }
-    first[slot] = a;
-    this.#second[slot] = b;
-    this.#values[slot] = value;
-    if (++this.#size * 2 > mask) this.#grow();
-    return value;
   }
 
   #grow(): void {
-    const oldFirst = this.#first;
-    const oldSecond = this.#second;
-    const oldValues = this.#values;
-    const cap = oldFirst.length * 2;
+    const old = this.#slots;
+    const cap = (this.#mask + 1) * 2;
     const mask = cap - 1;
-    const first = new Int32Array(cap).fill(-1);
-    const second = new Int32Array(cap);
-    const values = new Int32Array(cap);
-    for (let i = 0; i < oldFirst.length; i++) {
-      const a = oldFirst[i]!;
+    const slots = PairTable.#empty(cap);
+    for (let i = 0; i < old.length; i += 4) {
+      const a = old[i]!;
       if (a === -1) continue;
-      const b = oldSecond[i]!;
+      const b = old[i + 1]!;
       let slot = PairTable.#hash(a, b) & mask;
-      while (first[slot] !== -1) slot = (slot + 1) & mask;
-      first[slot] = a;
-      second[slot] = b;
-      values[slot] = oldValues[i]!;
+      while (slots[slot << 2] !== -1) slot = (slot + 1) & mask;
+      const at = slot << 2;
+      slots[at] = a;
+      slots[at + 1] = b;
+      slots[at + 2] = old[i + 2]!;
     }
-    this.#first = first;
-    this.#second = second;
-    this.#values = values;
+    this.#slots = slots;
     this.#mask = mask;
   }
 }

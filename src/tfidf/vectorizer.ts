@@ -99,28 +99,29 @@ function weighRow(
 
 /**
  * Merges repeated columns of one row into counts: reads `columns[from..to)`, writes unique columns
- * and their counts at `indices/data[at..]`, returns the new end. `mark`/`slot` are per-column
- * scratch arrays; `mark[c] === row` means column c was seen in this row.
+ * and their counts at `indices/data[at..]`, returns the new end. `seen` is per-column scratch of
+ * two ints side by side (one cache line per lookup): `seen[2c] === row + 1` means column c was
+ * seen in this row, at position `seen[2c + 1]`. Fill it with zeros before the first row.
  */
 function countRow(
   columns: Int32Array,
   from: number,
   to: number,
   row: number,
-  mark: Int32Array,
-  slot: Int32Array,
+  seen: Int32Array,
   indices: Int32Array,
   data: Float64Array,
   at: number,
 ): number {
   let end = at;
+  const tag = row + 1;
   for (let k = from; k < to; k++) {
     const c = columns[k]!;
-    if (mark[c] === row) {
-      data[slot[c]!]!++;
+    if (seen[2 * c] === tag) {
+      data[seen[2 * c + 1]!]!++;
     } else {
-      mark[c] = row;
-      slot[c] = end;
+      seen[2 * c] = tag;
+      seen[2 * c + 1] = end;
       indices[end] = c;
       data[end++] = 1;
     }
@@ -128,29 +129,98 @@ function countRow(
   return end;
 }
 
+/**
+ * Orders n-gram ids as their joined texts sort by code point, without building or comparing those
+ * texts: rank the words, then radix-sort the rank tuples from the last word to the first (shorter
+ * n-grams first on ties). Valid when every character of every token sorts above " ", which holds
+ * for the default token pattern (word characters only).
+ */
+function sortByWordRanks(ids: GramIds, grams: number[], maxN: number): number[] {
+  const words: number[] = [];
+  for (let id = 0; id < ids.count; id++) if (ids.prefix[id]! < 0) words.push(id);
+  const astral = words.some((id) => /[\ud800-\udfff]/.test(ids.wordText[id]!));
+  words.sort(astral ? (a, b) => compareCodePoints(ids.wordText[a]!, ids.wordText[b]!) : (a, b) => (ids.wordText[a]! < ids.wordText[b]! ? -1 : 1));
+  const rank = new Int32Array(ids.count);
+  words.forEach((id, r) => (rank[id] = r + 1));
+  // key[g * maxN + p] = rank of the p-th word of gram g (1-based), 0 past its end.
+  const n = grams.length;
+  const key = new Int32Array(n * maxN);
+  for (let g = 0; g < n; g++) {
+    let id = grams[g]!;
+    for (let p = ids.order[id]! - 1; p >= 0; p--) {
+      key[g * maxN + p] = rank[ids.last[id]!]!;
+      id = ids.prefix[id]!;
+    }
+  }
+  let order = Int32Array.from({ length: n }, (_, i) => i);
+  let next = new Int32Array(n);
+  const counts = new Int32Array(words.length + 2);
+  for (let p = maxN - 1; p >= 0; p--) {
+    counts.fill(0);
+    for (let g = 0; g < n; g++) counts[key[g * maxN + p]! + 1]!++;
+    for (let r = 1; r < counts.length; r++) counts[r]! += counts[r - 1]!;
+    for (let i = 0; i < n; i++) {
+      const g = order[i]!;
+      next[counts[key[g * maxN + p]!]!++] = g;
+    }
+    [order, next] = [next, order];
+  }
+  return Array.from(order, (i) => grams[i]!);
+}
+
 /** Maps tokenized documents to feature columns, for a fixed vocabulary. */
 class FeatureIndex {
-  readonly #ids = new GramIds();
+  readonly #ids: GramIds;
   readonly #tokenIds: TokenIds;
   readonly #column: Int32Array;
   readonly #minN: number;
   readonly #maxN: number;
   readonly #words = new IntBuffer(256);
 
-  constructor(vocabulary: readonly string[], options: ResolvedVectorizerOptions) {
+  private constructor(options: ResolvedVectorizerOptions, ids: GramIds, column: Int32Array) {
     [this.#minN, this.#maxN] = options.ngramRange;
-    const ids = this.#ids;
+    this.#ids = ids;
+    this.#column = column;
+    this.#tokenIds = createTokenIds(options, ids.words);
+  }
+
+  /** Builds the index of a vocabulary (e.g. one read from a model file). */
+  static fromVocabulary(vocabulary: readonly string[], options: ResolvedVectorizerOptions): FeatureIndex {
+    const ids = new GramIds();
+    const maxN = options.ngramRange[1];
     const columns: number[] = [];
     vocabulary.forEach((term, col) => {
       // Tokens never contain a space when n > 1 (fitting refuses such tokens), so this split is exact.
-      const words = this.#maxN === 1 ? [term] : term.split(" ");
+      const words = maxN === 1 ? [term] : term.split(" ");
       let id = ids.word(words[0]!);
       for (let k = 1; k < words.length; k++) id = ids.extend(id, ids.word(words[k]!));
       columns[id] = col;
     });
-    this.#column = new Int32Array(ids.count).fill(-1);
-    columns.forEach((col, id) => (this.#column[id] = col));
-    this.#tokenIds = createTokenIds(options, ids.words);
+    const column = new Int32Array(ids.count).fill(-1);
+    columns.forEach((col, id) => (column[id] = col));
+    return new FeatureIndex(options, ids, column);
+  }
+
+  /**
+   * Builds the index straight from a fit's n-gram ids (`kept[col]` is the fit id of column col),
+   * copying only the n-grams the vocabulary needs, without parsing the vocabulary's strings.
+   */
+  static fromFit(options: ResolvedVectorizerOptions, fit: GramIds, kept: ArrayLike<number>): FeatureIndex {
+    const ids = new GramIds();
+    const map = new Int32Array(fit.count).fill(-1);
+    const copy = (old: number): number => {
+      let id = map[old]!;
+      if (id >= 0) return id;
+      const p = fit.prefix[old]!;
+      id = p < 0 ? ids.word(fit.wordText[old]!) : ids.extend(copy(p), copy(fit.last[old]!));
+      map[old] = id;
+      return id;
+    };
+    const at: number[] = [];
+    for (let col = 0; col < kept.length; col++) at[copy(kept[col]!)] = col;
+    const column = new Int32Array(ids.count).fill(-1);
+    at.forEach((col, id) => (column[id] = col));
+    return new FeatureIndex(options, ids, column);
   }
 
   /** Appends the feature columns of one document to `out` (repeats kept). */
@@ -205,11 +275,11 @@ export class TfidfVectorizer implements TfidfVectorizerState {
   readonly #index: FeatureIndex;
 
   /** Builds a vectorizer from fitted state; its lookup index is built here, so transforms start at once. */
-  constructor(state: TfidfVectorizerState) {
+  constructor(state: TfidfVectorizerState, index?: FeatureIndex) {
     this.options = state.options;
     this.vocabulary = state.vocabulary;
     this.idf = state.idf;
-    this.#index = new FeatureIndex(this.vocabulary, this.options);
+    this.#index = index ?? FeatureIndex.fromVocabulary(this.vocabulary, this.options);
   }
 
   /** Number of features (columns). */
@@ -246,9 +316,7 @@ export class TfidfVectorizer implements TfidfVectorizerState {
    */
   forEachRow(texts: readonly string[], visit: RowVisitor): void {
     const index = this.#index;
-    const size = this.vocabulary.length;
-    const mark = new Int32Array(size).fill(-1);
-    const slot = new Int32Array(size);
+    const seen = new Int32Array(2 * this.vocabulary.length);
     const columns = new IntBuffer(1024);
     let indices = new Int32Array(1024);
     let data = new Float64Array(1024);
@@ -259,7 +327,7 @@ export class TfidfVectorizer implements TfidfVectorizerState {
         indices = new Int32Array(columns.length * 2);
         data = new Float64Array(columns.length * 2);
       }
-      const length = countRow(columns.data, 0, columns.length, r, mark, slot, indices, data, 0);
+      const length = countRow(columns.data, 0, columns.length, r, seen, indices, data, 0);
       weighRow(indices, data, 0, length, this.idf, this.options);
       visit(r, indices, data, length);
     }
@@ -321,7 +389,8 @@ export function createTfidfFitter(options: TfidfVectorizerOptions = {}): TfidfFi
   const rowEnds = new IntBuffer(1024);
   let df = new Int32Array(1 << 16);
   let lastDoc = new Int32Array(1 << 16).fill(-1);
-  let total = new Float64Array(1 << 16);
+  const countTotals = resolved.maxFeatures !== null;
+  let total = new Float64Array(countTotals ? 1 << 16 : 0);
   const words = new IntBuffer(256);
   const grams = new IntBuffer(256);
   let documents = 0;
@@ -345,16 +414,18 @@ export function createTfidfFitter(options: TfidfVectorizerOptions = {}): TfidfFi
       const l = new Int32Array(cap).fill(-1);
       l.set(lastDoc);
       lastDoc = l;
-      const t = new Float64Array(cap);
-      t.set(total);
-      total = t;
+      if (countTotals) {
+        const t = new Float64Array(cap);
+        t.set(total);
+        total = t;
+      }
     }
     stream.push(id);
     if (lastDoc[id] !== doc) {
       lastDoc[id] = doc;
       df[id]!++;
     }
-    total[id]!++;
+    if (countTotals) total[id]!++;
   };
 
   return {
@@ -389,15 +460,15 @@ export function createTfidfFitter(options: TfidfVectorizerOptions = {}): TfidfFi
           `maxDf (${resolved.maxDf}) corresponds to fewer documents than minDf (${resolved.minDf})`,
         );
       }
-      let seen = 0;
+      let candidates = 0;
       let kept: number[] = [];
       for (let id = 0; id < ids.count; id++) {
         if (ids.order[id]! < minN) continue;
-        seen++;
+        candidates++;
         const d = df[id]!;
         if (d >= minDocs && d <= maxDocs) kept.push(id);
       }
-      if (seen === 0) {
+      if (candidates === 0) {
         throw SentiMlopsError.invalidParameterValue("empty vocabulary: the documents contain no tokens (or only stop words)");
       }
       if (resolved.maxFeatures !== null && kept.length > resolved.maxFeatures) {
@@ -409,29 +480,29 @@ export function createTfidfFitter(options: TfidfVectorizerOptions = {}): TfidfFi
       if (kept.length === 0) {
         throw SentiMlopsError.invalidParameterValue("after pruning, no terms remain; try a lower minDf or a higher maxDf");
       }
-      const terms = kept.map((id) => ids.text(id));
-      const order = Array.from(terms.keys());
-      const astral = terms.some((t) => /[\ud800-\udfff]/.test(t));
-      order.sort(astral ? (a, b) => compareCodePoints(terms[a]!, terms[b]!) : (a, b) => (terms[a]! < terms[b]! ? -1 : 1));
+      if (resolved.tokenPattern) {
+        // Custom tokens may hold characters that sort below the joining space: compare the texts.
+        const text = new Map(kept.map((id) => [id, ids.text(id)]));
+        kept.sort((a, b) => compareCodePoints(text.get(a)!, text.get(b)!));
+      } else {
+        kept = sortByWordRanks(ids, kept, maxN);
+      }
       const column = new Int32Array(ids.count).fill(-1);
-      const vocabulary = order.map((k, col) => {
-        column[kept[k]!] = col;
-        return terms[k]!;
+      const vocabulary = kept.map((id, col) => {
+        column[id] = col;
+        return ids.text(id);
       });
       let idf: Float64Array | null = null;
       if (resolved.useIdf) {
         const s = resolved.smoothIdf ? 1 : 0;
         idf = new Float64Array(vocabulary.length);
-        for (let col = 0; col < vocabulary.length; col++) {
-          idf[col] = Math.log((documents + s) / (df[kept[order[col]!]!]! + s)) + 1;
-        }
+        for (let col = 0; col < vocabulary.length; col++) idf[col] = Math.log((documents + s) / (df[kept[col]!]! + s)) + 1;
       }
       // Map the gram stream to columns in place, then count and weigh each row.
       const all = stream.data;
       const ends = rowEnds.view();
       const size = vocabulary.length;
-      const mark = new Int32Array(size).fill(-1);
-      const slot = new Int32Array(size);
+      const seen = new Int32Array(2 * size);
       let w = 0;
       let start = 0;
       for (let r = 0; r < documents; r++) {
@@ -449,14 +520,15 @@ export function createTfidfFitter(options: TfidfVectorizerOptions = {}): TfidfFi
       start = 0;
       for (let r = 0; r < documents; r++) {
         const rowStart = nnz;
-        nnz = countRow(all, start, ends[r]!, r, mark, slot, indices, data, nnz);
+        nnz = countRow(all, start, ends[r]!, r, seen, indices, data, nnz);
         weighRow(indices, data, rowStart, nnz, idf, resolved);
         indptr[r + 1] = nnz;
         start = ends[r]!;
       }
       const unsorted = { rows: documents, cols: size, indptr, indices: indices.slice(0, nnz), data: data.slice(0, nnz) };
       const matrix = sortedRows ? sortRowIndices(unsorted) : unsorted;
-      return { vectorizer: new TfidfVectorizer({ options: resolved, vocabulary: Object.freeze(vocabulary), idf }), matrix };
+      const index = FeatureIndex.fromFit(resolved, ids, kept);
+      return { vectorizer: new TfidfVectorizer({ options: resolved, vocabulary: Object.freeze(vocabulary), idf }, index), matrix };
     },
   };
 }
