@@ -26,8 +26,9 @@ export default defineConfig([
       "index.node": "src/index.node.ts",
       "data/index": "src/data/index.ts",
       "tfidf/index.node": "src/tfidf/index.node.ts",
-      // Loaded by src/node/worker-loss.ts as new URL("./tfidf-loss-worker.js", import.meta.url).
+      // Worker threads, started by src/node/worker-script.ts as new URL("./<name>.js", import.meta.url).
       "tfidf-loss-worker": "src/node/loss-worker.ts",
+      "tfidf-count-worker": "src/node/count-worker.ts",
     },
     shims: true,
   },

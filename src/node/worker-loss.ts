@@ -6,9 +6,9 @@
  * @module
  */
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import { binomialLoss, shardBoundaries, sliceRows, type BinomialProblem } from "../tfidf/kernels.js";
 import type { ParallelLoss, ParallelLossFactory } from "../tfidf/parallel.js";
+import { startWorker } from "./worker-script.js";
 
 /** Options of {@link createWorkerLoss}. */
 export interface WorkerLossOptions {
@@ -19,14 +19,6 @@ export interface WorkerLossOptions {
 }
 
 const READY_TIMEOUT_MS = 10_000;
-
-/** The worker's script: the built file, or (under the test runner, which runs sources) the TypeScript source through tsx. */
-function workerSource(): { source: string | URL; eval: boolean } {
-  const here = import.meta.url;
-  if (!/\.ts$/.test(here)) return { source: new URL("./tfidf-loss-worker.js", here), eval: false };
-  const url = new URL("./loss-worker.ts", here).href;
-  return { source: `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(url)}); })`, eval: true };
-}
 
 /**
  * Creates the factory; pass it as `parallel` to `LogisticRegression.fit`, or let the Node entry's
@@ -48,14 +40,12 @@ export function createWorkerLoss(options: WorkerLossOptions = {}): ParallelLossF
     const own: BinomialProblem = { ...problem, rows: bounds[1]! };
     const paramsBuffer = new SharedArrayBuffer((features + 1) * 8);
     const params = new Float64Array(paramsBuffer);
-    const script = workerSource();
     const shards = bounds.slice(1, -1).map((start, i) => {
       const control = new Int32Array(new SharedArrayBuffer(16));
       const grad = new Float64Array(new SharedArrayBuffer(features * 8));
       const result = new Float64Array(new SharedArrayBuffer(16));
       const problemShard = sliceRows(problem, start, bounds[i + 2]!);
-      const worker = new Worker(script.source, {
-        eval: script.eval,
+      const worker = startWorker("tfidf-loss-worker.js", "loss-worker.ts", {
         workerData: { problem: problemShard, control: control.buffer, params: paramsBuffer, grad: grad.buffer, result: result.buffer },
         transferList: [problemShard.indptr.buffer, problemShard.indices.buffer, problemShard.data.buffer, problemShard.y.buffer, problemShard.weight.buffer] as ArrayBuffer[],
       });

@@ -3,17 +3,19 @@
  *
  * @module
  */
-import { createWorkerLoss } from "../node/worker-loss.js";
+import { createWorkerParallelism } from "../node/parallelism.js";
 import { trainTfidf as trainOnOneThread, type TrainTfidfOptions, type TrainTfidfResult } from "./train.js";
 import type { TrainingData } from "../types.js";
 
 export * from "./index.js";
 export { createWorkerLoss } from "../node/worker-loss.js";
 export type { WorkerLossOptions } from "../node/worker-loss.js";
+export { createWorkerParallelism } from "../node/parallelism.js";
+export type { WorkerParallelismOptions } from "../node/parallelism.js";
 
 /**
- * Trains a TF-IDF + logistic-regression model, evaluating the loss on `threads` worker threads
- * (default: one per core) when the problem is large enough to pay for them.
+ * Trains a TF-IDF + logistic-regression model on `threads` threads (default: one per core): worker
+ * threads count n-grams and evaluate the loss when the corpus is large enough to pay for them.
  *
  * @example
  * ```ts
@@ -22,5 +24,5 @@ export type { WorkerLossOptions } from "../node/worker-loss.js";
  * ```
  */
 export function trainTfidf(data: TrainingData, options: TrainTfidfOptions = {}): Promise<TrainTfidfResult> {
-  return trainOnOneThread(data, { parallel: createWorkerLoss({ threads: options.threads }), ...options });
+  return trainOnOneThread(data, { parallel: createWorkerParallelism({ threads: options.threads }), ...options });
 }

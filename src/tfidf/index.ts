@@ -13,8 +13,8 @@ export { trainTfidf, DEFAULT_BINARY_LABELS } from "./train.js";
 export type { TrainTfidfOptions, TrainTfidfResult, TrainProgress } from "./train.js";
 export { TfidfModel } from "./model.js";
 export type { TfidfModelInfo } from "./model.js";
-export { TfidfVectorizer, createTfidfFitter } from "./vectorizer.js";
-export type { TfidfVectorizerState, TfidfFitter, RowVisitor } from "./vectorizer.js";
+export { TfidfVectorizer, createTfidfFitter, createFitter } from "./vectorizer.js";
+export type { TfidfVectorizerState, TfidfFitter, FitterCounts, RowVisitor } from "./vectorizer.js";
 export { LogisticRegression } from "./logistic-regression.js";
 export type { LogisticRegressionState, FitReport, FitHooks } from "./logistic-regression.js";
 export { encodeTfidfModel, decodeTfidfModel, TFIDF_FORMAT_VERSION } from "./model-format.js";
@@ -31,5 +31,5 @@ export type {
 export type { CsrMatrix } from "./csr.js";
 export { minimizeLbfgs } from "./lbfgs.js";
 export type { LbfgsOptions, LbfgsResult, Objective } from "./lbfgs.js";
-export type { ParallelLoss, ParallelLossFactory } from "./parallel.js";
+export type { ParallelLoss, ParallelLossFactory, TfidfParallelism } from "./parallel.js";
 export type { BinomialProblem } from "./kernels.js";

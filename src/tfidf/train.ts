@@ -14,9 +14,12 @@ import {
   type LogisticRegressionOptions,
   type TfidfVectorizerOptions,
 } from "./options.js";
-import type { ParallelLossFactory } from "./parallel.js";
+import type { TfidfParallelism } from "./parallel.js";
 import { createTfidfFitter } from "./vectorizer.js";
 import { compareCodePoints } from "./unicode.js";
+
+/** Below this many documents, counting stays on one thread (a worker costs more than it saves). */
+const PARALLEL_MIN_DOCUMENTS = 4096;
 
 /** Names given to numeric labels 0 and 1 unless `labelNames` says otherwise. */
 export const DEFAULT_BINARY_LABELS: readonly string[] = Object.freeze(["Negative", "Positive"]);
@@ -55,8 +58,8 @@ export interface TrainTfidfOptions extends TfidfVectorizerOptions, LogisticRegre
    * @default os.availableParallelism() in Node, 1 elsewhere
    */
   threads?: number;
-  /** A custom way to spread loss evaluations over threads (advanced; the Node entries set one). */
-  parallel?: ParallelLossFactory;
+  /** How to use threads (advanced: the Node entries supply worker threads). */
+  parallel?: TfidfParallelism;
 }
 
 /** Result of {@link trainTfidf}. */
@@ -156,14 +159,37 @@ export async function trainTfidf(data: TrainingData, options: TrainTfidfOptions 
   const classifierOptions = resolveClassifierOptions(options);
   const fitter = createTfidfFitter(options);
   checkAborted(signal);
-  const total = Array.isArray(data) ? data.length : NaN;
+  const parallel = options.threads === 1 ? undefined : options.parallel;
   const rawLabels: (string | number)[] = [];
-  for await (const row of examples(data, "data")) {
-    fitter.add(row.text);
-    rawLabels.push(row.label);
-    if ((rawLabels.length & 1023) === 0) {
-      checkAborted(signal);
-      onProgress?.({ phase: "tokenizing", fraction: total > 0 ? rawLabels.length / total : 0, documents: rawLabels.length });
+  if (parallel?.count && parallel.threads > 1) {
+    // Read everything, then count shares of the documents on other threads while this one counts
+    // the first share; merging the counts in order gives what one thread would have counted.
+    const texts: string[] = [];
+    for await (const row of examples(data, "data")) {
+      texts.push(row.text);
+      rawLabels.push(row.label);
+    }
+    checkAborted(signal);
+    const share = Math.ceil(texts.length / parallel.threads);
+    const others = texts.length >= PARALLEL_MIN_DOCUMENTS ? parallel.threads - 1 : 0;
+    const pending = Array.from({ length: others }, (_, i) =>
+      parallel.count!(fitter.options, texts.slice(share * (i + 1), share * (i + 2))),
+    );
+    const own = others > 0 ? share : texts.length;
+    for (let i = 0; i < own; i++) {
+      fitter.add(texts[i]!);
+      if ((i & 1023) === 0) onProgress?.({ phase: "tokenizing", fraction: i / texts.length, documents: i });
+    }
+    for (const counts of await Promise.all(pending)) fitter.merge(counts);
+  } else {
+    const total = Array.isArray(data) ? data.length : NaN;
+    for await (const row of examples(data, "data")) {
+      fitter.add(row.text);
+      rawLabels.push(row.label);
+      if ((rawLabels.length & 1023) === 0) {
+        checkAborted(signal);
+        onProgress?.({ phase: "tokenizing", fraction: total > 0 ? rawLabels.length / total : 0, documents: rawLabels.length });
+      }
     }
   }
   if (rawLabels.length === 0) throw SentiMlopsError.invalidParameterValue("data holds no examples");
@@ -188,7 +214,7 @@ export async function trainTfidf(data: TrainingData, options: TrainTfidfOptions 
   }
   const { classifier, report } = LogisticRegression.fit(matrix, y, labels.length, classifierOptions, {
     classWeights,
-    parallel: options.threads === 1 ? undefined : options.parallel,
+    parallel: parallel?.loss,
     onIteration: (iteration, loss) => {
       checkAborted(signal);
       onProgress?.({ phase: "optimizing", fraction: Math.min(1, iteration / classifierOptions.maxIter), iteration, loss });

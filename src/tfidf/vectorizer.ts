@@ -356,12 +356,42 @@ export class TfidfVectorizer implements TfidfVectorizerState {
   }
 }
 
+/**
+ * The counts of a fitter over some documents, in a form that crosses threads (typed arrays and
+ * strings only): what a worker returns after counting its share of a corpus.
+ */
+export interface FitterCounts {
+  readonly documents: number;
+  /** Per n-gram id: its first n−1 words' id (−1 for a word), its last word's id, n. */
+  readonly prefix: Int32Array;
+  readonly last: Int32Array;
+  readonly order: Uint8Array;
+  /** The words: their ids and texts. */
+  readonly wordIds: Int32Array;
+  readonly wordTexts: string[];
+  /** Document frequency and total count per n-gram id (totals empty unless maxFeatures is set). */
+  readonly df: Int32Array;
+  readonly total: Float64Array;
+  /** The counted n-gram ids of every document, concatenated, and where each document ends. */
+  readonly stream: Int32Array;
+  readonly rowEnds: Int32Array;
+}
+
 /** Incremental fitting, for data that arrives as a stream. */
 export interface TfidfFitter {
   /** Adds one training document. */
   add(text: string): void;
+  /** The counts so far, for another fitter to {@link TfidfFitter.merge} (used across threads). */
+  counts(): FitterCounts;
+  /**
+   * Appends documents counted by another fitter with the same options: as if they had been
+   * added here, after the documents already added.
+   */
+  merge(counts: FitterCounts): void;
   /** Number of documents added. */
   readonly documents: number;
+  /** The fitter's options, resolved. */
+  readonly options: ResolvedVectorizerOptions;
   /**
    * Builds the vocabulary, idf and the TF-IDF matrix of the added documents. With
    * `sortedRows: false` each row keeps its columns in first-occurrence order, which saves a pass
@@ -381,7 +411,11 @@ export interface TfidfFitter {
  * ```
  */
 export function createTfidfFitter(options: TfidfVectorizerOptions = {}): TfidfFitter {
-  const resolved = resolveVectorizerOptions(options);
+  return createFitter(resolveVectorizerOptions(options));
+}
+
+/** {@link createTfidfFitter} for options already resolved (e.g. sent to a worker thread). */
+export function createFitter(resolved: ResolvedVectorizerOptions): TfidfFitter {
   const [minN, maxN] = resolved.ngramRange;
   const ids = new GramIds();
   const tokenIds = createTokenIds(resolved, ids.words);
@@ -405,7 +439,7 @@ export function createTfidfFitter(options: TfidfVectorizerOptions = {}): TfidfFi
     return ids.addWord(token, hash);
   };
 
-  const count = (id: number, doc: number): void => {
+  const reserve = (id: number): void => {
     if (id >= df.length) {
       const cap = Math.max(id + 1, df.length * 2);
       const d = new Int32Array(cap);
@@ -420,6 +454,10 @@ export function createTfidfFitter(options: TfidfVectorizerOptions = {}): TfidfFi
         total = t;
       }
     }
+  };
+
+  const count = (id: number, doc: number): void => {
+    reserve(id);
     stream.push(id);
     if (lastDoc[id] !== doc) {
       lastDoc[id] = doc;
@@ -429,6 +467,7 @@ export function createTfidfFitter(options: TfidfVectorizerOptions = {}): TfidfFi
   };
 
   return {
+    options: resolved,
     get documents() {
       return documents;
     },
@@ -450,6 +489,48 @@ export function createTfidfFitter(options: TfidfVectorizerOptions = {}): TfidfFi
         }
       }
       rowEnds.push(stream.length);
+    },
+    counts(): FitterCounts {
+      const wordIds: number[] = [];
+      const wordTexts: string[] = [];
+      ids.wordText.forEach((text, id) => {
+        wordIds.push(id);
+        wordTexts.push(text);
+      });
+      return {
+        documents,
+        prefix: ids.prefix.slice(0, ids.count),
+        last: ids.last.slice(0, ids.count),
+        order: ids.order.slice(0, ids.count),
+        wordIds: Int32Array.from(wordIds),
+        wordTexts,
+        df: df.slice(0, ids.count),
+        total: countTotals ? total.slice(0, ids.count) : new Float64Array(0),
+        stream: stream.data.slice(0, stream.length),
+        rowEnds: rowEnds.data.slice(0, rowEnds.length),
+      };
+    },
+    merge(other: FitterCounts): void {
+      // Their ids → ours. Ids grow in creation order, so an n-gram's prefix and last word are mapped
+      // before it.
+      const n = other.prefix.length;
+      const map = new Int32Array(n);
+      const text = new Map<number, string>();
+      other.wordIds.forEach((id, i) => text.set(id, other.wordTexts[i]!));
+      for (let id = 0; id < n; id++) {
+        const p = other.prefix[id]!;
+        const mine = p < 0 ? ids.word(text.get(id)!) : ids.extend(map[p]!, map[other.last[id]!]!);
+        map[id] = mine;
+        reserve(mine);
+        df[mine]! += other.df[id]!;
+        if (countTotals) total[mine]! += other.total[id]!;
+      }
+      const base = stream.length;
+      stream.reserve(base + other.stream.length);
+      for (let k = 0; k < other.stream.length; k++) stream.data[base + k] = map[other.stream[k]!]!;
+      stream.length = base + other.stream.length;
+      for (let r = 0; r < other.rowEnds.length; r++) rowEnds.push(base + other.rowEnds[r]!);
+      documents += other.documents;
     },
     finish({ sortedRows = true } = {}) {
       if (documents === 0) throw SentiMlopsError.invalidParameterValue("cannot fit a vectorizer on zero documents");

@@ -8,7 +8,7 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { createWorkerLoss } from "../../src/node/worker-loss.js";
 import { binomialLoss } from "../../src/tfidf/kernels.js";
-import { TfidfVectorizer, trainTfidf } from "../../src/tfidf/index.node.js";
+import { createTfidfFitter, TfidfVectorizer, trainTfidf, type TfidfVectorizerOptions } from "../../src/tfidf/index.node.js";
 import { distFile } from "../helpers/dist.js";
 import { dataFile } from "../peers/sklearn.js";
 
@@ -16,6 +16,36 @@ const rows = (parse(readFileSync(dataFile("sst2/train.csv")), { columns: true })
   text: r.text,
   label: Number(r.label),
 }));
+
+describe("counting in shares", () => {
+  const cases: TfidfVectorizerOptions[] = [
+    { ngramRange: [1, 2], minDf: 2, sublinearTf: true },
+    { ngramRange: [1, 3], stopWords: "english", maxFeatures: 5000 },
+    { ngramRange: [2, 2], tokenPattern: /[a-z']+/ },
+  ];
+  for (const options of cases) {
+    it(`merging counts equals counting everything in one fitter: ${JSON.stringify(options)}`, () => {
+      const texts = rows.slice(0, 9000).map((r) => r.text);
+      const whole = createTfidfFitter(options);
+      for (const t of texts) whole.add(t);
+      const first = createTfidfFitter(options);
+      const second = createTfidfFitter(options);
+      const third = createTfidfFitter(options);
+      texts.slice(0, 3000).forEach((t) => first.add(t));
+      texts.slice(3000, 6000).forEach((t) => second.add(t));
+      texts.slice(6000).forEach((t) => third.add(t));
+      first.merge(second.counts());
+      first.merge(third.counts());
+      const a = whole.finish();
+      const b = first.finish();
+      expect(b.vectorizer.vocabulary).toEqual(a.vectorizer.vocabulary);
+      expect(b.vectorizer.idf).toEqual(a.vectorizer.idf);
+      expect(b.matrix.indptr).toEqual(a.matrix.indptr);
+      expect(b.matrix.indices).toEqual(a.matrix.indices);
+      expect(b.matrix.data).toEqual(a.matrix.data);
+    });
+  }
+});
 
 describe("parallel loss", () => {
   it("evaluates the same loss and gradient as one thread", () => {
@@ -53,6 +83,8 @@ describe("parallel loss", () => {
     const one = await trainTfidf(rows, { ...options, threads: 1 });
     expect(two.fit.threads).toBe(2);
     expect(one.fit.threads).toBe(1);
+    expect(two.model.vectorizer.vocabulary).toEqual(one.model.vectorizer.vocabulary);
+    expect(two.model.vectorizer.idf).toEqual(one.model.vectorizer.idf);
     expect(two.fit.loss).toBeCloseTo(one.fit.loss, 8);
     const texts = rows.slice(0, 2000).map((r) => r.text);
     const a = two.model.probabilities(texts);
