@@ -196,7 +196,8 @@ export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: L
       stored = 0;
       d0 = negateDot(g, dir, g);
     }
-    const step0 = stored === 0 ? Math.min(1, 1 / Math.sqrt(-d0)) : 1;
+    // Without curvature pairs the direction is −g: start at 1/‖g‖, as L-BFGS-B does.
+    const step0 = stored === 0 ? 1 / Math.sqrt(-d0) : 1;
 
     // Strong-Wolfe line search (Nocedal & Wright, algorithms 3.5 and 3.6).
     // xNew/gNew always hold the last evaluated point, which is the one accepted.
@@ -214,6 +215,7 @@ export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: L
     let t = step0;
     let lo = 0, flo = 0, dlo = 0, hi = 0, fhi = 0, dhi = 0;
     let zoom = false;
+    const widths: number[] = [];
     for (let ls = 0; ls < maxLs; ls++) {
       if (!zoom) {
         const e = evalAt(t);
@@ -228,15 +230,23 @@ export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: L
           zoom = true;
         } else {
           [tPrev, fPrev, dPrev] = [t, e.f, e.d];
-          t *= 2;
+          t *= 4; // L-BFGS-B's extrapolation bound
         }
         continue;
       }
-      // Zoom between lo (satisfies sufficient decrease) and hi.
-      let tz = Number.isFinite(fhi) ? cubicMin(lo, flo, dlo, hi, fhi, dhi) : NaN;
+      // Zoom between lo (satisfies sufficient decrease) and hi: interpolate (cubic, else quadratic
+      // from lo's value and slope and hi's value), kept strictly inside the interval; bisect when
+      // two trials in a row shrank the interval by less than a third.
       const left = Math.min(lo, hi);
       const width = Math.abs(hi - lo);
-      if (!(tz > left + 0.1 * width && tz < left + 0.9 * width)) tz = (lo + hi) / 2;
+      let tz = Number.isFinite(fhi) ? cubicMin(lo, flo, dlo, hi, fhi, dhi) : NaN;
+      if (!Number.isFinite(tz) && Number.isFinite(fhi)) {
+        const h = hi - lo;
+        tz = lo - (dlo * h * h) / (2 * (fhi - flo - dlo * h));
+      }
+      const slow = widths.length >= 2 && width > (2 / 3) * widths[widths.length - 2]!;
+      widths.push(width);
+      if (slow || !(tz > left + 1e-3 * width && tz < left + width * (1 - 1e-3))) tz = (lo + hi) / 2;
       const e = evalAt(tz);
       if (e.f > f + c1 * tz * d0 || e.f >= flo || !Number.isFinite(e.f)) {
         [hi, fhi, dhi] = [tz, e.f, e.d];
