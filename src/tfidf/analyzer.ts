@@ -9,7 +9,7 @@
 import type { ResolvedVectorizerOptions } from "./options.js";
 import { IntBuffer } from "./buffers.js";
 import { ENGLISH_STOP_WORDS } from "./stop-words.js";
-import { TokenTable } from "./token-table.js";
+import { ownCopy, TokenTable } from "./token-table.js";
 import { bmpWordChars, stripAccentsAscii, stripAccentsUnicode } from "./unicode.js";
 
 /** Fills `out` with the tokens of `text` (after preprocessing and stop-word removal) and returns it. */
@@ -54,7 +54,7 @@ export function createTokenIds(options: ResolvedVectorizerOptions, table: TokenT
         const token = m.length > 1 ? (m[1] ?? "") : m[0];
         const hash = TokenTable.hash(token);
         let id = table.find(token, 0, token.length, hash, UNKNOWN_TOKEN);
-        if (id === UNKNOWN_TOKEN && onNew) id = onNew(token, hash);
+        if (id === UNKNOWN_TOKEN && onNew) id = onNew(ownCopy(token), hash);
         if (id !== STOP_TOKEN) out.push(id);
       }
       return out.length;

@@ -2,6 +2,23 @@ import type { IntBuffer } from "./buffers.js";
 import { isAstralWordChar } from "./unicode.js";
 
 /**
+ * A copy of `s` that does not share memory with the string it was sliced from. V8 represents a
+ * slice of 13 or more characters as a view of its parent, so a vocabulary of such slices would keep
+ * every training document alive (and each lookup would go through the view).
+ */
+export function ownCopy(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}
+
+/** True when `doc[i]` starts a surrogate pair that encodes a word character (Python's `\w`). */
+function astralWordAt(doc: string, i: number): boolean {
+  const c = doc.charCodeAt(i);
+  if (c > 0xdbff || i + 1 >= doc.length) return false;
+  const d = doc.charCodeAt(i + 1);
+  return d >= 0xdc00 && d <= 0xdfff && isAstralWordChar(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000);
+}
+
+/**
  * A string → int32 hash table that is probed with a slice of a larger string (start, end, hash)
  * without allocating that slice. Tokenizing a corpus looks up every token; this saves a substring
  * and a `Map` probe per token, which is most of the cost of vectorizing. Written by hand because no
@@ -75,68 +92,51 @@ export class TokenTable {
     let hashes = this.#hashes;
     let values = this.#values;
     let mask = this.#mask;
-    let start = -1;
-    let codePoints = 0;
-    let hash = 0;
-    for (let i = 0; i <= n; i++) {
-      let word = false;
-      let width = 1;
-      let c = 0;
-      if (i < n) {
-        c = doc.charCodeAt(i);
-        if (c < 0xd800 || c > 0xdfff) {
-          word = words[c] === 1;
-        } else if (c <= 0xdbff && i + 1 < n) {
-          const d = doc.charCodeAt(i + 1);
-          if (d >= 0xdc00 && d <= 0xdfff) {
-            width = 2;
-            word = isAstralWordChar(((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000);
-          }
-        }
-      }
-      if (word) {
-        if (start < 0) {
-          start = i;
-          codePoints = 0;
-          hash = 0x811c9dc5 | 0;
-        }
-        codePoints++;
-        hash = Math.imul(hash ^ c, 0x01000193);
-        if (width === 2) {
-          hash = Math.imul(hash ^ doc.charCodeAt(i + 1), 0x01000193);
-          i++;
-        }
+    let i = 0;
+    while (i < n) {
+      let c = doc.charCodeAt(i);
+      // Skip to the next word character (two tight loops: between words, then within one).
+      if (c < 0xd800 || c > 0xdfff ? words[c] !== 1 : !astralWordAt(doc, i)) {
+        i++;
         continue;
       }
-      if (start < 0) continue;
-      if (codePoints >= 2) {
-        const len = i - start;
-        let slot = (hash ^ (hash >>> 16)) & mask;
-        let value = missing;
-        for (;;) {
-          const key = keys[slot];
-          if (key === undefined) break;
-          if (hashes[slot] === hash && key.length === len) {
-            let k = 0;
-            while (k < len && key.charCodeAt(k) === doc.charCodeAt(start + k)) k++;
-            if (k === len) {
-              value = values[slot]!;
-              break;
-            }
-          }
-          slot = (slot + 1) & mask;
-        }
-        if (value === missing && onNew) {
-          value = onNew(doc.slice(start, i), hash);
-          keys = this.#keys;
-          hashes = this.#hashes;
-          values = this.#values;
-          mask = this.#mask;
-        }
-        if (value !== skip) out.push(value);
+      const start = i;
+      let hash = 0x811c9dc5 | 0;
+      let codePoints = 0;
+      for (;;) {
+        hash = Math.imul(hash ^ c, 0x01000193);
+        if (c >= 0xd800 && c <= 0xdfff) hash = Math.imul(hash ^ doc.charCodeAt(++i), 0x01000193);
+        i++;
+        codePoints++;
+        if (i >= n) break;
+        c = doc.charCodeAt(i);
+        if (c < 0xd800 || c > 0xdfff ? words[c] !== 1 : !astralWordAt(doc, i)) break;
       }
-      start = -1;
-      i += width - 1;
+      if (codePoints < 2) continue;
+      const len = i - start;
+      let slot = (hash ^ (hash >>> 16)) & mask;
+      let value = missing;
+      for (;;) {
+        const key = keys[slot];
+        if (key === undefined) break;
+        if (hashes[slot] === hash && key.length === len) {
+          let k = 0;
+          while (k < len && key.charCodeAt(k) === doc.charCodeAt(start + k)) k++;
+          if (k === len) {
+            value = values[slot]!;
+            break;
+          }
+        }
+        slot = (slot + 1) & mask;
+      }
+      if (value === missing && onNew) {
+        value = onNew(ownCopy(doc.slice(start, i)), hash);
+        keys = this.#keys;
+        hashes = this.#hashes;
+        values = this.#values;
+        mask = this.#mask;
+      }
+      if (value !== skip) out.push(value);
     }
   }
 
