@@ -29,6 +29,7 @@ export default defineConfig([
       // Worker threads, started by src/node/worker-script.ts as new URL("./<name>.js", import.meta.url).
       "tfidf-loss-worker": "src/node/loss-worker.ts",
       "tfidf-count-worker": "src/node/count-worker.ts",
+      "tfidf-predict-worker": "src/node/predict-worker.ts",
     },
     shims: true,
   },

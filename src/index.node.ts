@@ -16,8 +16,8 @@ import type { SentimentModel } from "./types.js";
 
 export * from "./index.js";
 export { saveModel } from "./models/node-files.js";
-export { trainTfidf, createWorkerLoss, createWorkerParallelism } from "./tfidf/index.node.js";
-export type { WorkerLossOptions, WorkerParallelismOptions } from "./tfidf/index.node.js";
+export { trainTfidf, createWorkerLoss, createWorkerParallelism, createPredictPool } from "./tfidf/index.node.js";
+export type { WorkerLossOptions, WorkerParallelismOptions, PredictPool, PredictPoolOptions } from "./tfidf/index.node.js";
 
 /**
  * Loads a saved model from bytes, an http(s) URL, or a file path.

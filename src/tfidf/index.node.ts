@@ -11,6 +11,8 @@ export * from "./index.js";
 export { createWorkerLoss } from "../node/worker-loss.js";
 export type { WorkerLossOptions } from "../node/worker-loss.js";
 export { createWorkerParallelism } from "../node/parallelism.js";
+export { createPredictPool } from "../node/predict-pool.js";
+export type { PredictPool, PredictPoolOptions } from "../node/predict-pool.js";
 export type { WorkerParallelismOptions } from "../node/parallelism.js";
 
 /**

@@ -104,3 +104,23 @@ describe("parallel loss", () => {
     }
   });
 });
+
+describe("createPredictPool", () => {
+  it("predicts exactly what the model predicts, on several threads, and closes", async () => {
+    const { createPredictPool } = await import("../../src/index.node.js");
+    const { predict } = await import("../../src/index.js");
+    const { model } = await trainTfidf(rows.slice(0, 20000), { ngramRange: [1, 2], minDf: 2 });
+    const texts = rows.slice(20000, 30000).map((r) => r.text);
+    const pool = await createPredictPool(model, { threads: 3, minTexts: 100 });
+    try {
+      expect(pool.threads).toBe(3);
+      expect(await pool.probabilities(texts)).toEqual(model.probabilities(texts));
+      expect(await predict(pool, texts)).toEqual(await predict(model, texts));
+      expect(await pool.predictProba(texts.slice(0, 5))).toEqual(model.predictProba(texts.slice(0, 5)));
+    } finally {
+      await pool.close();
+    }
+    expect(pool.threads).toBe(1);
+    expect(await pool.probabilities(texts.slice(0, 300))).toEqual(model.probabilities(texts.slice(0, 300)));
+  });
+});
