@@ -26,19 +26,13 @@ export default defineConfig([
       "index.node": "src/index.node.ts",
       "data/index": "src/data/index.ts",
       "tfidf/index.node": "src/tfidf/index.node.ts",
+      // The CLI (bin/senti-mlops.js imports it), built here so that it shares the library's chunks.
+      "cli/main": "src/cli/main.ts",
       // Worker threads, started by src/node/worker-script.ts as new URL("./<name>.js", import.meta.url).
       "tfidf-loss-worker": "src/node/loss-worker.ts",
       "tfidf-count-worker": "src/node/count-worker.ts",
       "tfidf-predict-worker": "src/node/predict-worker.ts",
     },
     shims: true,
-  },
-  {
-    ...common,
-    format: ["esm"],
-    dts: false,
-    platform: "node",
-    entry: { "cli/main": "src/cli/main.ts" },
-    banner: { js: "#!/usr/bin/env node" },
   },
 ]);

@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Worker, type WorkerOptions } from "node:worker_threads";
 
 /**
@@ -12,7 +14,13 @@ import { Worker, type WorkerOptions } from "node:worker_threads";
  */
 export function startWorker(built: string, source: string, options: WorkerOptions = {}): Worker {
   const here = import.meta.url;
-  if (!/\.ts$/.test(here)) return new Worker(new URL(`./${built}`, here), options);
+  if (!/\.ts$/.test(here)) {
+    // Workers are built at the root of dist/; this module may sit there or one folder below.
+    const candidates = [new URL(`./${built}`, here), new URL(`../${built}`, here)];
+    const file = candidates.find((url) => existsSync(fileURLToPath(url)));
+    if (!file) throw new Error(`worker script ${built} not found beside ${fileURLToPath(here)}`);
+    return new Worker(file, options);
+  }
   const url = new URL(`./${source}`, here).href;
   const boot = `import("tsx/esm/api").then((m) => { m.register(); return import(${JSON.stringify(url)}); })`;
   return new Worker(boot, { ...options, eval: true });

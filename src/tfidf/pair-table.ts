@@ -37,38 +37,35 @@ export class PairTable {
     return h ^ (h >>> 13);
   }
 
-  /** The value stored for (a, b), or −1. */
-  get(a: number, b: number): number {
+  /** Index in #slots of (a, b)'s slot, or of the empty slot where it would go. */
+  #find(a: number, b: number): number {
     const slots = this.#slots;
     const mask = this.#mask;
     let slot = PairTable.#hash(a, b) & mask;
     for (;;) {
       const at = slot << 2;
       const f = slots[at]!;
-      if (f === -1) return -1;
-      if (f === a && slots[at + 1] === b) return slots[at + 2]!;
+      if (f === -1 || (f === a && slots[at + 1] === b)) return at;
       slot = (slot + 1) & mask;
     }
   }
 
+  /** The value stored for (a, b), or −1. */
+  get(a: number, b: number): number {
+    const at = this.#find(a, b);
+    return this.#slots[at] === -1 ? -1 : this.#slots[at + 2]!;
+  }
+
   /** The value stored for (a, b); when absent, stores `value` and returns it. */
   getOrSet(a: number, b: number, value: number): number {
+    const at = this.#find(a, b);
     const slots = this.#slots;
-    const mask = this.#mask;
-    let slot = PairTable.#hash(a, b) & mask;
-    for (;;) {
-      const at = slot << 2;
-      const f = slots[at]!;
-      if (f === -1) {
-        slots[at] = a;
-        slots[at + 1] = b;
-        slots[at + 2] = value;
-        if (++this.#size * 2 > mask) this.#grow();
-        return value;
-      }
-      if (f === a && slots[at + 1] === b) return slots[at + 2]!;
-      slot = (slot + 1) & mask;
-    }
+    if (slots[at] !== -1) return slots[at + 2]!;
+    slots[at] = a;
+    slots[at + 1] = b;
+    slots[at + 2] = value;
+    if (++this.#size * 2 > this.#mask) this.#grow();
+    return value;
   }
 
   #grow(): void {

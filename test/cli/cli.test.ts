@@ -32,7 +32,8 @@ function senti(args: string[], input?: string): Promise<ProcessResult> {
 const TRAIN_ARGS = ["--ngram-range", "1,2", "--min-df", "2", "--sublinear-tf", "-C", "4"];
 
 beforeAll(async () => {
-  cli = distFile("cli/main.js");
+  distFile("cli/main.js"); // fails clearly when dist/ is not built
+  cli = join(PROJECT_ROOT, "bin", "senti-mlops.js");
   tmp = await mkdtemp(join(tmpdir(), "senti-mlops-cli-"));
   model = join(tmp, "m.bin");
   trained = await senti(["train", "--data", TRAIN, "--test", TEST, "--out", model, ...TRAIN_ARGS, "--json"]);
@@ -214,7 +215,9 @@ describe("errors: exit code ≠ 0 and one line on stderr, no stack trace", () =>
   });
 });
 
-test("the CLI under test is the built one", () => {
-  expect(cli).toBe(join(PROJECT_ROOT, "dist", "cli", "main.js"));
-  expect(readFileSync(cli, "utf8").startsWith("#!/usr/bin/env node")).toBe(true);
+test("the CLI under test is the package's bin, which runs the built CLI", () => {
+  expect(cli).toBe(join(PROJECT_ROOT, "bin", "senti-mlops.js"));
+  const bin = readFileSync(cli, "utf8");
+  expect(bin.startsWith("#!/usr/bin/env node")).toBe(true);
+  expect(bin).toContain('import "../dist/cli/main.js"');
 });
