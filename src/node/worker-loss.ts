@@ -73,8 +73,10 @@ export function createWorkerLoss(options: WorkerLossOptions = {}): ParallelLossF
         let loss = mine.loss;
         let biasGrad = mine.biasGrad;
         for (const s of shards) {
-          while (Atomics.load(s.control, 1) !== s.generation) {
-            if (Atomics.wait(s.control, 1, Atomics.load(s.control, 1), 60_000) === "timed-out" || s.failed()) {
+          // Wait on the value just compared: reading it again could see the worker's answer and then
+          // wait for a change that never comes.
+          for (let seen = Atomics.load(s.control, 1); seen !== s.generation; seen = Atomics.load(s.control, 1)) {
+            if (Atomics.wait(s.control, 1, seen, 60_000) === "timed-out" || s.failed()) {
               throw new Error(`loss worker did not answer: ${String(s.failed() ?? "timed out")}`);
             }
           }

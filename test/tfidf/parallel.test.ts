@@ -71,6 +71,21 @@ describe("parallel loss", () => {
     }
   });
 
+  it("answers hundreds of back-to-back evaluations (no lost wake-ups)", () => {
+    const { matrix } = TfidfVectorizer.fit(rows.slice(0, 2000).map((r) => r.text));
+    const problem = { ...matrix, y: Int32Array.from(rows.slice(0, 2000), (r) => r.label), weight: new Float64Array(2000).fill(1) };
+    const params = new Float64Array(matrix.cols + 1).fill(0.01);
+    const expected = binomialLoss(problem, params, 0, new Float64Array(matrix.cols + 1)).loss;
+    const parallel = createWorkerLoss({ threads: 2, minEntries: 0 })(problem, matrix.cols)!;
+    try {
+      for (let round = 0; round < 500; round++) {
+        expect(parallel.evaluate(params, 0, new Float64Array(matrix.cols + 1)).loss).toBeCloseTo(expected, 8);
+      }
+    } finally {
+      parallel.close();
+    }
+  });
+
   it("stays on one thread for small problems or threads: 1", () => {
     const problem = { rows: 1, cols: 1, indptr: Int32Array.of(0, 1), indices: Int32Array.of(0), data: Float64Array.of(1), y: Int32Array.of(1), weight: Float64Array.of(1) };
     expect(createWorkerLoss({ threads: 2 })(problem, 1)).toBeUndefined();
