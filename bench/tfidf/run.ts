@@ -23,6 +23,8 @@ const { values } = parseArgs({
     write: { type: "boolean", default: false },
   },
 });
+// The issue's targets are set on IMDB 25k → 25k; other datasets are shown without targets.
+const TARGETS = values.dataset === "imdb";
 const DATASETS: Record<string, [string, string]> = {
   imdb: ["imdb/train.csv", "imdb/test.csv"],
   sst2: ["sst2/train.csv", "sst2/dev.csv"],
@@ -103,12 +105,12 @@ const table = [
   "",
   "| | senti-mlops | scikit-learn | ratio (ours / sklearn) | target |",
   "|---|---:|---:|---:|---:|",
-  `| fit (s) | ${fmt(result.fit.ours)} | ${fmt(result.fit.sklearn)} | **${fmt(result.fit.ours / result.fit.sklearn)}×** | ≤ 0.5× |`,
-  `| predict, one thread (s) | ${fmt(result.predict.ours)} | ${fmt(result.predict.sklearn)} | **${fmt(result.predict.ours / result.predict.sklearn)}×** | ≤ 0.2× |`,
+  `| fit (s) | ${fmt(result.fit.ours)} | ${fmt(result.fit.sklearn)} | **${fmt(result.fit.ours / result.fit.sklearn)}×** | ${TARGETS ? "≤ 0.5×" : ""} |`,
+  `| predict, one thread (s) | ${fmt(result.predict.ours)} | ${fmt(result.predict.sklearn)} | **${fmt(result.predict.ours / result.predict.sklearn)}×** | ${TARGETS ? "≤ 0.2×" : ""} |`,
   `| predict, createPredictPool on all cores (s) | ${fmt(result.predictPool.ours)} | ${fmt(result.predict.sklearn)} | **${fmt(result.predictPool.ours / result.predict.sklearn)}×** | |`,
   `| (pool start-up, once per model) (s) | ${fmt(result.predictPool.setup)} | | | |`,
   `| peak RSS (MB) | ${fmt(result.peakRss.ours, 0)} | ${fmt(result.peakRss.sklearn, 0)} | ${fmt(result.peakRss.ours / result.peakRss.sklearn)}× | |`,
-  `| accuracy | ${fmt(result.accuracy.ours, 4)} | ${fmt(result.accuracy.sklearn, 4)} | ${fmt((result.accuracy.ours - result.accuracy.sklearn) * 100)} points | ≥ −0.3 points |`,
+  `| accuracy | ${fmt(result.accuracy.ours, 4)} | ${fmt(result.accuracy.sklearn, 4)} | ${fmt((result.accuracy.ours - result.accuracy.sklearn) * 100)} points | ${TARGETS ? "≥ −0.3 points" : ""} |`,
   `| features | ${result.features.ours} | ${result.features.sklearn} | | equal |`,
   `| optimizer iterations | ${result.iterations.ours} | ${result.iterations.sklearn} | | |`,
   `| predictions equal | ${fmt(result.agreement * 100)}% | | | |`,

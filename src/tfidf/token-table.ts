@@ -23,21 +23,30 @@ function astralWordAt(doc: string, i: number): boolean {
  * without allocating that slice. Tokenizing a corpus looks up every token; this saves a substring
  * and a `Map` probe per token, which is most of the cost of vectorizing. Written by hand because no
  * library offers allocation-free lookups by string range.
+ *
+ * Layout: a slot is 4 ints [hash, value, offset, length] (offset −1 = empty) and the keys' UTF-16
+ * code units live in one arena, so a probe touches one slot line and one arena line instead of a
+ * string object on the heap.
  */
 export class TokenTable {
-  #keys: (string | undefined)[];
-  #hashes: Int32Array;
-  #values: Int32Array;
+  #slots: Int32Array;
   #mask: number;
   #size = 0;
+  #arena: Uint16Array;
+  #used = 0;
 
   constructor(expected = 1024) {
     let cap = 1024;
     while (cap < expected * 2) cap *= 2;
-    this.#keys = new Array<string | undefined>(cap).fill(undefined);
-    this.#hashes = new Int32Array(cap);
-    this.#values = new Int32Array(cap);
+    this.#slots = TokenTable.#empty(cap);
     this.#mask = cap - 1;
+    this.#arena = new Uint16Array(cap * 8);
+  }
+
+  static #empty(capacity: number): Int32Array {
+    const slots = new Int32Array(capacity * 4);
+    for (let i = 2; i < slots.length; i += 4) slots[i] = -1;
+    return slots;
   }
 
   /** Number of keys. */
@@ -54,18 +63,19 @@ export class TokenTable {
 
   /** The value of `text.slice(start, end)` (whose {@link TokenTable.hash} is `hash`), or `missing`. */
   find(text: string, start: number, end: number, hash: number, missing: number): number {
-    const keys = this.#keys;
-    const hashes = this.#hashes;
+    const slots = this.#slots;
+    const arena = this.#arena;
     const mask = this.#mask;
     const len = end - start;
     let slot = (hash ^ (hash >>> 16)) & mask;
     for (;;) {
-      const key = keys[slot];
-      if (key === undefined) return missing;
-      if (hashes[slot] === hash && key.length === len) {
+      const at = slot << 2;
+      const offset = slots[at + 2]!;
+      if (offset < 0) return missing;
+      if (slots[at] === hash && slots[at + 3] === len) {
         let k = 0;
-        while (k < len && key.charCodeAt(k) === text.charCodeAt(start + k)) k++;
-        if (k === len) return this.#values[slot]!;
+        while (k < len && arena[offset + k] === text.charCodeAt(start + k)) k++;
+        if (k === len) return slots[at + 1]!;
       }
       slot = (slot + 1) & mask;
     }
@@ -88,10 +98,6 @@ export class TokenTable {
     onNew?: (token: string, hash: number) => number,
   ): void {
     const n = doc.length;
-    let keys = this.#keys;
-    let hashes = this.#hashes;
-    let values = this.#values;
-    let mask = this.#mask;
     let i = 0;
     while (i < n) {
       let c = doc.charCodeAt(i);
@@ -113,29 +119,8 @@ export class TokenTable {
         if (c < 0xd800 || c > 0xdfff ? words[c] !== 1 : !astralWordAt(doc, i)) break;
       }
       if (codePoints < 2) continue;
-      const len = i - start;
-      let slot = (hash ^ (hash >>> 16)) & mask;
-      let value = missing;
-      for (;;) {
-        const key = keys[slot];
-        if (key === undefined) break;
-        if (hashes[slot] === hash && key.length === len) {
-          let k = 0;
-          while (k < len && key.charCodeAt(k) === doc.charCodeAt(start + k)) k++;
-          if (k === len) {
-            value = values[slot]!;
-            break;
-          }
-        }
-        slot = (slot + 1) & mask;
-      }
-      if (value === missing && onNew) {
-        value = onNew(ownCopy(doc.slice(start, i)), hash);
-        keys = this.#keys;
-        hashes = this.#hashes;
-        values = this.#values;
-        mask = this.#mask;
-      }
+      let value = this.find(doc, start, i, hash, missing);
+      if (value === missing && onNew) value = onNew(ownCopy(doc.slice(start, i)), hash);
       if (value !== skip) out.push(value);
     }
   }
@@ -147,25 +132,36 @@ export class TokenTable {
 
   /** Stores `value` for `key` (which must not be present yet). */
   add(key: string, value: number, hash = TokenTable.hash(key)): void {
+    if (this.#used + key.length > this.#arena.length) {
+      const arena = new Uint16Array(Math.max(this.#arena.length * 2, this.#used + key.length));
+      arena.set(this.#arena.subarray(0, this.#used));
+      this.#arena = arena;
+    }
+    const offset = this.#used;
+    for (let k = 0; k < key.length; k++) this.#arena[offset + k] = key.charCodeAt(k);
+    this.#used += key.length;
+    this.#place(hash, value, offset, key.length);
+    if (++this.#size * 2 > this.#mask) this.#grow();
+  }
+
+  #place(hash: number, value: number, offset: number, length: number): void {
+    const slots = this.#slots;
     const mask = this.#mask;
     let slot = (hash ^ (hash >>> 16)) & mask;
-    while (this.#keys[slot] !== undefined) slot = (slot + 1) & mask;
-    this.#keys[slot] = key;
-    this.#hashes[slot] = hash;
-    this.#values[slot] = value;
-    if (++this.#size * 2 > mask) this.#grow();
+    while (slots[(slot << 2) + 2]! >= 0) slot = (slot + 1) & mask;
+    const at = slot << 2;
+    slots[at] = hash;
+    slots[at + 1] = value;
+    slots[at + 2] = offset;
+    slots[at + 3] = length;
   }
 
   #grow(): void {
-    const keys = this.#keys;
-    const hashes = this.#hashes;
-    const values = this.#values;
-    const cap = keys.length * 2;
-    this.#keys = new Array<string | undefined>(cap).fill(undefined);
-    this.#hashes = new Int32Array(cap);
-    this.#values = new Int32Array(cap);
-    this.#mask = cap - 1;
-    this.#size = 0;
-    for (let i = 0; i < keys.length; i++) if (keys[i] !== undefined) this.add(keys[i]!, values[i]!, hashes[i]!);
+    const old = this.#slots;
+    this.#slots = TokenTable.#empty((this.#mask + 1) * 2);
+    this.#mask = this.#mask * 2 + 1;
+    for (let at = 0; at < old.length; at += 4) {
+      if (old[at + 2]! >= 0) this.#place(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]!);
+    }
   }
 }
