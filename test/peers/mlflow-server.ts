@@ -1,0 +1,228 @@
+/**
+ * Starts the real `mlflow server` (from the project's .venv, see python-env.ts) on a loopback port.
+ *
+ * The server runs in its own process group (uvicorn forks workers), so `stop()` can signal the whole
+ * group: SIGTERM, a grace period, then SIGKILL, and it waits until no process of the group is left.
+ * Telemetry is switched off and job execution (huey consumers, only used by GenAI scorers) is not
+ * started, so the server makes no outgoing connections and stays small.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { VENV_DIR } from "./python-env.js";
+
+/** The `mlflow` console script of the project's virtualenv. */
+export const MLFLOW_BIN = join(VENV_DIR, "bin", "mlflow");
+
+/** Environment that keeps MLflow from reaching the network or starting side processes. */
+export const MLFLOW_QUIET_ENV: Readonly<Record<string, string>> = Object.freeze({
+  // mlflow/telemetry/utils.py: is_telemetry_disabled() honours both.
+  MLFLOW_DISABLE_TELEMETRY: "true",
+  DO_NOT_TRACK: "true",
+  // No huey job runner next to the server (it is only needed for server-side GenAI jobs).
+  MLFLOW_SERVER_ENABLE_JOB_EXECUTION: "false",
+  PYTHONUNBUFFERED: "1",
+});
+
+export interface MlflowServerOptions {
+  /** @default `sqlite:///<dir>/mlflow.db` in a fresh temp dir */
+  backendStoreUri?: string;
+  /** @default `<dir>/artifacts` */
+  artifactsDestination?: string;
+  /** uvicorn worker processes. @default 1 */
+  workers?: number;
+  /** How long to wait for `GET /health`. @default 120_000 */
+  startTimeoutMs?: number;
+  /** Keep the temp dir on `stop()` (it holds the default database). @default false */
+  keepDir?: boolean;
+}
+
+export interface MlflowServer {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  backendStoreUri: string;
+  /** The temp dir created for this server (default database, artifacts, cwd). */
+  dir: string;
+  /** The pid of the `mlflow` process, which is also its process-group id. */
+  pid: number;
+  /** The last lines the server wrote to stdout/stderr. */
+  logTail(): string;
+  /** Stops the whole process group; idempotent. */
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1 (released before returning, so a small race remains: see retries). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+const TAIL_CHARS = 8_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** True while any process of the group `pgid` exists (zombies included). */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function killGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+async function waitGroupGone(pgid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (!groupAlive(pgid)) return true;
+    await sleep(50);
+  }
+  return !groupAlive(pgid);
+}
+
+// Servers still running when this process exits (e.g. a crashed test run) are killed synchronously.
+const running = new Set<number>();
+let exitHookInstalled = false;
+function trackGroup(pgid: number): void {
+  running.add(pgid);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on("exit", () => {
+      for (const g of running) killGroup(g, "SIGKILL");
+    });
+  }
+}
+
+/**
+ * Starts `mlflow server` on a free 127.0.0.1 port and resolves once `GET /health` answers 200.
+ *
+ * @example
+ * ```ts
+ * const server = await startMlflowServer();
+ * await fetch(`${server.url}/api/2.0/mlflow/experiments/search`, { ... });
+ * await server.stop();
+ * ```
+ */
+export async function startMlflowServer(options: MlflowServerOptions = {}): Promise<MlflowServer> {
+  if (!existsSync(MLFLOW_BIN)) {
+    throw new Error(`${MLFLOW_BIN} is missing: the python-env global setup installs it from test/peers/requirements.txt`);
+  }
+  const dir = await mkdtemp(join(tmpdir(), "senti-mlflow-"));
+  const backendStoreUri = options.backendStoreUri ?? `sqlite:///${join(dir, "mlflow.db")}`;
+  const artifactsDestination = options.artifactsDestination ?? join(dir, "artifacts");
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    try {
+      return await launch(port, dir, backendStoreUri, artifactsDestination, options);
+    } catch (e) {
+      lastError = e;
+      // Another process took the port between freePort() and the bind: try another one.
+      if (!/address already in use|Errno 98/i.test(String((e as Error).message))) break;
+    }
+  }
+  if (!options.keepDir) await rm(dir, { recursive: true, force: true });
+  throw lastError;
+}
+
+async function launch(
+  port: number,
+  dir: string,
+  backendStoreUri: string,
+  artifactsDestination: string,
+  options: MlflowServerOptions,
+): Promise<MlflowServer> {
+  const url = `http://127.0.0.1:${port}`;
+  const args = [
+    "server",
+    "--host",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--backend-store-uri",
+    backendStoreUri,
+    "--artifacts-destination",
+    artifactsDestination,
+    "--workers",
+    String(options.workers ?? 1),
+  ];
+  const child: ChildProcess = spawn(MLFLOW_BIN, args, {
+    cwd: dir,
+    env: { ...process.env, ...MLFLOW_QUIET_ENV },
+    detached: true, // own process group: stop() signals -pid
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const pgid = child.pid!;
+  trackGroup(pgid);
+
+  let tail = "";
+  const append = (chunk: Buffer) => {
+    tail = (tail + chunk.toString("utf8")).slice(-TAIL_CHARS);
+  };
+  child.stdout!.on("data", append);
+  child.stderr!.on("data", append);
+  let exited: string | null = null;
+  const exitedPromise = new Promise<void>((r) =>
+    child.once("exit", (code, signal) => {
+      exited = signal ? `signal ${signal}` : `code ${code}`;
+      r();
+    }),
+  );
+
+  let stopping: Promise<void> | null = null;
+  const shutdown = (): Promise<void> =>
+    (stopping ??= (async () => {
+      killGroup(pgid, "SIGTERM");
+      if (!(await waitGroupGone(pgid, 10_000))) {
+        killGroup(pgid, "SIGKILL");
+        await waitGroupGone(pgid, 5_000);
+      }
+      await Promise.race([exitedPromise, sleep(1_000)]);
+      running.delete(pgid);
+      child.stdout!.destroy();
+      child.stderr!.destroy();
+    })());
+  const stop = async (): Promise<void> => {
+    await shutdown();
+    if (!options.keepDir) await rm(dir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + (options.startTimeoutMs ?? 120_000);
+  for (;;) {
+    if (exited !== null) {
+      await shutdown();
+      throw new Error(`mlflow server exited (${exited}) before answering ${url}/health:\n${tail}`);
+    }
+    try {
+      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
+      if (res.status === 200) break;
+      await res.body?.cancel();
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await shutdown();
+      throw new Error(`mlflow server did not answer ${url}/health within ${options.startTimeoutMs ?? 120_000} ms:\n${tail}`);
+    }
+    await Promise.race([sleep(250), exitedPromise]);
+  }
+  return { url, backendStoreUri, dir, pid: pgid, logTail: () => tail, stop };
+}
