@@ -74,7 +74,8 @@ const ENTITY_WORDS: Readonly<Record<FilterEntity, string>> = {
 /**
  * Parses an MLflow filter string for one kind of search.
  *
- * @param filter the filter; `undefined`, `""` or blanks give no comparisons.
+ * @param filter the filter; `undefined`, `null` and `""` give no comparisons (a filter of blanks is
+ *   an error, as in MLflow).
  * @throws {SentiMlopsError} `INVALID_PARAMETER_VALUE` with a message naming the offending text and
  *   its offset, e.g. `Invalid filter at position 17 near "OR": expected AND (MLflow filters have no OR)`.
  *
@@ -92,6 +93,10 @@ export function parseFilter<K extends SearchKind>(filter: string | undefined | n
     throw SentiMlopsError.invalidParameterValue(`filter must be a string, got ${typeof source}`);
   }
   const tokens = tokenize(source, "filter");
+  if (tokens.length === 0 && source.length > 0) {
+    // As MLflow: "" means no filter, but a filter of blanks cannot be parsed.
+    throw SentiMlopsError.invalidParameterValue("Invalid filter: it is blank; pass no filter (or \"\") to match everything");
+  }
   const comparisons: Comparison[] = [];
   const parser = new FilterParser(source, tokens, spec);
   if (tokens.length > 0) {

@@ -167,6 +167,10 @@ function scanIdentifier(s: string, i: number, what: string): { token: Token; end
     if (next === undefined) {
       throw syntaxError(what, i, s.slice(i, end + 1), "expected a key right after the dot (quote keys with blanks or special characters)");
     }
+    if (next.quote === "" && /^[0-9]+$/.test(next.inner)) {
+      // sqlparse lexes ".1" as a number, so MLflow refuses all-digit key parts unless quoted.
+      throw syntaxError(what, i, s.slice(i, next.end), "a key part cannot be a bare number; quote the key, e.g. metrics.`acc.1`");
+    }
     segments.push(next);
     end = next.end;
   }
