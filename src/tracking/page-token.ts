@@ -1,0 +1,33 @@
+/**
+ * MLflow's page tokens: base64 of `{"offset": N}`, opaque to clients.
+ *
+ * @module
+ */
+import { SentiMlopsError } from "../errors.js";
+
+/** The token for the page starting at `offset`. */
+export function encodePageToken(offset: number): string {
+  return btoa(JSON.stringify({ offset }));
+}
+
+/** The offset a token stands for (0 without a token). */
+export function decodePageToken(token: string | undefined): number {
+  if (token === undefined || token === "") return 0;
+  let offset: unknown;
+  try {
+    offset = (JSON.parse(atob(token)) as { offset?: unknown }).offset;
+  } catch (e) {
+    throw SentiMlopsError.invalidParameterValue(`Invalid page token, could not base64-decode: ${token}`, { cause: e });
+  }
+  if (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0) {
+    throw SentiMlopsError.invalidParameterValue(`Invalid page token, offset must be a non-negative integer: ${token}`);
+  }
+  return offset;
+}
+
+/** Cuts one page out of a sorted list. */
+export function paginate<T>(items: readonly T[], maxResults: number, pageToken?: string): { items: T[]; nextPageToken?: string } {
+  const offset = decodePageToken(pageToken);
+  const page = items.slice(offset, offset + maxResults);
+  return offset + maxResults < items.length ? { items: page, nextPageToken: encodePageToken(offset + maxResults) } : { items: page };
+}
