@@ -138,6 +138,11 @@ describe("compareRuns", () => {
     expect(searchRuns("", ["tags.team DESC"]).slice(0, 8)).toEqual([20, 17, 8, 2, 1, 5, 9, 3]);
   });
 
+  it("text sorts by code point as SQLite's BINARY collation does (U+FFFD before U+1F600)", () => {
+    expect(searchRuns("params.model LIKE '_'", ["params.model"])).toEqual([20, 19]);
+    expect(searchRuns("params.model LIKE '_'", ["params.model DESC"])).toEqual([19, 20]);
+  });
+
   it("end_time null sorts last", () => {
     expect(searchRuns("", ["end_time"]).at(-1)).toBe(3);
     expect(searchRuns("", ["end_time DESC"]).at(-1)).toBe(3);

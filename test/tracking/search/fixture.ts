@@ -42,7 +42,7 @@ const SPECS: RunSpec[] = [
   { n: 16, name: "tie-a", status: "FINISHED", start: 1500, end: 1600, metrics: { acc: 0.91 }, params: { model: "tfidf" } },
   { n: 17, name: "trailing", status: "FINISHED", start: 1400, end: 1450, metrics: { acc: 0.3 }, params: { model: "tfidf" }, tags: { team: "nlp " } },
   { n: 18, name: "epoch", status: "FINISHED", start: 0, end: 0, metrics: { acc: -0 }, params: { model: "" } },
-  { n: 19, name: "max", status: "FINISHED", start: 1300, end: 1350, metrics: { acc: Number.MAX_VALUE } },
+  { n: 19, name: "max", status: "FINISHED", start: 1300, end: 1350, metrics: { acc: Number.MAX_VALUE }, params: { model: "😀" } },
   { n: 20, name: "z-emoji", status: "FINISHED", start: 2500, end: 2600, user: "😀", metrics: { acc: 0.2 }, params: { model: "\uFFFD" }, tags: { team: "😀" } },
 ];
 
