@@ -1,0 +1,156 @@
+/**
+ * HTTP for MLflow's REST API: JSON requests, MLflow error bodies mapped to `SentiMlopsError`,
+ * authentication, timeouts and bounded retries with exponential backoff and jitter.
+ *
+ * @module
+ */
+import { ERROR_HTTP_STATUS, SentiMlopsError, type ErrorCode } from "../../errors.js";
+
+/** Options of {@link createRestClient}. */
+export interface RestClientOptions {
+  /** Sent as `Authorization: Bearer <token>` (MLflow's MLFLOW_TRACKING_TOKEN). */
+  token?: string;
+  /** With `password`: HTTP basic auth (MLflow's MLFLOW_TRACKING_USERNAME / _PASSWORD). */
+  username?: string;
+  password?: string;
+  /** Extra headers on every request. */
+  headers?: Readonly<Record<string, string>>;
+  /** The `fetch` to use. @default globalThis.fetch */
+  fetch?: typeof globalThis.fetch;
+  /** Per-request timeout. @default 120_000 (MLflow's client default) */
+  timeoutMs?: number;
+  /** Retries after a 429, 503, 502, 504, 408 or network error. @default 5 */
+  retries?: number;
+  /** First backoff delay; doubles each retry, with jitter. @default 250 */
+  backoffMs?: number;
+}
+
+/** A JSON client for one MLflow server. */
+export interface RestClient {
+  readonly baseUrl: string;
+  /** GET with query parameters (arrays become repeated keys). */
+  get<T>(path: string, query?: Record<string, string | number | boolean | readonly string[] | undefined>): Promise<T>;
+  /** A JSON-body request (POST, PATCH or DELETE). */
+  send<T>(method: "POST" | "PATCH" | "DELETE", path: string, body: unknown): Promise<T>;
+}
+
+const RETRY_STATUSES = new Set([408, 429, 502, 503, 504]);
+
+function codeForStatus(status: number): ErrorCode {
+  switch (status) {
+    case 400:
+      return "BAD_REQUEST";
+    case 401:
+      return "UNAUTHENTICATED";
+    case 403:
+      return "PERMISSION_DENIED";
+    case 404:
+      return "ENDPOINT_NOT_FOUND";
+    case 409:
+      return "RESOURCE_CONFLICT";
+    case 429:
+      return "REQUEST_LIMIT_EXCEEDED";
+    case 501:
+      return "NOT_IMPLEMENTED";
+    case 503:
+      return "TEMPORARILY_UNAVAILABLE";
+    case 504:
+      return "DEADLINE_EXCEEDED";
+    default:
+      return "INTERNAL_ERROR";
+  }
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Creates a client for the MLflow server at `baseUrl` (e.g. `http://127.0.0.1:5000`).
+ *
+ * @example
+ * ```ts
+ * const client = createRestClient("http://127.0.0.1:5000", { token: process.env.MLFLOW_TRACKING_TOKEN });
+ * const { experiment_id } = await client.send<{ experiment_id: string }>("POST", "/api/2.0/mlflow/experiments/create", { name: "x" });
+ * ```
+ */
+export function createRestClient(baseUrl: string, options: RestClientOptions = {}): RestClient {
+  const root = baseUrl.replace(/\/+$/, "");
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const retries = options.retries ?? 5;
+  const backoffMs = options.backoffMs ?? 250;
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.Authorization = `Bearer ${options.token}`;
+  else if (options.username !== undefined && options.password !== undefined) {
+    const bytes = new TextEncoder().encode(`${options.username}:${options.password}`);
+    headers.Authorization = `Basic ${btoa(String.fromCharCode(...bytes))}`;
+  }
+
+  async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
+    let lastError: unknown;
+    for (let attempt = 0; ; attempt++) {
+      let response: Response;
+      try {
+        response = await doFetch(url, {
+          method,
+          headers: body === undefined ? headers : { ...headers, "Content-Type": "application/json" },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+      } catch (e) {
+        lastError = e;
+        const timedOut = (e as Error).name === "TimeoutError";
+        if (attempt < retries && !timedOut) {
+          await sleep(backoffMs * 2 ** attempt * (0.5 + Math.random()));
+          continue;
+        }
+        throw new SentiMlopsError(
+          timedOut ? "DEADLINE_EXCEEDED" : "TEMPORARILY_UNAVAILABLE",
+          `[senti-mlops] [tracking] ${method} ${url} failed: ${(e as Error).message}`,
+          { cause: e },
+        );
+      }
+      if (RETRY_STATUSES.has(response.status) && attempt < retries) {
+        await response.body?.cancel();
+        const retryAfter = Number(response.headers.get("retry-after"));
+        await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : backoffMs * 2 ** attempt * (0.5 + Math.random()));
+        continue;
+      }
+      const text = await response.text();
+      let json: unknown;
+      try {
+        json = text === "" ? {} : JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      if (response.ok) {
+        if (json === undefined) {
+          throw new SentiMlopsError("INTERNAL_ERROR", `[senti-mlops] [tracking] ${method} ${url} answered non-JSON: ${text.slice(0, 200)}`);
+        }
+        return json as T;
+      }
+      const err = json as { error_code?: string; message?: string } | undefined;
+      const code = err?.error_code && err.error_code in ERROR_HTTP_STATUS ? (err.error_code as ErrorCode) : codeForStatus(response.status);
+      throw new SentiMlopsError(code, err?.message ?? `${method} ${url} failed with HTTP ${response.status}: ${text.slice(0, 200)}`, {
+        details: { httpStatus: response.status },
+        cause: lastError,
+      });
+    }
+  }
+
+  return {
+    baseUrl: root,
+    get(path, query = {}) {
+      const params = new URLSearchParams();
+      for (const [k, v] of Object.entries(query)) {
+        if (v === undefined) continue;
+        if (Array.isArray(v)) for (const item of v) params.append(k, item);
+        else params.append(k, String(v));
+      }
+      const qs = params.toString();
+      return request("GET", `${root}${path}${qs ? `?${qs}` : ""}`);
+    },
+    send(method, path, body) {
+      return request(method, `${root}${path}`, body);
+    },
+  };
+}
