@@ -14,6 +14,12 @@ For every case the result says what MLflow's parser returns (``parse``: the list
 normalised to ``[type, key, comparator, value]``, or ``{"error": message}``) and whether MLflow's
 SQLAlchemy store accepts the same input (``store``: ``"ok"`` or ``{"error": message}``). The stores
 run on a throw-away SQLite file with no rows, so only validation is exercised.
+
+With ``{"runs": [...], "searches": [{"filter": ..., "order_by": [...]}, ...]}`` instead, the runs
+(``{"n", "run_id", "name" (null: no mlflow.runName tag), "info_name", "status", "start", "end", "user", "artifact_uri",
+"metrics" (values may be "NaN"/"Infinity"/"-Infinity"), "params", "tags", "datasets"}``) are written
+through MLflow's SQL tracking store, every search runs through ``search_runs``, and the result is
+``{"mlflow": version, "results": [[n, ...] | {"error": message}, ...]}`` (the runs' ``n`` in order).
 """
 
 import json
@@ -68,6 +74,71 @@ def error(e):
     return {"error": f"{type(e).__name__}: {e}"}
 
 
+def evaluate_runs(request, tracking, db_path):
+    import sqlite3
+
+    from mlflow.entities import Dataset, DatasetInput, InputTag, Metric, Param, RunStatus, RunTag
+
+    experiment_id = tracking.create_experiment("search-fixture")
+    numbers = {}
+    patches = []
+    for spec in request["runs"]:
+        run = tracking.create_run(
+            experiment_id=experiment_id,
+            user_id=spec.get("user", ""),
+            start_time=spec["start"],
+            tags=[],
+            run_name=spec.get("name"),
+        )
+        run_id = run.info.run_id
+        tracking.log_batch(
+            run_id,
+            metrics=[Metric(k, float(v), 0, 0) for k, v in spec.get("metrics", {}).items()],
+            params=[Param(k, v) for k, v in spec.get("params", {}).items()],
+            tags=[RunTag(k, v) for k, v in spec.get("tags", {}).items()],
+        )
+        datasets = [
+            DatasetInput(
+                Dataset(d["name"], d["digest"], "local", "/data/" + d["name"]),
+                [InputTag("mlflow.data.context", d["context"])] if d.get("context") is not None else [],
+            )
+            for d in spec.get("datasets", [])
+        ]
+        if datasets:
+            tracking.log_inputs(run_id, datasets=datasets)
+        tracking.update_run_info(run_id, RunStatus.from_string(spec["status"]), spec.get("end"), None)
+        patches.append((run_id, spec))
+    # What the store API cannot set: the run id itself, artifact_uri, and a run without the
+    # mlflow.runName tag (logged by MLflow <= 1.29). Written straight into the file.
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    for run_id, spec in patches:
+        new_id = spec["run_id"]
+        for table in ("runs", "tags", "params", "metrics", "latest_metrics"):
+            conn.execute(f"UPDATE {table} SET run_uuid = ? WHERE run_uuid = ?", (new_id, run_id))
+        conn.execute("UPDATE inputs SET destination_id = ? WHERE destination_id = ?", (new_id, run_id))
+        conn.execute(
+            "UPDATE runs SET artifact_uri = ?, start_time = ?, end_time = ?, user_id = ? WHERE run_uuid = ?",
+            (spec["artifact_uri"], spec["start"], spec.get("end"), spec.get("user", ""), new_id),
+        )
+        if spec.get("name") is None:
+            conn.execute("DELETE FROM tags WHERE key = 'mlflow.runName' AND run_uuid = ?", (new_id,))
+            conn.execute("UPDATE runs SET name = ? WHERE run_uuid = ?", (spec["info_name"], new_id))
+        numbers[new_id] = spec["n"]
+    conn.commit()
+    conn.close()
+    results = []
+    for search in request["searches"]:
+        try:
+            runs = tracking.search_runs(
+                [experiment_id], search.get("filter"), ViewType.ALL, 1000, search.get("order_by") or None
+            )
+            results.append([numbers[r.info.run_id] for r in runs])
+        except Exception as e:  # noqa: BLE001
+            results.append(error(e))
+    return results
+
+
 def main():
     request = json.load(sys.stdin)
     tmp = tempfile.mkdtemp(prefix="senti-mlflow-search-")
@@ -77,6 +148,10 @@ def main():
     from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore as TrackingStore
 
     tracking = TrackingStore(db_uri, os.path.join(tmp, "artifacts"))
+    if "runs" in request:
+        results = evaluate_runs(request, tracking, os.path.join(tmp, "mlflow.db"))
+        sys.stdout.write(json.dumps({"mlflow": mlflow.__version__, "results": results}) + "\n")
+        return
     registry = RegistryStore(db_uri)
 
     parsers = {
