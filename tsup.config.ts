@@ -23,6 +23,7 @@ export default defineConfig([
     entry: {
       index: "src/index.ts",
       "tfidf/index": "src/tfidf/index.ts",
+      "tracking/index": "src/tracking/index.ts",
       "index.node": "src/index.node.ts",
       "data/index": "src/data/index.ts",
       "tfidf/index.node": "src/tfidf/index.node.ts",

@@ -17,6 +17,7 @@ import { PROJECT_ROOT, distFile } from "../helpers/dist.js";
 const BROWSER_ENTRIES = [
   "senti-mlops",
   "senti-mlops/tfidf",
+  "senti-mlops/tracking",
 ];
 
 const FORBIDDEN_PACKAGES = ["better-sqlite3", "onnxruntime-node", "@aws-sdk"];

@@ -1,0 +1,47 @@
+/**
+ * MLflow-compatible experiment tracking: a client (`createTracking`) over interchangeable stores —
+ * an MLflow server (REST), an embedded SQLite file in MLflow's schema (Node), or memory.
+ *
+ * @example
+ * ```ts
+ * import { createTracking } from "senti-mlops/tracking";
+ * const tracking = await createTracking("http://127.0.0.1:5000");
+ * const run = await tracking.startRun({ experimentName: "sentiment", runName: "tfidf" });
+ * await run.logMetric("accuracy", 0.905);
+ * await run.end();
+ * ```
+ *
+ * @module
+ */
+export { createTracking, DEFAULT_TRACKING_URI } from "./tracking.js";
+export type { Tracking, TrackingOptions, StartRunOptions } from "./tracking.js";
+export { createActiveRun } from "./run.js";
+export type { ActiveRun, BufferOptions, MetricOptions } from "./run.js";
+export type {
+  TrackingStore,
+  SearchExperimentsOptions,
+  SearchRunsOptions,
+  CreateRunRequest,
+  RunInfoUpdate,
+  LogBatch,
+} from "./store.js";
+export type {
+  Experiment,
+  Run,
+  RunInfo,
+  RunData,
+  Metric,
+  Param,
+  Tag,
+  Dataset,
+  DatasetInput,
+  Page,
+  RunStatus,
+  ViewType,
+  LifecycleStage,
+} from "./types.js";
+export { createMemoryStore } from "./stores/memory-store.js";
+export type { MemoryStoreOptions } from "./stores/memory-store.js";
+export { createRestStore } from "./stores/rest-store.js";
+export type { RestStoreOptions } from "./stores/rest-store.js";
+export { parseFilter, parseOrderBy } from "./search/index.js";
