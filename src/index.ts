@@ -16,7 +16,8 @@
  */
 export { SentiMlopsError, isSentiMlopsError, hasErrorCode, ERROR_HTTP_STATUS } from "./errors.js";
 export type { ErrorCode, SentiMlopsErrorOptions } from "./errors.js";
-export type { LabeledText, TrainingData, Prediction, SentimentModel } from "./types.js";
+export type { LabeledText, TrainingData, Prediction, SentimentModel, TrainingRun } from "./types.js";
+export { confusionMatrixSvg, rocCurveSvg } from "./plots.js";
 export { predict, predictProba } from "./predict.js";
 export type { PredictOptions } from "./predict.js";
 export { classificationMetrics, rocAuc } from "./metrics.js";

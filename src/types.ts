@@ -38,3 +38,22 @@ export interface SentimentModel {
   /** Probabilities of each label for each text: `texts.length` rows of `labels.length` numbers. */
   predictProba(texts: readonly string[]): number[][] | Promise<number[][]>;
 }
+
+/**
+ * Where training logs its trail: what `trainTfidf({ run })` needs from a run. A run from
+ * `senti-mlops/tracking` (`tracking.startRun()`) fits; so does any object with these methods.
+ *
+ * @example
+ * ```ts
+ * const run = await tracking.startRun({ experimentName: "sentiment", buffer: true });
+ * await trainTfidf(rows, { validation, run });
+ * await run.end();
+ * ```
+ */
+export interface TrainingRun {
+  logParams(params: Readonly<Record<string, string | number | boolean>>): Promise<void>;
+  logMetric(key: string, value: number, options?: { step?: number }): Promise<void>;
+  logMetrics(metrics: Readonly<Record<string, number>>, options?: { step?: number }): Promise<void>;
+  /** When present, evaluation plots are stored as SVG artifacts. */
+  logText?(text: string, artifactPath: string): Promise<void>;
+}

@@ -6,7 +6,8 @@
  */
 import { SentiMlopsError, describeType } from "../errors.js";
 import { classificationMetrics, type ClassificationMetrics } from "../metrics.js";
-import type { LabeledText, TrainingData } from "../types.js";
+import { confusionMatrixSvg, rocCurveSvg } from "../plots.js";
+import type { LabeledText, TrainingData, TrainingRun } from "../types.js";
 import { LogisticRegression, type FitReport } from "./logistic-regression.js";
 import { TfidfModel } from "./model.js";
 import {
@@ -60,6 +61,12 @@ export interface TrainTfidfOptions extends TfidfVectorizerOptions, LogisticRegre
   threads?: number;
   /** How to use threads (advanced: the Node entries supply worker threads). */
   parallel?: TfidfParallelism;
+  /**
+   * A run to log the training trail to: every option as a param, the loss of each optimizer
+   * iteration (`train_loss` by step), validation metrics (`val_*`), and a confusion matrix and ROC
+   * curve as SVG artifacts (`plots/`) when the run can store artifacts.
+   */
+  run?: TrainingRun;
 }
 
 /** Result of {@link trainTfidf}. */
@@ -212,10 +219,12 @@ export async function trainTfidf(data: TrainingData, options: TrainTfidfOptions 
     }
     classWeights = Float64Array.from(labels, (l) => cw[l] ?? 1);
   }
+  const losses: number[] = [];
   const { classifier, report } = LogisticRegression.fit(matrix, y, labels.length, classifierOptions, {
     classWeights,
     parallel: parallel?.loss,
     onIteration: (iteration, loss) => {
+      losses.push(loss);
       checkAborted(signal);
       onProgress?.({ phase: "optimizing", fraction: Math.min(1, iteration / classifierOptions.maxIter), iteration, loss });
     },
@@ -234,6 +243,7 @@ export async function trainTfidf(data: TrainingData, options: TrainTfidfOptions 
   });
 
   let metrics: ClassificationMetrics | null = null;
+  let rocInput: { positive: boolean[]; score: number[] } | undefined;
   if (validation !== undefined) {
     onProgress?.({ phase: "evaluating", fraction: 0 });
     const texts: string[] = [];
@@ -250,14 +260,76 @@ export async function trainTfidf(data: TrainingData, options: TrainTfidfOptions 
       }
       return c;
     });
-    metrics = classificationMetrics(truth, model.probabilities(texts), labels);
+    const proba = model.probabilities(texts);
+    metrics = classificationMetrics(truth, proba, labels);
+    if (labels.length === 2) {
+      rocInput = { positive: Array.from(truth, (t) => t === 1), score: Array.from(truth, (_, i) => proba[2 * i + 1]!) };
+    }
     onProgress?.({ phase: "evaluating", fraction: 1 });
   }
+  const stats = { examples: y.length, features: vectorizer.size, durationMs: Date.now() - started };
+  if (options.run) await logTraining(options.run, model, { metrics, report, stats, losses, rocInput });
   onProgress?.({ phase: "done", fraction: 1 });
-  return {
-    model,
-    metrics,
-    fit: report,
-    stats: { examples: y.length, features: vectorizer.size, durationMs: Date.now() - started },
-  };
+  return { model, metrics, fit: report, stats };
+}
+
+/** Writes the training trail to a run (see {@link TrainTfidfOptions.run}). */
+async function logTraining(
+  run: TrainingRun,
+  model: TfidfModel,
+  trail: {
+    metrics: ClassificationMetrics | null;
+    report: FitReport;
+    stats: TrainTfidfResult["stats"];
+    losses: number[];
+    rocInput?: { positive: boolean[]; score: number[] };
+  },
+): Promise<void> {
+  const v = model.vectorizer.options;
+  const c = model.classifier.options;
+  await run.logParams({
+    model: "tfidf-logistic-regression",
+    ngramRange: v.ngramRange.join(","),
+    minDf: v.minDf,
+    maxDf: v.maxDf,
+    maxFeatures: v.maxFeatures ?? "none",
+    sublinearTf: v.sublinearTf,
+    lowercase: v.lowercase,
+    stripAccents: v.stripAccents ?? "none",
+    stopWords: v.stopWordsName ?? (v.stopWords ? `custom(${v.stopWords.length})` : "none"),
+    tokenPattern: v.tokenPattern ? `/${v.tokenPattern.source}/${v.tokenPattern.flags}` : "default",
+    binary: v.binary,
+    useIdf: v.useIdf,
+    smoothIdf: v.smoothIdf,
+    norm: v.norm ?? "none",
+    C: c.C,
+    tol: c.tol,
+    maxIter: c.maxIter,
+    classWeight: c.classWeight === null ? "none" : typeof c.classWeight === "string" ? c.classWeight : JSON.stringify(c.classWeight),
+    fitIntercept: c.fitIntercept,
+    labels: model.labels.join(","),
+  });
+  for (let i = 0; i < trail.losses.length; i++) await run.logMetric("train_loss", trail.losses[i]!, { step: i + 1 });
+  const m = trail.metrics;
+  await run.logMetrics({
+    train_examples: trail.stats.examples,
+    features: trail.stats.features,
+    iterations: trail.report.iterations,
+    converged: trail.report.converged ? 1 : 0,
+    training_time_s: trail.stats.durationMs / 1000,
+    ...(m
+      ? {
+          val_accuracy: m.accuracy,
+          val_precision: m.precision,
+          val_recall: m.recall,
+          val_f1: m.f1,
+          val_roc_auc: m.rocAuc,
+          val_log_loss: m.logLoss,
+        }
+      : {}),
+  });
+  if (m && run.logText) {
+    await run.logText(confusionMatrixSvg(m), "plots/confusion_matrix.svg");
+    if (trail.rocInput) await run.logText(rocCurveSvg(trail.rocInput.positive, trail.rocInput.score, m.rocAuc), "plots/roc_curve.svg");
+  }
 }

@@ -16,7 +16,7 @@
 export { createTracking, DEFAULT_TRACKING_URI } from "./tracking.js";
 export type { Tracking, TrackingOptions, StartRunOptions } from "./tracking.js";
 export { createActiveRun } from "./run.js";
-export type { ActiveRun, BufferOptions, MetricOptions } from "./run.js";
+export type { ActiveRun, ArtifactWriter, BufferOptions, MetricOptions } from "./run.js";
 export type {
   TrackingStore,
   SearchExperimentsOptions,

@@ -16,6 +16,9 @@ export interface BufferOptions {
   flushIntervalMs?: number;
 }
 
+/** Writes one artifact file under a run's artifact URI. */
+export type ArtifactWriter = (artifactUri: string, path: string, bytes: Uint8Array) => Promise<void>;
+
 /** Options of one metric point. */
 export interface MetricOptions {
   /** @default 0 */
@@ -39,6 +42,12 @@ export interface ActiveRun {
   setTags(tags: Readonly<Record<string, string>>): Promise<void>;
   /** Records a dataset the run used; `context` becomes the `mlflow.data.context` input tag ("train", "eval"…). */
   logInput(dataset: Dataset, options?: { context?: string; tags?: Readonly<Record<string, string>> }): Promise<void>;
+  /** Stores `text` as the artifact `artifactPath` (e.g. "plots/roc.svg") of this run. */
+  logText(text: string, artifactPath: string): Promise<void>;
+  /** Stores `value` as JSON at `artifactPath`. */
+  logDict(value: unknown, artifactPath: string): Promise<void>;
+  /** Stores bytes at `artifactPath`. */
+  logArtifactBytes(bytes: Uint8Array, artifactPath: string): Promise<void>;
   /** Writes buffered metrics now. */
   flush(): Promise<void>;
   /** Flushes, then sets the status (default FINISHED) and end time. Idempotent. */
@@ -60,7 +69,11 @@ const toTags = (tags: Readonly<Record<string, string>>): Tag[] => Object.entries
  * await run.end();
  * ```
  */
-export function createActiveRun(store: TrackingStore, info: RunInfo, options: { buffer?: BufferOptions; now?: () => number } = {}): ActiveRun {
+export function createActiveRun(
+  store: TrackingStore,
+  info: RunInfo,
+  options: { buffer?: BufferOptions; now?: () => number; writeArtifact?: ArtifactWriter } = {},
+): ActiveRun {
   const now = options.now ?? Date.now;
   const buffered = options.buffer !== undefined;
   const maxBatch = Math.min(options.buffer?.maxBatch ?? 1000, 1000);
@@ -138,6 +151,22 @@ export function createActiveRun(store: TrackingStore, info: RunInfo, options: { 
       ensureOpen();
       const tags = toTags({ ...(o.context ? { "mlflow.data.context": o.context } : {}), ...o.tags });
       await store.logInputs(info.runId, [{ dataset, tags }]);
+    },
+    async logArtifactBytes(bytes, artifactPath) {
+      ensureOpen();
+      if (!options.writeArtifact) {
+        throw new SentiMlopsError("NOT_IMPLEMENTED", `[senti-mlops] [tracking] no artifact store for ${info.artifactUri} in this version`);
+      }
+      if (artifactPath === "" || artifactPath.startsWith("/") || artifactPath.split("/").includes("..")) {
+        throw SentiMlopsError.invalidParameterValue(`artifact path must be relative without '..', got ${JSON.stringify(artifactPath)}`);
+      }
+      await options.writeArtifact(info.artifactUri, artifactPath, bytes);
+    },
+    logText(text, artifactPath) {
+      return this.logArtifactBytes(new TextEncoder().encode(text), artifactPath);
+    },
+    logDict(value, artifactPath) {
+      return this.logText(JSON.stringify(value, null, 2), artifactPath);
     },
     flush: async () => {
       await flush();

@@ -5,7 +5,8 @@
  * @module
  */
 import { SentiMlopsError, describeType, hasErrorCode } from "../errors.js";
-import { createActiveRun, type ActiveRun, type BufferOptions } from "./run.js";
+import { createActiveRun, type ActiveRun, type ArtifactWriter, type BufferOptions } from "./run.js";
+import { createRestClient } from "./stores/rest-client.js";
 import type { TrackingStore } from "./store.js";
 import { createMemoryStore } from "./stores/memory-store.js";
 import { createRestStore, type RestStoreOptions } from "./stores/rest-store.js";
@@ -22,6 +23,12 @@ export interface TrackingOptions extends RestStoreOptions {
   user?: string;
   /** Recorded in `mlflow.source.name`. @default "" (Node: the main script) */
   sourceName?: string;
+  /**
+   * Writes artifacts whose URI the built-in writers do not handle. Built in: `mlflow-artifacts:`
+   * through the MLflow server's proxy, and `memory://` (kept in {@link Tracking.memoryArtifacts});
+   * the Node entry adds local paths and `file://`.
+   */
+  writeArtifact?: ArtifactWriter;
 }
 
 /** Options of {@link Tracking.startRun}. */
@@ -48,6 +55,8 @@ export interface Tracking {
   startRun(options?: StartRunOptions): Promise<ActiveRun>;
   /** Runs `fn` in a new run: ends it FINISHED, or FAILED (and rethrows) when `fn` throws. */
   withRun<T>(options: StartRunOptions, fn: (run: ActiveRun) => Promise<T> | T): Promise<T>;
+  /** Artifacts written under `memory://` URIs, by full URI. */
+  readonly memoryArtifacts: ReadonlyMap<string, Uint8Array>;
   close(): Promise<void>;
 }
 
@@ -108,6 +117,31 @@ export async function createTracking(uriOrStore?: string | TrackingStore, option
   }
   const user = options.user ?? "unknown";
   const sourceName = options.sourceName ?? "";
+  const memoryArtifacts = new Map<string, Uint8Array>();
+  const serverUrl = /^https?:\/\//i.test(store.uri) ? store.uri : undefined;
+  const proxy = serverUrl
+    ? createRestClient(serverUrl, {
+        ...options,
+        token: options.token ?? env.MLFLOW_TRACKING_TOKEN,
+        username: options.username ?? env.MLFLOW_TRACKING_USERNAME,
+        password: options.password ?? env.MLFLOW_TRACKING_PASSWORD,
+      })
+    : undefined;
+  const writeArtifact: ArtifactWriter = async (artifactUri, path, bytes) => {
+    const target = `${artifactUri.replace(/\/+$/, "")}/${path}`;
+    if (artifactUri.startsWith("mlflow-artifacts:") && proxy) {
+      // mlflow-artifacts:/<p> → PUT <server>/api/2.0/mlflow-artifacts/artifacts/<p> (the server's proxy).
+      const relative = target.replace(/^mlflow-artifacts:(\/\/[^/]*)?\/*/, "");
+      await proxy.put(`/api/2.0/mlflow-artifacts/artifacts/${relative.split("/").map(encodeURIComponent).join("/")}`, bytes);
+      return;
+    }
+    if (artifactUri.startsWith("memory://")) {
+      memoryArtifacts.set(target, bytes.slice());
+      return;
+    }
+    if (options.writeArtifact) return options.writeArtifact(artifactUri, path, bytes);
+    throw new SentiMlopsError("NOT_IMPLEMENTED", `[senti-mlops] [tracking] cannot write artifacts to ${artifactUri} here`);
+  };
 
   const getOrCreateExperiment = async (name: string): Promise<string> => {
     const found = await store.getExperimentByName(name);
@@ -141,7 +175,7 @@ export async function createTracking(uriOrStore?: string | TrackingStore, option
       runName: o.runName,
       tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
     });
-    return createActiveRun(store, run.info, { buffer: o.buffer === true ? {} : o.buffer || undefined });
+    return createActiveRun(store, run.info, { buffer: o.buffer === true ? {} : o.buffer || undefined, writeArtifact });
   };
 
   return {
@@ -161,6 +195,7 @@ export async function createTracking(uriOrStore?: string | TrackingStore, option
       await run.end("FINISHED");
       return result;
     },
+    memoryArtifacts,
     close: () => store.close(),
   };
 }

@@ -16,7 +16,7 @@ import type {
   SearchRunsOptions,
   TrackingStore,
 } from "../store.js";
-import type { DatasetInput, Experiment, LifecycleStage, Metric, Page, Run, RunInfo, RunStatus, Tag } from "../types.js";
+import type { Dataset, DatasetInput, Experiment, LifecycleStage, Metric, Page, Run, RunInfo, RunStatus, Tag } from "../types.js";
 import {
   LIMITS,
   parseExperimentId,
@@ -25,6 +25,7 @@ import {
   validateExperimentTag,
   validateKey,
   validateMaxResults,
+  validateRunId,
   validateRunTag,
 } from "../validation.js";
 import { searchExperimentsIn, searchRunsIn } from "./search-in-memory.js";
@@ -45,6 +46,8 @@ interface ExperimentRecord {
   creationTime: number;
   lastUpdateTime: number;
   tags: Map<string, string>;
+  /** The experiment's datasets by (name, digest), shared by its runs as in MLflow's `datasets` table. */
+  datasets: Map<string, Dataset>;
 }
 
 interface StoredMetric {
@@ -125,6 +128,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): TrackingSto
       creationTime: time,
       lastUpdateTime: time,
       tags: new Map(tags.map((t) => [t.key, t.value])),
+      datasets: new Map(),
     });
     return id;
   };
@@ -233,8 +237,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): TrackingSto
       validateExperimentName(newName);
       const record = experiment(experimentId);
       if (record.lifecycleStage !== "active") throw new SentiMlopsError("INVALID_STATE", "Cannot rename a non-active experiment.");
+      // MLflow checks nothing before the UPDATE (sqlalchemy_store.py:1036 rename_experiment): the
+      // UNIQUE name constraint fails at commit, and the session manager turns that IntegrityError into
+      // BAD_REQUEST (store/db/utils.py:186-188). Only createExperiment says RESOURCE_ALREADY_EXISTS.
       if ([...experiments.values()].some((e) => e.name === newName && e !== record)) {
-        throw new SentiMlopsError("RESOURCE_ALREADY_EXISTS", `Experiment(name=${newName}) already exists.`);
+        throw new SentiMlopsError("BAD_REQUEST", `UNIQUE constraint failed: experiment name '${newName}' is already taken.`);
       }
       record.name = newName;
       record.lastUpdateTime = now();
@@ -342,6 +349,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): TrackingSto
     },
 
     async logBatch(runId, batch: LogBatch) {
+      check();
+      validateRunId(runId); // sqlalchemy_store.py:2396, before the run is looked up
       const { metrics, params, tags } = validateBatch(batch);
       const record = activeRun(runId);
       // Check everything before writing anything: a batch is applied whole or not at all.
@@ -364,8 +373,11 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): TrackingSto
     },
 
     async getMetricHistory(runId, key, opts = {}) {
-      const record = run(runId);
-      const points = [...(record.history.get(key) ?? [])].sort(
+      check();
+      // MLflow's SQL store reads the metrics table without looking the run up (sqlalchemy_store.py:1706-1745):
+      // an unknown run has an empty history.
+      const record = runs.get(runId);
+      const points = [...(record?.history.get(key) ?? [])].sort(
         (a, b) => a.timestamp - b.timestamp || a.step - b.step || a.value - b.value,
       );
       const metrics: Metric[] = points.map((p) => ({ key, value: p.isNan ? NaN : p.value, timestamp: p.timestamp, step: p.step }));
@@ -382,6 +394,8 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): TrackingSto
     },
 
     async logInputs(runId, datasets) {
+      check();
+      validateRunId(runId); // sqlalchemy_store.py:2451
       const record = activeRun(runId);
       for (const input of datasets) {
         const d = input.dataset;
@@ -402,9 +416,19 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): TrackingSto
           }
         }
       }
+      // Datasets belong to the experiment, one per (name, digest): a run logging a known pair links to
+      // the dataset first logged in that experiment (sqlalchemy_store.py:2483-2535, _log_inputs_impl).
+      // A run links to a dataset once; a repeat (same call or later) changes nothing, tags included.
+      const shared = experiments.get(record.experimentId)!.datasets;
       for (const input of datasets) {
-        const same = record.inputs.find((i) => i.dataset.name === input.dataset.name && i.dataset.digest === input.dataset.digest);
-        if (!same) record.inputs.push({ dataset: { ...input.dataset }, tags: input.tags.map((t) => ({ ...t })) });
+        const key = `${input.dataset.name}\u0000${input.dataset.digest}`;
+        let dataset = shared.get(key);
+        if (!dataset) {
+          dataset = { ...input.dataset };
+          shared.set(key, dataset);
+        }
+        const same = record.inputs.find((i) => i.dataset.name === dataset.name && i.dataset.digest === dataset.digest);
+        if (!same) record.inputs.push({ dataset: { ...dataset }, tags: input.tags.map((t) => ({ ...t })) });
       }
     },
 

@@ -32,6 +32,8 @@ export interface RestClient {
   get<T>(path: string, query?: Record<string, string | number | boolean | readonly string[] | undefined>): Promise<T>;
   /** A JSON-body request (POST, PATCH or DELETE). */
   send<T>(method: "POST" | "PATCH" | "DELETE", path: string, body: unknown): Promise<T>;
+  /** PUT raw bytes (artifact uploads through the server's proxy). */
+  put(path: string, bytes: Uint8Array, contentType?: string): Promise<void>;
 }
 
 const RETRY_STATUSES = new Set([408, 429, 502, 503, 504]);
@@ -85,15 +87,19 @@ export function createRestClient(baseUrl: string, options: RestClientOptions = {
     headers.Authorization = `Basic ${btoa(String.fromCharCode(...bytes))}`;
   }
 
-  async function request<T>(method: string, url: string, body?: unknown): Promise<T> {
+  async function request<T>(method: string, url: string, body?: unknown, raw?: { bytes: Uint8Array; contentType: string }): Promise<T> {
     let lastError: unknown;
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
         response = await doFetch(url, {
           method,
-          headers: body === undefined ? headers : { ...headers, "Content-Type": "application/json" },
-          body: body === undefined ? undefined : JSON.stringify(body),
+          headers: raw
+            ? { ...headers, "Content-Type": raw.contentType }
+            : body === undefined
+              ? headers
+              : { ...headers, "Content-Type": "application/json" },
+          body: raw ? (raw.bytes as BodyInit) : body === undefined ? undefined : JSON.stringify(body),
           signal: AbortSignal.timeout(timeoutMs),
         });
       } catch (e) {
@@ -151,6 +157,9 @@ export function createRestClient(baseUrl: string, options: RestClientOptions = {
     },
     send(method, path, body) {
       return request(method, `${root}${path}`, body);
+    },
+    async put(path, bytes, contentType = "application/octet-stream") {
+      await request("PUT", `${root}${path}`, undefined, { bytes, contentType });
     },
   };
 }

@@ -1,0 +1,76 @@
+/**
+ * Opening the SQL tracking store on a SQLite file with better-sqlite3 (Node only: this module
+ * reaches `node:*` through the SQLite adapter; {@link createSqlStore} itself does not).
+ *
+ * @module
+ */
+import { resolve } from "node:path";
+import { openSqliteDatabase, parseSqliteUri } from "../../adapters/sqlite.js";
+import type { TrackingStore } from "../store.js";
+import { createSqlStore, type SqlStoreOptions } from "./sql-store.js";
+
+export { createSqlStore, type SqlStoreOptions } from "./sql-store.js";
+
+/** Options of {@link openSqlStore}. */
+export interface OpenSqlStoreOptions extends Omit<SqlStoreOptions, "uri" | "closeDatabase"> {
+  /**
+   * Default artifact root of new experiments; a relative path is made absolute against the
+   * working directory.
+   * @default "./mlruns" made absolute, as MLflow's Python client does for a `sqlite:///` tracking URI
+   */
+  artifactRoot?: string;
+  /**
+   * How long a statement waits for another connection's lock (e.g. a running `mlflow server`)
+   * before the call fails with `TEMPORARILY_UNAVAILABLE`.
+   * @default 20000 (MLflow's)
+   */
+  busyTimeoutMs?: number;
+}
+
+const SQLITE_URI = /^sqlite(?:\+[A-Za-z0-9_]+)?:/i;
+const HAS_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+
+/**
+ * MLflow's `resolve_uri_if_local` for POSIX paths: a relative path without a URI scheme becomes an
+ * absolute path against the working directory; URIs and absolute paths are kept.
+ */
+function resolveLocalLocation(location: string): string {
+  if (HAS_SCHEME.test(location) || location.startsWith("/")) return location;
+  return resolve(location);
+}
+
+/**
+ * Opens (creating it if needed) an MLflow SQLite database — a `sqlite:` URI (`sqlite:///mlflow.db`,
+ * `sqlite:////abs/mlflow.db`, `sqlite:///:memory:`) or a plain file path — and returns the SQL
+ * tracking store on it. A new file gets the pinned MLflow version's schema; a file from another
+ * MLflow version is refused with `INVALID_STATE` (upgrade it with `mlflow db upgrade`).
+ * `close()` closes the connection.
+ *
+ * @example
+ * ```ts
+ * const store = await openSqlStore("sqlite:///mlflow.db");
+ * const run = await store.createRun({ experimentId: "0", runName: "tfidf" });
+ * await store.logBatch(run.info.runId, { params: [{ key: "C", value: "4" }] });
+ * await store.close();
+ * // $ mlflow ui --backend-store-uri sqlite:///mlflow.db   shows the run
+ * ```
+ */
+export async function openSqlStore(uriOrPath: string, options: OpenSqlStoreOptions = {}): Promise<TrackingStore> {
+  const { busyTimeoutMs, ...rest } = options;
+  const isUri = typeof uriOrPath === "string" && SQLITE_URI.test(uriOrPath);
+  const path = isUri ? parseSqliteUri(uriOrPath).path : uriOrPath;
+  const db = await openSqliteDatabase(path, busyTimeoutMs === undefined ? {} : { busyTimeoutMs });
+  const uri = isUri ? uriOrPath : path === ":memory:" ? "sqlite:///:memory:" : `sqlite:///${path}`;
+  try {
+    return await createSqlStore(db, {
+      ...rest,
+      artifactRoot: rest.artifactRoot ?? "./mlruns",
+      resolveArtifactLocation: rest.resolveArtifactLocation ?? resolveLocalLocation,
+      uri,
+      closeDatabase: true,
+    });
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * trainTfidf({ run }) leaves MLflow's trail: params, per-iteration loss, validation metrics and
+ * SVG plots — checked in memory and through a real MLflow server (artifacts via its proxy).
+ */
+import { readFileSync } from "node:fs";
+import { parse } from "csv-parse/sync";
+import { describe, expect, inject, it } from "vitest";
+import { trainTfidf } from "../../src/tfidf/index.js";
+import { createTracking } from "../../src/tracking/index.js";
+import { dataFile } from "../peers/sklearn.js";
+
+const read = (f: string) =>
+  (parse(readFileSync(dataFile(f)), { columns: true }) as { text: string; label: string }[]).map((r) => ({ text: r.text, label: Number(r.label) }));
+const train = read("rt-polarity/train.csv").slice(0, 3000);
+const test = read("rt-polarity/test.csv");
+
+describe("trainTfidf with a run", () => {
+  it("logs params, train_loss by step, val_* metrics and plots (memory store)", async () => {
+    const tracking = await createTracking("memory:");
+    const run = await tracking.startRun({ experimentName: "sentiment", buffer: true });
+    const { fit, metrics } = await trainTfidf(train, { ngramRange: [1, 2], C: 4, validation: test, run });
+    await run.end();
+    const got = await tracking.store.getRun(run.runId);
+    expect(got.data.params).toMatchObject({ ngramRange: "1,2", C: "4", model: "tfidf-logistic-regression", labels: "Negative,Positive" });
+    expect(got.data.metrics.val_accuracy).toBeCloseTo(metrics!.accuracy, 12);
+    expect(got.data.metrics.iterations).toBe(fit.iterations);
+    const loss = (await tracking.store.getMetricHistory(run.runId, "train_loss")).items;
+    expect(loss.map((m) => m.step)).toEqual(Array.from({ length: fit.iterations }, (_, i) => i + 1));
+    expect(loss[loss.length - 1]!.value).toBeLessThan(loss[0]!.value);
+    const svg = new TextDecoder().decode(tracking.memoryArtifacts.get(`${got.info.artifactUri}/plots/roc_curve.svg`));
+    expect(svg).toMatch(/^<svg[\s\S]*ROC curve \(AUC = 0\.\d{4}\)[\s\S]*<\/svg>$/);
+    expect(tracking.memoryArtifacts.has(`${got.info.artifactUri}/plots/confusion_matrix.svg`)).toBe(true);
+  });
+
+  it("the MLflow server shows the run, its metrics and its plots", async () => {
+    const url = inject("mlflowUrl");
+    const tracking = await createTracking(url);
+    await tracking.withRun({ experimentName: `train-log-${Date.now()}`, runName: "tfidf", buffer: true }, async (run) => {
+      await trainTfidf(train, { validation: test, run });
+      const list = await fetch(`${url}/api/2.0/mlflow/artifacts/list?run_id=${run.runId}&path=plots`).then((r) => r.json());
+      expect(list.files.map((f: { path: string }) => f.path).sort()).toEqual(["plots/confusion_matrix.svg", "plots/roc_curve.svg"]);
+      await run.flush(); // buffered metrics reach the server at the latest when the run ends
+      const got = await tracking.store.getRun(run.runId);
+      expect(got.data.metrics.val_f1).toBeGreaterThan(0.5);
+    });
+  });
+});
