@@ -20,6 +20,11 @@ With ``{"runs": [...], "searches": [{"filter": ..., "order_by": [...]}, ...]}`` 
 "metrics" (values may be "NaN"/"Infinity"/"-Infinity"), "params", "tags", "datasets"}``) are written
 through MLflow's SQL tracking store, every search runs through ``search_runs``, and the result is
 ``{"mlflow": version, "results": [[n, ...] | {"error": message}, ...]}`` (the runs' ``n`` in order).
+
+With ``{"rows": [{"sql": "INSERT …", "params": [...]}, ...], "searches": [{"kind", "filter",
+"order_by"}, ...]}``, the rows replace the experiments and fill the registry tables, and every search
+runs through ``search_experiments``, ``search_registered_models`` or ``search_model_versions``; the
+results are experiment ids, model names, or ``"name/version"``.
 """
 
 import json
@@ -139,6 +144,34 @@ def evaluate_runs(request, tracking, db_path):
     return results
 
 
+def evaluate_rows(request, tracking, registry, db_path):
+    import sqlite3
+
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("DELETE FROM experiments")
+    for row in request["rows"]:
+        conn.execute(row["sql"], row["params"])
+    conn.commit()
+    conn.close()
+    results = []
+    for search in request["searches"]:
+        kind, filter_string, order_by = search["kind"], search.get("filter"), search.get("order_by") or None
+        try:
+            if kind == "experiments":
+                found = tracking.search_experiments(ViewType.ALL, 1000, filter_string, order_by)
+                results.append([e.experiment_id for e in found])
+            elif kind == "registered_models":
+                found = registry.search_registered_models(filter_string, 1000, order_by)
+                results.append([m.name for m in found])
+            else:
+                found = registry.search_model_versions(filter_string, 1000, order_by)
+                results.append([f"{v.name}/{v.version}" for v in found])
+        except Exception as e:  # noqa: BLE001
+            results.append(error(e))
+    return results
+
+
 def main():
     request = json.load(sys.stdin)
     tmp = tempfile.mkdtemp(prefix="senti-mlflow-search-")
@@ -153,6 +186,10 @@ def main():
         sys.stdout.write(json.dumps({"mlflow": mlflow.__version__, "results": results}) + "\n")
         return
     registry = RegistryStore(db_uri)
+    if "rows" in request:
+        results = evaluate_rows(request, tracking, registry, os.path.join(tmp, "mlflow.db"))
+        sys.stdout.write(json.dumps({"mlflow": mlflow.__version__, "results": results}) + "\n")
+        return
 
     parsers = {
         "runs": (SearchUtils.parse_search_filter, SearchUtils.parse_order_by_for_search_runs),

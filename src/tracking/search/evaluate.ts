@@ -29,9 +29,23 @@ import {
 } from "./registry-entities.js";
 import { compareText, sqlLike, storedMetricValue } from "./sql-semantics.js";
 
-/** The run tag that holds a run's name. */
+/**
+ * The run tag that holds a run's name (what `attributes.run_name` filters read).
+ *
+ * @example
+ * ```ts
+ * run.data.tags[RUN_NAME_TAG]; // "tfidf-bigrams"
+ * ```
+ */
 export const RUN_NAME_TAG = "mlflow.runName";
-/** The dataset input tag that holds a dataset's context (`train`, `eval`, …). */
+/**
+ * The dataset input tag that holds a dataset's context (`train`, `eval`, …), read by `datasets.context`.
+ *
+ * @example
+ * ```ts
+ * const input = { dataset, tags: [{ key: DATASET_CONTEXT_TAG, value: "train" }] };
+ * ```
+ */
 export const DATASET_CONTEXT_TAG = "mlflow.data.context";
 
 type Scalar = string | number;

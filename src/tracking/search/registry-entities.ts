@@ -6,10 +6,25 @@
  * @module
  */
 
-/** The tag that marks a registered model (and its versions) as a prompt. */
+/**
+ * The tag that marks a registered model (and its versions) as a prompt; registry searches leave
+ * prompts out unless the filter asks for them.
+ *
+ * @example
+ * ```ts
+ * const isPrompt = model.tags[IS_PROMPT_TAG_KEY] === "true";
+ * ```
+ */
 export const IS_PROMPT_TAG_KEY = "mlflow.prompt.is_prompt";
 
-/** The stage MLflow gives soft-deleted model versions; searches never return them. */
+/**
+ * The stage MLflow gives soft-deleted model versions; searches never return them.
+ *
+ * @example
+ * ```ts
+ * const deleted = version.currentStage === STAGE_DELETED_INTERNAL;
+ * ```
+ */
 export const STAGE_DELETED_INTERNAL = "Deleted_Internal";
 
 /**
