@@ -185,6 +185,14 @@ export function describeTrackingStore(
         expect((await store.getExperiment(id)).tags).toEqual({ owner: "ana", "a/b c-d_e.f:g": "" });
       });
 
+      test("experiment tag values over 20000 characters fail with INVALID_PARAMETER_VALUE (not truncated)", async () => {
+        // validation.py MAX_EXPERIMENT_TAG_VAL_LENGTH = 20000 in MLflow 3.17.2; _validate_length_limit without truncate.
+        const id = await newExperiment("tag-long");
+        await store.setExperimentTag(id, "ok", "v".repeat(20000));
+        await expectError(store.setExperimentTag(id, "long", "v".repeat(20001)), "INVALID_PARAMETER_VALUE");
+        expect(Object.keys((await store.getExperiment(id)).tags)).toEqual(["ok"]);
+      });
+
       test("deleteExperimentTag of a missing tag fails with RESOURCE_DOES_NOT_EXIST", async () => {
         const id = await newExperiment("deltag");
         await expectError(store.deleteExperimentTag(id, "nope"), "RESOURCE_DOES_NOT_EXIST");
@@ -256,6 +264,8 @@ export function describeTrackingStore(
         expect(deleted.lastUpdateTime).toBeGreaterThanOrEqual(before.lastUpdateTime);
         expect((await store.getRun(r1.info.runId)).info.lifecycleStage).toBe("deleted");
         expect((await store.getRun(r2.info.runId)).info.lifecycleStage).toBe("deleted");
+        expect((await store.searchRuns({ experimentIds: [id] })).items).toEqual([]);
+        expect((await store.searchRuns({ experimentIds: [id], viewType: "DELETED_ONLY" })).items).toHaveLength(2);
 
         await store.restoreExperiment(id);
         expect((await store.getExperiment(id)).lifecycleStage).toBe("active");
@@ -323,6 +333,7 @@ export function describeTrackingStore(
         expect(await search("tags.team = 'nlp'")).toEqual(["Alpha"]);
         expect(await search("tags.team LIKE '%i%'")).toEqual(["Beta"]);
         expect(await search("tags.team != 'nlp'")).toEqual(["Beta"]);
+        expect(await search("creation_time > 0 AND last_update_time > 0")).toEqual(["Alpha", "Beta", "Epsilon", "Gamma", "alpha2"]);
       });
 
       test("searchExperiments orderBy name ASC/DESC and experiment_id", async () => {
@@ -891,6 +902,8 @@ export function describeTrackingStore(
         expect(both.items.map((x) => x.info.runId)).toEqual([run.info.runId, ...[r.r5, r.r6].sort()]);
         const empty = await newExperiment("search-runs-empty");
         expect(await store.searchRuns({ experimentIds: [empty] })).toEqual({ items: [] });
+        // Unknown experiment ids are not an error: they just match nothing.
+        expect(await store.searchRuns({ experimentIds: ["987654321"] })).toEqual({ items: [] });
       });
 
       test("searchRuns rejects a malformed filter or order_by and maxResults out of 1…50000 with INVALID_PARAMETER_VALUE", async () => {
@@ -906,6 +919,16 @@ export function describeTrackingStore(
         await bad({ orderBy: ["nope.acc"] });
         await bad({ maxResults: 0 });
         await bad({ maxResults: 50001 });
+        await expectError(store.searchRuns({ experimentIds: ["abc"] }), "INVALID_PARAMETER_VALUE");
+      });
+
+      test("searchRuns with the same order_by key twice fails with INTERNAL_ERROR", async () => {
+        // sqlalchemy_store.py _get_orderby_clauses raises MlflowException("`order_by` contains duplicate
+        // fields: …") without an error code, so the code is MlflowException's default, INTERNAL_ERROR.
+        await expectError(
+          store.searchRuns({ experimentIds: [experimentId], orderBy: ["metrics.acc", "metrics.acc DESC"] }),
+          "INTERNAL_ERROR",
+        );
       });
     });
 
@@ -930,6 +953,18 @@ export function describeTrackingStore(
         expect(norm(got)).toEqual(norm([train, test_]));
         const found = await store.searchRuns({ experimentIds: [run.info.experimentId] });
         expect(norm(found.items[0]!.inputs.datasetInputs)).toEqual(norm([train, test_]));
+        const ids = async (filter: string) =>
+          (await store.searchRuns({ experimentIds: [run.info.experimentId], filter })).items.map((x) => x.info.runId);
+        expect(await ids("datasets.name = 'imdb-train'")).toEqual([runId]);
+        expect(await ids("datasets.context = 'eval' AND datasets.digest = 'def456'")).toEqual([runId]);
+        expect(await ids("datasets.name = 'other'")).toEqual([]);
+      });
+
+      test("logInputs rejects a digest over 36 characters with INVALID_PARAMETER_VALUE and logs nothing", async () => {
+        const run = await freshRun("inputs-bad");
+        const tooLong: DatasetInput = { dataset: { ...test_.dataset, digest: "d".repeat(37) }, tags: [] };
+        await expectError(store.logInputs(run.info.runId, [train, tooLong]), "INVALID_PARAMETER_VALUE");
+        expect((await store.getRun(run.info.runId)).inputs.datasetInputs).toEqual([]);
       });
 
       test("logInputs: the same (name, digest) logged twice appears once, with the first logging's tags", async () => {
