@@ -31,6 +31,7 @@ import {
   validateExperimentTag,
   validateKey,
   validateMaxResults,
+  validateRunId,
   validateRunTag,
 } from "../validation.js";
 import { isNewerMetric, sanitizeMetricValue } from "./memory-store.js";
@@ -495,10 +496,8 @@ export async function createSqlStore(db: SqlDatabase, options: SqlStoreOptions =
       write(() => {
         const row = experimentRow(experimentId);
         if (row.lifecycle_stage !== "active") throw new SentiMlopsError("INVALID_STATE", "Cannot rename a non-active experiment.");
-        const holder = s.experimentIdByName.get(newName) as { experiment_id: number } | undefined;
-        if (holder && holder.experiment_id !== row.experiment_id) {
-          throw new SentiMlopsError("RESOURCE_ALREADY_EXISTS", `Experiment(name=${newName}) already exists.`);
-        }
+        // As MLflow (sqlalchemy_store.py rename_experiment): no check before the UPDATE; a taken name
+        // fails the UNIQUE (workspace, name) constraint, an IntegrityError that MLflow reports as BAD_REQUEST.
         s.renameExperiment.run(newName, now(), row.experiment_id);
       });
     },
@@ -593,6 +592,7 @@ export async function createSqlStore(db: SqlDatabase, options: SqlStoreOptions =
 
     async logBatch(runId, batch: LogBatch) {
       check();
+      validateRunId(runId); // sqlalchemy_store.py log_batch: before the run is looked up
       const { metrics, params, tags } = validateBatch(batch);
       write(() => {
         activeRun(runId);
@@ -619,8 +619,8 @@ export async function createSqlStore(db: SqlDatabase, options: SqlStoreOptions =
     },
 
     async getMetricHistory(runId, key, opts = {}) {
+      // As MLflow's SQL store, the metrics table is read without looking the run up: an unknown run has no history.
       return read(() => {
-        runStage(runId);
         const offset = decodePageToken(opts.pageToken);
         const limit = opts.maxResults === undefined ? -1 : opts.maxResults + 1;
         const rows = s.metricHistory.all(runId, key, limit, offset) as MetricRow[];
@@ -654,6 +654,7 @@ export async function createSqlStore(db: SqlDatabase, options: SqlStoreOptions =
 
     async logInputs(runId, datasets) {
       check();
+      validateRunId(runId); // sqlalchemy_store.py log_inputs
       write(() => {
         const run = activeRun(runId);
         for (const input of datasets) {
