@@ -24,6 +24,7 @@ export default defineConfig([
       index: "src/index.ts",
       "tfidf/index": "src/tfidf/index.ts",
       "tracking/index": "src/tracking/index.ts",
+      "tracking/index.node": "src/tracking/index.node.ts",
       "index.node": "src/index.node.ts",
       "data/index": "src/data/index.ts",
       "tfidf/index.node": "src/tfidf/index.node.ts",

@@ -3,7 +3,11 @@
  */
 import { describe, expect, inject, it } from "vitest";
 import { hasErrorCode } from "../../src/errors.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createTracking, type Tracking } from "../../src/tracking/index.js";
+import { createTracking as createNodeTracking } from "../../src/tracking/index.node.js";
 
 const suffix = () => Math.random().toString(36).slice(2, 10);
 
@@ -77,6 +81,9 @@ function clientSuite(name: string, open: () => Promise<Tracking>): void {
 
 clientSuite("memory store", () => createTracking("memory:"));
 clientSuite("MLflow server (REST)", () => createTracking(inject("mlflowUrl")));
+clientSuite("SQLite file in MLflow's schema (Node entry)", () =>
+  createNodeTracking(`sqlite:///${join(mkdtempSync(join(tmpdir(), "senti-track-")), "mlflow.db")}`),
+);
 
 describe("createTracking URIs", () => {
   it("reads MLFLOW_TRACKING_URI and refuses unknown schemes clearly", async () => {

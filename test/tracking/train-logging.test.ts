@@ -2,11 +2,14 @@
  * trainTfidf({ run }) leaves MLflow's trail: params, per-iteration loss, validation metrics and
  * SVG plots — checked in memory and through a real MLflow server (artifacts via its proxy).
  */
-import { readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { describe, expect, inject, it } from "vitest";
 import { trainTfidf } from "../../src/tfidf/index.js";
 import { createTracking } from "../../src/tracking/index.js";
+import { createTracking as createNodeTracking } from "../../src/tracking/index.node.js";
 import { dataFile } from "../peers/sklearn.js";
 
 const read = (f: string) =>
@@ -30,6 +33,19 @@ describe("trainTfidf with a run", () => {
     const svg = new TextDecoder().decode(tracking.memoryArtifacts.get(`${got.info.artifactUri}/plots/roc_curve.svg`));
     expect(svg).toMatch(/^<svg[\s\S]*ROC curve \(AUC = 0\.\d{4}\)[\s\S]*<\/svg>$/);
     expect(tracking.memoryArtifacts.has(`${got.info.artifactUri}/plots/confusion_matrix.svg`)).toBe(true);
+  });
+
+  it("writes plots under a local artifact root (SQLite store, Node)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "senti-train-log-"));
+    const tracking = await createNodeTracking(`sqlite:///${join(dir, "mlflow.db")}`, { artifactRoot: join(dir, "artifacts") });
+    const run = await tracking.startRun({ experimentName: "sentiment", buffer: true });
+    await trainTfidf(train.slice(0, 1000), { validation: test.slice(0, 200), run });
+    await run.end();
+    const uri = (await tracking.store.getRun(run.runId)).info.artifactUri;
+    expect(uri.startsWith(join(dir, "artifacts"))).toBe(true);
+    expect(readFileSync(join(uri, "plots", "roc_curve.svg"), "utf8")).toMatch(/^<svg/);
+    expect(existsSync(join(uri, "plots", "confusion_matrix.svg"))).toBe(true);
+    await tracking.close();
   });
 
   it("the MLflow server shows the run, its metrics and its plots", async () => {
