@@ -168,6 +168,7 @@ def write(uri):
     client.log_inputs(bert.info.run_id, [DatasetInput(Dataset("imdb", "d41d8cd9", "s3", "s3://other"), tags=[])])
     client.log_metric(bert.info.run_id, "acc", 0.93, timestamp=t0 + 2000, step=0)
     client.set_tag(bert.info.run_id, "mlflow.runName", "bert-renamed")
+    client.log_batch(bert.info.run_id, tags=[RunTag("mlflow.runName", "")])  # a no-op in MLflow
     client.update_run(bert.info.run_id, status="FAILED")
 
     gone = client.create_run(sentiment, run_name="deleted-run", start_time=t0 + 500)

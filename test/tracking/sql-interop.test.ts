@@ -335,6 +335,7 @@ describe("a file written by the SQL store, read by MLflow", () => {
     ids.bert = bert.info.runId;
     await store.logInputs(ids.bert, [{ dataset: { name: "imdb", digest: "d41d8cd9", sourceType: "s3", source: "s3://other" }, tags: [] }]);
     await store.logBatch(ids.bert, { metrics: [point("acc", 0.93, 0, T0 + 2000)], tags: [{ key: "mlflow.runName", value: "bert-renamed" }] });
+    await store.logBatch(ids.bert, { tags: [{ key: "mlflow.runName", value: "" }] }); // a no-op, as in MLflow
     await store.updateRunInfo(ids.bert, { status: "FAILED" });
 
     const gone = await store.createRun({ experimentId: sentiment, runName: "deleted-run", startTime: T0 + 500 });
@@ -440,6 +441,9 @@ describe("a file written by MLflow, read by the SQL store", () => {
     expect(comparable(ours)).toEqual(comparable(theirs));
     expect(ours.runs).toHaveLength(5);
 
+    // MLflow ignored the empty mlflow.runName it was given after the rename.
+    expect(ours.runs.find((r) => r.info.run_id === written.runs.bert)!.info.run_name).toBe("bert-renamed");
+    expect(ours.runs.find((r) => r.info.run_id === written.runs.bert)!.data.tags["mlflow.runName"]).toBe("bert-renamed");
     const tfidf = ours.runs.find((r) => r.info.run_id === written.runs.tfidf)!;
     expect(tfidf.data.metrics).toEqual({ loss: 0.2, acc: 0.9, odd: -MAX, last_nan: "NaN" });
     expect(tfidf.history.odd!.map((p) => p.value)).toEqual(["NaN", MAX, -MAX]);

@@ -178,6 +178,16 @@ describe("sql store: MLflow's rows", () => {
     expect(rows("SELECT value FROM tags WHERE key = 'mlflow.runName'")).toEqual([{ value: "third" }]);
   });
 
+  it("an empty mlflow.runName in logBatch changes neither runs.name nor the tag (MLflow's update_run_info skips it)", async () => {
+    const { runId } = (await store.createRun({ experimentId: "0", runName: "kept" })).info;
+    await store.logBatch(runId, { tags: [{ key: "mlflow.runName", value: "" }, { key: "other", value: "" }] });
+    expect(rows("SELECT name FROM runs")).toEqual([{ name: "kept" }]);
+    expect(rows("SELECT key, value FROM tags ORDER BY key")).toEqual([
+      { key: "mlflow.runName", value: "kept" },
+      { key: "other", value: "" },
+    ]);
+  });
+
   it("soft deletes: deleted_time set on delete and cleared on restore, for runs and with their experiment", async () => {
     const exp = await store.createExperiment("e");
     const { runId } = (await store.createRun({ experimentId: exp })).info;

@@ -364,7 +364,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): TrackingSto
       }
       for (const p of params) record.params.set(p.key, p.value);
       for (const m of metrics) logMetricPoint(record, m);
-      for (const t of tags) setTag(record, t);
+      for (const t of tags) {
+        // An empty mlflow.runName changes nothing in MLflow: set_tag hands it to update_run_info
+        // (sqlalchemy_store.py:2191-2193, also from log_batch's _set_tags :2233), which skips an
+        // empty name (`if run_name:`, :1265) — neither runs.name nor the tag is written.
+        if (t.key === "mlflow.runName" && t.value === "") continue;
+        setTag(record, t);
+      }
     },
 
     async deleteTag(runId, key) {

@@ -607,7 +607,11 @@ export async function createSqlStore(db: SqlDatabase, options: SqlStoreOptions =
         }
         for (const p of params) s.insertParam.run(p.key, p.value, runId);
         if (metrics.length > 0) logMetrics(runId, metrics);
-        for (const t of tags) setTag(runId, t);
+        for (const t of tags) {
+          // An empty mlflow.runName changes nothing in MLflow (sqlalchemy_store.py:2191-2193 → :1265 `if run_name:`).
+          if (t.key === RUN_NAME_TAG && t.value === "") continue;
+          setTag(runId, t);
+        }
       });
     },
 
