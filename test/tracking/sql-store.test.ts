@@ -294,6 +294,17 @@ describe("sql store: files, URIs, foreign databases, locks", () => {
     await memory.close();
   });
 
+  it("a read-only connection to an existing database reads, and refuses writes with TEMPORARILY_UNAVAILABLE (SQLITE_READONLY, an OperationalError in MLflow)", async () => {
+    const file = tempFile("readonly");
+    const writer = await openSqlStore(file);
+    const id = await writer.createExperiment("ro");
+    await writer.close();
+    const store = await createSqlStore(await openSqliteDatabase(file, { readonly: true }));
+    expect((await store.getExperiment(id)).name).toBe("ro");
+    await expectCode(store.createExperiment("nope"), "TEMPORARILY_UNAVAILABLE");
+    await store.close();
+  });
+
   it("a database of another MLflow version is refused with INVALID_STATE, and left as it was", async () => {
     const file = tempFile("foreign");
     const raw = new Database(file);

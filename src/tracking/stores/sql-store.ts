@@ -431,13 +431,14 @@ export async function createSqlStore(db: SqlDatabase, options: SqlStoreOptions =
     if (tag.key === RUN_NAME_TAG) s.setRunName.run(tag.value, runId);
   };
 
-  // MLflow's store adds the Default experiment when it is missing (SqlAlchemyStore._initialize_store_state).
-  write(() => {
-    if (s.experimentById.get(0) === undefined) {
+  // MLflow's store adds the Default experiment when it is missing (SqlAlchemyStore._initialize_store_state);
+  // looked up first, so that a read-only connection to a complete database works.
+  if (read(() => s.experimentById.get(0)) === undefined) {
+    write(() => {
       const time = now();
-      s.insertDefaultExperiment.run(joinUri(artifactRoot, "0"), time, time);
-    }
-  });
+      s.insertDefaultExperiment.run(joinUri(artifactRoot, "0"), time, time); // OR IGNORE: another process may have added it
+    });
+  }
 
   const store: TrackingStore = {
     uri: options.uri ?? "sqlite:",
