@@ -26,7 +26,6 @@ import {
   validateKey,
   validateMaxResults,
   validateRunId,
-  validateRunTag,
 } from "../validation.js";
 import { searchExperimentsIn, searchRunsIn } from "./search-in-memory.js";
 
@@ -292,7 +291,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): TrackingSto
       if (exp.lifecycleStage !== "active") {
         throw invalid(`The experiment ${request.experimentId} must be in the 'active' state. Current state is ${exp.lifecycleStage}.`);
       }
-      const tags = (request.tags ?? []).map((t, i) => validateRunTag(t, `tags[${i}]`));
+      // MLflow's create_run stores the given tags as they are (no key check, no truncation), unlike
+      // logBatch; sqlalchemy_store.py create_run, MLflow 3.17.2.
+      const tags = (request.tags ?? []).map((t) => ({ key: String(t.key), value: String(t.value ?? "") }));
       const nameTag = tags.find((t) => t.key === "mlflow.runName")?.value;
       if (request.runName && nameTag && request.runName !== nameTag) {
         throw invalid(

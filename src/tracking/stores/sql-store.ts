@@ -32,7 +32,6 @@ import {
   validateKey,
   validateMaxResults,
   validateRunId,
-  validateRunTag,
 } from "../validation.js";
 import { isNewerMetric, sanitizeMetricValue } from "./memory-store.js";
 
@@ -545,7 +544,9 @@ export async function createSqlStore(db: SqlDatabase, options: SqlStoreOptions =
       return write(() => {
         const exp = experimentRow(request.experimentId);
         requireActiveExperiment(exp, request.experimentId);
-        const tags = (request.tags ?? []).map((t, i) => validateRunTag(t, `tags[${i}]`));
+        // MLflow's create_run stores the given tags as they are (no key check, no truncation), unlike
+        // logBatch; sqlalchemy_store.py create_run, MLflow 3.17.2.
+        const tags = (request.tags ?? []).map((t) => ({ key: String(t.key), value: String(t.value ?? "") }));
         const nameTag = tags.find((t) => t.key === RUN_NAME_TAG)?.value;
         if (request.runName && nameTag && request.runName !== nameTag) {
           throw invalid(
