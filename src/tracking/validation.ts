@@ -6,7 +6,7 @@
  * @module
  */
 import { SentiMlopsError } from "../errors.js";
-import type { Metric, Param, Tag } from "./types.js";
+import type { DatasetInput, Metric, Param, Tag } from "./types.js";
 
 /** Limits applied by MLflow (see `mlflow/utils/validation.py`). */
 export const LIMITS = Object.freeze({
@@ -186,4 +186,27 @@ export function validateMaxResults(maxResults: number | undefined, fallback: num
     throw invalid(`Invalid value ${n} for parameter 'max_results' supplied. It must be at most ${max}, and at least 1.`);
   }
   return n;
+}
+
+/** Validates dataset inputs: required fields, MLflow's size limits, input tag keys and sizes. */
+export function validateDatasetInputs(datasets: readonly DatasetInput[]): void {
+  for (const input of datasets) {
+    const d = input.dataset;
+    const checks: [string, unknown, number][] = [
+      ["name", d?.name, LIMITS.datasetName],
+      ["digest", d?.digest, LIMITS.datasetDigest],
+      ["source_type", d?.sourceType, Infinity],
+      ["source", d?.source, LIMITS.datasetSource],
+    ];
+    for (const [field, value, limit] of checks) {
+      if (typeof value !== "string") throw invalid(`Missing value for required parameter 'dataset.${field}'.`);
+      if (value.length > limit) throw invalid(`Dataset ${field} exceeds the maximum length of ${limit}`);
+    }
+    for (const t of input.tags) {
+      validateKey(t.key, "input_tag.key");
+      if (t.key.length > LIMITS.inputTagKey || t.value.length > LIMITS.inputTagValue) {
+        throw invalid(`Input tag key or value exceeds the maximum length (${LIMITS.inputTagKey} / ${LIMITS.inputTagValue})`);
+      }
+    }
+  }
 }

@@ -23,7 +23,7 @@ import {
   validateBatch,
   validateExperimentName,
   validateExperimentTag,
-  validateKey,
+  validateDatasetInputs,
   validateMaxResults,
   validateRunId,
 } from "../validation.js";
@@ -404,25 +404,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): TrackingSto
       check();
       validateRunId(runId); // sqlalchemy_store.py:2451
       const record = activeRun(runId);
-      for (const input of datasets) {
-        const d = input.dataset;
-        const checks: [string, unknown, number][] = [
-          ["name", d?.name, LIMITS.datasetName],
-          ["digest", d?.digest, LIMITS.datasetDigest],
-          ["source_type", d?.sourceType, Infinity],
-          ["source", d?.source, LIMITS.datasetSource],
-        ];
-        for (const [field, value, limit] of checks) {
-          if (typeof value !== "string") throw invalid(`Missing value for required parameter 'dataset.${field}'.`);
-          if (value.length > limit) throw invalid(`Dataset ${field} exceeds the maximum length of ${limit}`);
-        }
-        for (const t of input.tags) {
-          validateKey(t.key, "input_tag.key");
-          if (t.key.length > LIMITS.inputTagKey || t.value.length > LIMITS.inputTagValue) {
-            throw invalid(`Input tag key or value exceeds the maximum length (${LIMITS.inputTagKey} / ${LIMITS.inputTagValue})`);
-          }
-        }
-      }
+      validateDatasetInputs(datasets);
       // Datasets belong to the experiment, one per (name, digest): a run logging a known pair links to
       // the dataset first logged in that experiment (sqlalchemy_store.py:2483-2535, _log_inputs_impl).
       // A run links to a dataset once; a repeat (same call or later) changes nothing, tags included.

@@ -29,7 +29,7 @@ import {
   validateBatch,
   validateExperimentName,
   validateExperimentTag,
-  validateKey,
+  validateDatasetInputs,
   validateMaxResults,
   validateRunId,
 } from "../validation.js";
@@ -663,25 +663,7 @@ export async function createSqlStore(db: SqlDatabase, options: SqlStoreOptions =
       validateRunId(runId); // sqlalchemy_store.py log_inputs
       write(() => {
         const run = activeRun(runId);
-        for (const input of datasets) {
-          const d = input.dataset;
-          const checks: [string, unknown, number][] = [
-            ["name", d?.name, LIMITS.datasetName],
-            ["digest", d?.digest, LIMITS.datasetDigest],
-            ["source_type", d?.sourceType, Infinity],
-            ["source", d?.source, LIMITS.datasetSource],
-          ];
-          for (const [field, value, limit] of checks) {
-            if (typeof value !== "string") throw invalid(`Missing value for required parameter 'dataset.${field}'.`);
-            if (value.length > limit) throw invalid(`Dataset ${field} exceeds the maximum length of ${limit}`);
-          }
-          for (const t of input.tags) {
-            validateKey(t.key, "input_tag.key");
-            if (t.key.length > LIMITS.inputTagKey || t.value.length > LIMITS.inputTagValue) {
-              throw invalid(`Input tag key or value exceeds the maximum length (${LIMITS.inputTagKey} / ${LIMITS.inputTagValue})`);
-            }
-          }
-        }
+        validateDatasetInputs(datasets);
         // As MLflow's _log_inputs_impl: one datasets row per (experiment, name, digest), reused by
         // every run of the experiment; one inputs row (with its tags) per (dataset, run).
         for (const input of datasets) {
