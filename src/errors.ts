@@ -12,6 +12,11 @@
 /**
  * MLflow's error codes (from `mlflow/protos/databricks.proto`) with the HTTP status the MLflow
  * server answers for each.
+ *
+ * @example
+ * ```ts
+ * ERROR_HTTP_STATUS.RESOURCE_ALREADY_EXISTS; // 400, as MLflow answers
+ * ```
  */
 export const ERROR_HTTP_STATUS = Object.freeze({
   INVALID_PARAMETER_VALUE: 400,

@@ -24,7 +24,14 @@ export interface ClassificationMetrics {
   readonly support: number;
 }
 
-/** ROC AUC of scores for a binary target, ties counted half (the Mann–Whitney statistic). */
+/**
+ * ROC AUC of scores for a binary target, ties counted half (the Mann–Whitney statistic).
+ *
+ * @example
+ * ```ts
+ * rocAuc([true, false, true], [0.9, 0.4, 0.4]); // 0.75
+ * ```
+ */
 export function rocAuc(positive: ArrayLike<boolean>, score: ArrayLike<number>): number {
   const n = score.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[a]! - score[b]!);

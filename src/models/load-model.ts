@@ -20,7 +20,14 @@ export interface LoadModelOptions {
 /** Where a model can be loaded from. */
 export type ModelSource = string | URL | Uint8Array | ArrayBuffer;
 
-/** Decodes model bytes, recognizing the format by its magic bytes. */
+/**
+ * Decodes model bytes, recognizing the format by its magic bytes.
+ *
+ * @example
+ * ```ts
+ * const model = decodeModel(bytes);
+ * ```
+ */
 export function decodeModel(bytes: Uint8Array): SentimentModel {
   return decodeTfidfModel(bytes);
 }

@@ -20,7 +20,14 @@ import { TfidfModel, type TfidfModelInfo } from "./model.js";
 import type { ResolvedClassifierOptions, ResolvedVectorizerOptions } from "./options.js";
 import { TfidfVectorizer } from "./vectorizer.js";
 
-/** The format version this build writes and the newest it reads. */
+/**
+ * The format version this build writes and the newest it reads.
+ *
+ * @example
+ * ```ts
+ * new DataView(bytes.buffer).getUint32(8, true) <= TFIDF_FORMAT_VERSION; // readable by this build
+ * ```
+ */
 export const TFIDF_FORMAT_VERSION = 1;
 const MAGIC = "SENTITF\0";
 const DIGEST = 32;
@@ -103,6 +110,11 @@ function corrupt(message: string, cause?: unknown): SentiMlopsError {
  *
  * @throws {SentiMlopsError} `INVALID_PARAMETER_VALUE` when the bytes are not a TF-IDF model file or
  * were written by a newer format version; `DATA_LOSS` when the file is truncated or corrupt.
+ *
+ * @example
+ * ```ts
+ * const model = decodeTfidfModel(new Uint8Array(await (await fetch("/model.bin")).arrayBuffer()));
+ * ```
  */
 export function decodeTfidfModel(input: Uint8Array | ArrayBuffer): TfidfModel {
   // A plain Uint8Array view, so that slice() copies even when given a Node Buffer (whose slice is a view).

@@ -122,7 +122,14 @@ function positiveInteger(name: string, value: unknown, fallback: number): number
   return n;
 }
 
-/** Validates vectorizer options and fills in defaults; throws `INVALID_PARAMETER_VALUE` naming the option. */
+/**
+ * Validates vectorizer options and fills in defaults; throws `INVALID_PARAMETER_VALUE` naming the option.
+ *
+ * @example
+ * ```ts
+ * resolveVectorizerOptions({ ngramRange: [1, 2] }).norm; // "l2"
+ * ```
+ */
 export function resolveVectorizerOptions(options: TfidfVectorizerOptions = {}): ResolvedVectorizerOptions {
   const stripAccents = options.stripAccents ?? null;
   if (stripAccents !== null && stripAccents !== "ascii" && stripAccents !== "unicode") {
@@ -193,7 +200,14 @@ export function resolveVectorizerOptions(options: TfidfVectorizerOptions = {}): 
   });
 }
 
-/** Validates classifier options and fills in defaults; throws `INVALID_PARAMETER_VALUE` naming the option. */
+/**
+ * Validates classifier options and fills in defaults; throws `INVALID_PARAMETER_VALUE` naming the option.
+ *
+ * @example
+ * ```ts
+ * resolveClassifierOptions({ C: 4 }).maxIter; // 1000
+ * ```
+ */
 export function resolveClassifierOptions(options: LogisticRegressionOptions = {}): ResolvedClassifierOptions {
   const classWeight = options.classWeight ?? null;
   if (classWeight !== null && classWeight !== "balanced") {

@@ -22,7 +22,14 @@ import { compareCodePoints } from "./unicode.js";
 /** Below this many documents, counting stays on one thread (a worker costs more than it saves). */
 const PARALLEL_MIN_DOCUMENTS = 4096;
 
-/** Names given to numeric labels 0 and 1 unless `labelNames` says otherwise. */
+/**
+ * Names given to numeric labels 0 and 1 unless `labelNames` says otherwise.
+ *
+ * @example
+ * ```ts
+ * (await trainTfidf(rows)).model.labels; // DEFAULT_BINARY_LABELS: ["Negative", "Positive"]
+ * ```
+ */
 export const DEFAULT_BINARY_LABELS: readonly string[] = Object.freeze(["Negative", "Positive"]);
 
 /** A progress report from {@link trainTfidf}. */

@@ -414,7 +414,14 @@ export function createTfidfFitter(options: TfidfVectorizerOptions = {}): TfidfFi
   return createFitter(resolveVectorizerOptions(options));
 }
 
-/** {@link createTfidfFitter} for options already resolved (e.g. sent to a worker thread). */
+/**
+ * {@link createTfidfFitter} for options already resolved (e.g. sent to a worker thread).
+ *
+ * @example
+ * ```ts
+ * const fitter = createFitter(resolveVectorizerOptions({ minDf: 2 }));
+ * ```
+ */
 export function createFitter(resolved: ResolvedVectorizerOptions): TfidfFitter {
   const [minN, maxN] = resolved.ngramRange;
   const ids = new GramIds();
