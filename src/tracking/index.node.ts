@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { mkdir } from "node:fs/promises";
+import { mkdir, readFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -59,6 +59,7 @@ export function createTracking(uriOrStore?: string | TrackingStore, options: Tra
     user: osUser(),
     sourceName: process.argv[1] ?? "",
     writeArtifact: writeLocalArtifact,
+    readFile: async (path) => new Uint8Array(await readFile(path)),
     ...options,
     openStore: (uri, o) =>
       options.openStore?.(uri, o) ?? (uri.startsWith("sqlite:") ? openSqlStore(uri, { artifactRoot: o.artifactRoot }) : undefined),

@@ -48,6 +48,11 @@ export interface ActiveRun {
   logDict(value: unknown, artifactPath: string): Promise<void>;
   /** Stores bytes at `artifactPath`. */
   logArtifactBytes(bytes: Uint8Array, artifactPath: string): Promise<void>;
+  /**
+   * Stores a local file (Node) under `artifactPath` (default: its file name), as MLflow's
+   * `log_artifact` does.
+   */
+  logArtifact(localPath: string, artifactPath?: string): Promise<void>;
   /** Writes buffered metrics now. */
   flush(): Promise<void>;
   /** Flushes, then sets the status (default FINISHED) and end time. Idempotent. */
@@ -72,7 +77,13 @@ const toTags = (tags: Readonly<Record<string, string>>): Tag[] => Object.entries
 export function createActiveRun(
   store: TrackingStore,
   info: RunInfo,
-  options: { buffer?: BufferOptions; now?: () => number; writeArtifact?: ArtifactWriter } = {},
+  options: {
+    buffer?: BufferOptions;
+    now?: () => number;
+    writeArtifact?: ArtifactWriter;
+    /** Reads local files for {@link ActiveRun.logArtifact} (the Node entry supplies one). */
+    readFile?: (path: string) => Promise<Uint8Array>;
+  } = {},
 ): ActiveRun {
   const now = options.now ?? Date.now;
   const buffered = options.buffer !== undefined;
@@ -161,6 +172,14 @@ export function createActiveRun(
         throw SentiMlopsError.invalidParameterValue(`artifact path must be relative without '..', got ${JSON.stringify(artifactPath)}`);
       }
       await options.writeArtifact(info.artifactUri, artifactPath, bytes);
+    },
+    async logArtifact(localPath, artifactPath) {
+      ensureOpen();
+      if (!options.readFile) {
+        throw new SentiMlopsError("NOT_IMPLEMENTED", "[senti-mlops] [tracking] logArtifact(localPath) reads files: use it in Node, or logArtifactBytes");
+      }
+      const name = localPath.split(/[\\/]/).pop()!;
+      await this.logArtifactBytes(await options.readFile(localPath), artifactPath ?? name);
     },
     logText(text, artifactPath) {
       return this.logArtifactBytes(new TextEncoder().encode(text), artifactPath);

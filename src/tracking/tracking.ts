@@ -29,6 +29,8 @@ export interface TrackingOptions extends RestStoreOptions {
    * the Node entry adds local paths and `file://`.
    */
   writeArtifact?: ArtifactWriter;
+  /** Reads local files for `run.logArtifact(path)` (the Node entry supplies one). */
+  readFile?: (path: string) => Promise<Uint8Array>;
 }
 
 /** Options of {@link Tracking.startRun}. */
@@ -175,7 +177,7 @@ export async function createTracking(uriOrStore?: string | TrackingStore, option
       runName: o.runName,
       tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
     });
-    return createActiveRun(store, run.info, { buffer: o.buffer === true ? {} : o.buffer || undefined, writeArtifact });
+    return createActiveRun(store, run.info, { buffer: o.buffer === true ? {} : o.buffer || undefined, writeArtifact, readFile: options.readFile });
   };
 
   return {

@@ -45,6 +45,17 @@ describe("trainTfidf with a run", () => {
     expect(uri.startsWith(join(dir, "artifacts"))).toBe(true);
     expect(readFileSync(join(uri, "plots", "roc_curve.svg"), "utf8")).toMatch(/^<svg/);
     expect(existsSync(join(uri, "plots", "confusion_matrix.svg"))).toBe(true);
+    // logArtifact copies a local file, under its own name or a given path.
+    const other = await tracking.startRun({ experimentName: "sentiment" });
+    await other.logArtifact(dataFile("rt-polarity/test.csv"));
+    await other.logArtifact(dataFile("rt-polarity/test.csv"), "data/test.csv");
+    await other.logDict({ a: 1 }, "config.json");
+    await other.end();
+    const otherUri = (await tracking.store.getRun(other.runId)).info.artifactUri;
+    expect(readFileSync(join(otherUri, "test.csv"))).toEqual(readFileSync(dataFile("rt-polarity/test.csv")));
+    expect(existsSync(join(otherUri, "data", "test.csv"))).toBe(true);
+    expect(JSON.parse(readFileSync(join(otherUri, "config.json"), "utf8"))).toEqual({ a: 1 });
+    await expect(other.logText("x", "../escape.txt")).rejects.toMatchObject({ code: "INVALID_STATE" });
     await tracking.close();
   });
 
