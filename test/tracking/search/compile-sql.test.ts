@@ -8,21 +8,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   SQLITE_SEARCH_PRAGMA,
   type SearchKind,
-  compareExperiments,
-  compareModelVersions,
-  compareRegisteredModels,
-  compareRuns,
   compileFilterSql,
   compileOrderBySql,
   compileSearchSql,
-  matchesExperiment,
-  matchesModelVersion,
-  matchesRegisteredModel,
-  matchesRun,
   parseFilter,
   parseOrderBy,
 } from "../../../src/tracking/search/index.js";
-import { type TestDb, loadFixture, makeExperiments, makeModelVersions, makeRegisteredModels, makeRuns } from "./fixture.js";
+import { type TestDb, evaluatorIds, loadFixture } from "./fixture.js";
 import {
   EXPERIMENT_CASES,
   EXPERIMENT_ORDERS,
@@ -123,43 +115,6 @@ describe.runIf(BetterSqlite3 !== undefined)("compiled SQL on SQLite agrees with 
     return (rows as { id: string }[]).map((r) => r.id);
   }
 
-  function memoryIds(kind: SearchKind, filter: string, orderBy: readonly string[]): string[] {
-    switch (kind) {
-      case "runs": {
-        const f = parseFilter(filter, kind);
-        const o = parseOrderBy(orderBy, kind);
-        return makeRuns()
-          .filter((r) => matchesRun(r, f))
-          .sort((a, b) => compareRuns(a, b, o))
-          .map((r) => r.info.runId);
-      }
-      case "experiments": {
-        const f = parseFilter(filter, kind);
-        const o = parseOrderBy(orderBy, kind);
-        return makeExperiments()
-          .filter((e) => matchesExperiment(e, f))
-          .sort((a, b) => compareExperiments(a, b, o))
-          .map((e) => e.experimentId);
-      }
-      case "registeredModels": {
-        const f = parseFilter(filter, kind);
-        const o = parseOrderBy(orderBy, kind);
-        return makeRegisteredModels()
-          .filter((m) => matchesRegisteredModel(m, f))
-          .sort((a, b) => compareRegisteredModels(a, b, o))
-          .map((m) => m.name);
-      }
-      case "modelVersions": {
-        const f = parseFilter(filter, kind);
-        const o = parseOrderBy(orderBy, kind);
-        return makeModelVersions()
-          .filter((v) => matchesModelVersion(v, f))
-          .sort((a, b) => compareModelVersions(a, b, o))
-          .map((v) => `${v.name}/${v.version}`);
-      }
-    }
-  }
-
   const grid = (kind: SearchKind, cases: readonly { filter: string }[], orders: readonly (readonly string[])[]) =>
     cases.flatMap((c) => orders.map((o) => [kind, c.filter, o] as const));
 
@@ -175,6 +130,6 @@ describe.runIf(BetterSqlite3 !== undefined)("compiled SQL on SQLite agrees with 
     ...grid("registeredModels", REGISTERED_MODEL_CASES, REGISTERED_MODEL_ORDERS),
     ...grid("modelVersions", MODEL_VERSION_CASES, MODEL_VERSION_ORDERS),
   ])("%s: %s ORDER BY %j", (kind, filter, orderBy) => {
-    expect(sqlIds(kind, filter, orderBy)).toEqual(memoryIds(kind, filter, orderBy));
+    expect(sqlIds(kind, filter, orderBy)).toEqual(evaluatorIds(kind, filter, orderBy));
   });
 });

@@ -4,7 +4,21 @@
  * loader that writes them into MLflow's SQLite tables (minimal columns) for the SQL tests.
  */
 import type { Experiment, Run, RunStatus } from "../../../src/tracking/types.js";
-import type { ModelVersionSearchEntity, RegisteredModelSearchEntity } from "../../../src/tracking/search/index.js";
+import {
+  compareExperiments,
+  compareModelVersions,
+  compareRegisteredModels,
+  compareRuns,
+  matchesExperiment,
+  matchesModelVersion,
+  matchesRegisteredModel,
+  matchesRun,
+  parseFilter,
+  parseOrderBy,
+  type ModelVersionSearchEntity,
+  type RegisteredModelSearchEntity,
+  type SearchKind,
+} from "../../../src/tracking/search/index.js";
 
 /** Run ids are 32 hex characters: r(7) = "0707…07". */
 export const rid = (n: number): string => String(n).padStart(2, "0").repeat(16);
@@ -245,5 +259,46 @@ export function loadFixture(db: TestDb): void {
       status: "READY",
     });
     for (const [key, value] of Object.entries(v.tags)) insert("model_version_tags", { key, value, name: v.name, version: v.version });
+  }
+}
+
+/**
+ * The ids the in-memory evaluator returns for a search over the fixture, in order: run ids,
+ * experiment ids, model names, or "name/version" for model versions.
+ */
+export function evaluatorIds(kind: SearchKind, filter: string, orderBy: readonly string[]): string[] {
+  switch (kind) {
+    case "runs": {
+      const f = parseFilter(filter, kind);
+      const o = parseOrderBy(orderBy, kind);
+      return makeRuns()
+        .filter((r) => matchesRun(r, f))
+        .sort((a, b) => compareRuns(a, b, o))
+        .map((r) => r.info.runId);
+    }
+    case "experiments": {
+      const f = parseFilter(filter, kind);
+      const o = parseOrderBy(orderBy, kind);
+      return makeExperiments()
+        .filter((e) => matchesExperiment(e, f))
+        .sort((a, b) => compareExperiments(a, b, o))
+        .map((e) => e.experimentId);
+    }
+    case "registeredModels": {
+      const f = parseFilter(filter, kind);
+      const o = parseOrderBy(orderBy, kind);
+      return makeRegisteredModels()
+        .filter((m) => matchesRegisteredModel(m, f))
+        .sort((a, b) => compareRegisteredModels(a, b, o))
+        .map((m) => m.name);
+    }
+    case "modelVersions": {
+      const f = parseFilter(filter, kind);
+      const o = parseOrderBy(orderBy, kind);
+      return makeModelVersions()
+        .filter((v) => matchesModelVersion(v, f))
+        .sort((a, b) => compareModelVersions(a, b, o))
+        .map((v) => `${v.name}/${v.version}`);
+    }
   }
 }

@@ -13,20 +13,14 @@ import { promisify } from "node:util";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import {
   type SearchKind,
-  compareExperiments,
-  compareModelVersions,
-  compareRegisteredModels,
   compareRuns,
-  matchesExperiment,
-  matchesModelVersion,
-  matchesRegisteredModel,
   matchesRun,
   parseFilter,
   parseOrderBy,
 } from "../../../src/tracking/search/index.js";
 import type { Run } from "../../../src/tracking/types.js";
 import { PROJECT_ROOT } from "../../peers/python-env.js";
-import { type TestDb, loadFixture, makeExperiments, makeModelVersions, makeRegisteredModels, makeRuns } from "./fixture.js";
+import { type TestDb, evaluatorIds, loadFixture, makeRuns } from "./fixture.js";
 import {
   EXPERIMENT_CASES,
   EXPERIMENT_ORDERS,
@@ -147,35 +141,6 @@ function fixtureRows(): { sql: string; params: unknown[] }[] {
   return rows;
 }
 
-function oursOther(kind: OtherKind, filter: string, orderBy: readonly string[]): string[] {
-  switch (kind) {
-    case "experiments": {
-      const f = parseFilter(filter, kind);
-      const o = parseOrderBy(orderBy, kind);
-      return makeExperiments()
-        .filter((e) => matchesExperiment(e, f))
-        .sort((a, b) => compareExperiments(a, b, o))
-        .map((e) => e.experimentId);
-    }
-    case "registeredModels": {
-      const f = parseFilter(filter, kind);
-      const o = parseOrderBy(orderBy, kind);
-      return makeRegisteredModels()
-        .filter((m) => matchesRegisteredModel(m, f))
-        .sort((a, b) => compareRegisteredModels(a, b, o))
-        .map((m) => m.name);
-    }
-    case "modelVersions": {
-      const f = parseFilter(filter, kind);
-      const o = parseOrderBy(orderBy, kind);
-      return makeModelVersions()
-        .filter((v) => matchesModelVersion(v, f))
-        .sort((a, b) => compareModelVersions(a, b, o))
-        .map((v) => `${v.name}/${v.version}`);
-    }
-  }
-}
-
 describe("experiment and registry search results parity with MLflow's SQL stores", () => {
   beforeAll(async () => {
     const child = run(inject("python"), [SCRIPT], { maxBuffer: 64 * 1024 * 1024 });
@@ -196,7 +161,7 @@ describe("experiment and registry search results parity with MLflow's SQL stores
   it.each(otherSearches.map(([kind, filter, orderBy], i) => [kind as SearchKind, filter, orderBy, i] as const))(
     "%s: %s ORDER BY %j",
     (kind, filter, orderBy, i) => {
-      const ours = oursOther(kind as OtherKind, filter, orderBy);
+      const ours = evaluatorIds(kind as OtherKind, filter, orderBy);
       if (kind === "experiments" && / like /.test(filter) && !versionAtLeast(mlflowVersion, "3.18.0")) {
         // Listed in parity-corpus.ts: MLflow < 3.18 refuses lower-case like/ilike in experiment filters.
         expect(otherResults[i]).toHaveProperty("error");
