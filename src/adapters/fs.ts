@@ -1,0 +1,124 @@
+/**
+ * A {@link ByteStore} over a directory (Node only): each key is a file under `root`, written
+ * atomically (temporary file beside it, then rename), so readers see the old bytes or the whole new
+ * ones, never a torn file.
+ *
+ * @module
+ */
+import type { Dirent } from "node:fs";
+import { mkdir, readdir, readFile, stat, unlink } from "node:fs/promises";
+import { dirname, join, relative, resolve, sep } from "node:path";
+import { SentiMlopsError } from "../errors.js";
+import { writeFileAtomic } from "../node/atomic-write.js";
+import { withGuards, type ByteStore } from "./byte-store.js";
+
+/** Options of {@link createFsByteStore}. */
+export interface FsByteStoreOptions {
+  /**
+   * The directory holding the files; created on the first `put`. A relative path is resolved
+   * against the current working directory once, when the store is created. Keys never reach
+   * outside it.
+   */
+  root: string;
+}
+
+/** The name {@link writeFileAtomic} gives its temporary files: `<target>.<12 hex>.tmp`. */
+const TEMP_FILE = /\.[0-9a-f]{12}\.tmp$/;
+
+const hasCode = (e: unknown, ...codes: string[]): boolean =>
+  typeof e === "object" && e !== null && codes.includes((e as { code?: string }).code ?? "");
+
+/**
+ * Creates a byte store keeping each key as a file under `root` (`"a/b.json"` → `<root>/a/b.json`).
+ * Writes are atomic and create parent directories; a missing file reads as `null`; deleting a
+ * missing key is a no-op; `list` walks the directory recursively, skipping symbolic links and
+ * in-flight temporary files. Keys whose last segment looks like such a temporary file
+ * (`*.<12 hex>.tmp`) are refused with `INVALID_PARAMETER_VALUE`. Keys are checked lexically to stay
+ * under `root`; symbolic links placed inside `root` by someone else are not resolved.
+ *
+ * @example
+ * ```ts
+ * const store = createFsByteStore({ root: "./mlruns-artifacts" });
+ * await store.put("1/abc/artifacts/model.json", new TextEncoder().encode("{}"));
+ * await store.list("1/abc"); // ["1/abc/artifacts/model.json"]
+ * await store.get("1/abc/artifacts/missing.bin"); // null
+ * ```
+ */
+export function createFsByteStore(options: FsByteStoreOptions): ByteStore {
+  if (typeof options?.root !== "string" || options.root === "") {
+    throw SentiMlopsError.invalidParameterValue("createFsByteStore: option 'root' must be a non-empty directory path");
+  }
+  const root = resolve(options.root);
+
+  /** The file for an already-normalized key, refusing anything that would land outside root. */
+  const pathOf = (key: string): string => {
+    if (TEMP_FILE.test(key)) {
+      throw SentiMlopsError.invalidParameterValue(
+        `Invalid byte-store key ${JSON.stringify(key)}: names ending in '.<12 hex>.tmp' are reserved for temporary files`,
+      );
+    }
+    const path = join(root, ...key.split("/"));
+    const rel = relative(root, path);
+    if (rel === "" || rel.startsWith(`..${sep}`) || rel === ".." || resolve(root, rel) !== path) {
+      throw SentiMlopsError.invalidParameterValue(`Invalid byte-store key ${JSON.stringify(key)}: resolves outside the store root`);
+    }
+    return path;
+  };
+
+  async function walk(dir: string, keyPrefix: string, out: string[]): Promise<void> {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      if (hasCode(e, "ENOENT", "ENOTDIR")) return;
+      throw e;
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory()) await walk(join(dir, entry.name), `${keyPrefix}${entry.name}/`, out);
+      else if (entry.isFile() && !TEMP_FILE.test(entry.name)) out.push(`${keyPrefix}${entry.name}`);
+    }
+  }
+
+  return withGuards({
+    async get(key) {
+      try {
+        const buffer = await readFile(pathOf(key));
+        return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+      } catch (e) {
+        if (hasCode(e, "ENOENT", "ENOTDIR", "EISDIR")) return null;
+        throw e;
+      }
+    },
+    async put(key, bytes) {
+      const path = pathOf(key);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFileAtomic(path, bytes);
+    },
+    async has(key) {
+      try {
+        return (await stat(pathOf(key))).isFile();
+      } catch (e) {
+        if (hasCode(e, "ENOENT", "ENOTDIR")) return false;
+        throw e;
+      }
+    },
+    async delete(key) {
+      const path = pathOf(key);
+      try {
+        await unlink(path);
+      } catch (e) {
+        // A missing file, or a directory (no value of its own; macOS answers EPERM): nothing to delete.
+        if (hasCode(e, "ENOENT", "ENOTDIR", "EISDIR")) return;
+        if (hasCode(e, "EPERM") && (await stat(path).then((s) => s.isDirectory(), () => false))) return;
+        throw e;
+      }
+    },
+    async list(prefix = "") {
+      const out: string[] = [];
+      const dir = prefix === "" ? root : pathOf(prefix.slice(0, -1));
+      await walk(dir, prefix, out);
+      return out;
+    },
+    async dispose() {},
+  });
+}

@@ -1,0 +1,91 @@
+import { mkdtemp, readdir, rm, symlink, writeFile, mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { normalizeKey, normalizePrefix } from "../../src/adapters/byte-store.js";
+import { createFsByteStore } from "../../src/adapters/fs.js";
+import { createMemoryByteStore } from "../../src/adapters/memory.js";
+import { hasErrorCode } from "../../src/errors.js";
+import { describeByteStore } from "../conformance/byte-store.suite.js";
+
+let tempRoot: string;
+let counter = 0;
+beforeAll(async () => {
+  tempRoot = await mkdtemp(join(tmpdir(), "senti-byte-store-"));
+});
+afterAll(async () => {
+  await rm(tempRoot, { recursive: true, force: true });
+});
+
+describeByteStore("memory", () => createMemoryByteStore());
+describeByteStore("fs", () => createFsByteStore({ root: join(tempRoot, `store-${counter++}`) }));
+
+describe("normalizeKey / normalizePrefix", () => {
+  it("returns valid keys unchanged and folders with one trailing '/'", () => {
+    expect(normalizeKey("a/b c/é.json")).toBe("a/b c/é.json");
+    expect(normalizeKey("..a/b..")).toBe("..a/b..");
+    expect(normalizePrefix(undefined)).toBe("");
+    expect(normalizePrefix("")).toBe("");
+    expect(normalizePrefix("a")).toBe("a/");
+    expect(normalizePrefix("a/b/")).toBe("a/b/");
+  });
+
+  it("throws INVALID_PARAMETER_VALUE for a non-string key", () => {
+    let error: unknown;
+    try {
+      normalizeKey(undefined as unknown as string);
+    } catch (e) {
+      error = e;
+    }
+    expect(hasErrorCode(error, "INVALID_PARAMETER_VALUE")).toBe(true);
+  });
+});
+
+describe("createFsByteStore specifics", () => {
+  it("requires a root", () => {
+    expect(() => createFsByteStore({ root: "" })).toThrowError(/root/);
+  });
+
+  it("stores each key as a file under root, leaving no temporary file behind", async () => {
+    const root = join(tempRoot, "layout");
+    const store = createFsByteStore({ root });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => store.put("x/y.bin", new Uint8Array(1000).fill(i))));
+    expect(await readdir(join(root, "x"))).toEqual(["y.bin"]);
+    await store.dispose();
+  });
+
+  it("refuses keys shaped like its temporary files and skips them when listing", async () => {
+    const root = join(tempRoot, "temps");
+    const store = createFsByteStore({ root });
+    let error: unknown;
+    await store.put("k.0123456789ab.tmp", new Uint8Array(1)).catch((e) => (error = e));
+    expect(hasErrorCode(error, "INVALID_PARAMETER_VALUE")).toBe(true);
+    await mkdir(root, { recursive: true });
+    await writeFile(join(root, "stray.0123456789ab.tmp"), "partial");
+    await store.put("real", new Uint8Array(1));
+    expect(await store.list()).toEqual(["real"]);
+    await store.dispose();
+  });
+
+  it("does not follow symbolic links when listing", async () => {
+    const root = join(tempRoot, "links");
+    const outside = join(tempRoot, "outside");
+    await mkdir(outside, { recursive: true });
+    await writeFile(join(outside, "secret"), "s");
+    const store = createFsByteStore({ root });
+    await store.put("inside", new Uint8Array(1));
+    await symlink(outside, join(root, "link"));
+    expect(await store.list()).toEqual(["inside"]);
+    await store.dispose();
+  });
+
+  it("a directory is not a key: get null, has false, delete a no-op", async () => {
+    const store = createFsByteStore({ root: join(tempRoot, "dirs") });
+    await store.put("folder/file", new Uint8Array(1));
+    expect(await store.get("folder")).toBeNull();
+    expect(await store.has("folder")).toBe(false);
+    await store.delete("folder");
+    expect(await store.list()).toEqual(["folder/file"]);
+    await store.dispose();
+  });
+});
