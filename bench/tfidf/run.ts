@@ -10,11 +10,12 @@
  * of every test text. Peak memory is each child's max RSS.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { dataFile, toSklearnVectorizer } from "../../test/peers/sklearn.js";
 import { ensurePythonEnv, PROJECT_ROOT } from "../../test/peers/python-env.js";
+import { writeBenchmarkSection } from "../docs.js";
 
 const { values } = parseArgs({
   options: {
@@ -119,14 +120,4 @@ const table = [
 process.stdout.write(`${table}\n`);
 process.stdout.write(`${JSON.stringify(result)}\n`);
 
-if (values.write) {
-  const doc = join(PROJECT_ROOT, "docs", "benchmarks.md");
-  const start = `<!-- bench:tfidf:${values.dataset}:start -->`;
-  const end = `<!-- bench:tfidf:${values.dataset}:end -->`;
-  const text = readFileSync(doc, "utf8");
-  const a = text.indexOf(start);
-  const b = text.indexOf(end);
-  if (a < 0 || b < 0) throw new Error(`docs/benchmarks.md lacks the markers ${start} … ${end}`);
-  writeFileSync(doc, `${text.slice(0, a + start.length)}\n${table}\n${text.slice(b)}`);
-  process.stderr.write(`updated ${doc}\n`);
-}
+if (values.write) writeBenchmarkSection(`tfidf:${values.dataset}`, table);

@@ -15,11 +15,12 @@
  *     that file; median of 10 calls after one warm-up. Both sides must return the same run ids.
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { ensurePythonEnv, PROJECT_ROOT } from "../../test/peers/python-env.js";
+import { writeBenchmarkSection } from "../docs.js";
 
 const { values } = parseArgs({
   options: {
@@ -115,14 +116,4 @@ const table = [
 process.stdout.write(`${table}\n`);
 process.stdout.write(`${JSON.stringify({ ...result, searchTimesMs: { ours: ours.search_times_ms, mlflow: peer.search_times_ms } })}\n`);
 
-if (values.write) {
-  const doc = join(PROJECT_ROOT, "docs", "benchmarks.md");
-  const start = "<!-- bench:tracking:start -->";
-  const end = "<!-- bench:tracking:end -->";
-  const text = readFileSync(doc, "utf8");
-  const a = text.indexOf(start);
-  const b = text.indexOf(end);
-  if (a < 0 || b < 0) throw new Error(`docs/benchmarks.md lacks the markers ${start} … ${end}`);
-  writeFileSync(doc, `${text.slice(0, a + start.length)}\n${table}\n${text.slice(b)}`);
-  process.stderr.write(`updated ${doc}\n`);
-}
+if (values.write) writeBenchmarkSection("tracking", table);

@@ -1,7 +1,8 @@
 /**
  * The tracking-store conformance suite: MLflow's tracking semantics, written once, run against every
- * TrackingStore implementation (memory, SQL, REST, IndexedDB) AND against the real `mlflow server`
- * (test/tracking/mlflow-oracle.test.ts), so every expectation here is MLflow's actual behaviour
+ * TrackingStore implementation (memory, SQL, REST, IndexedDB). The REST store runs it against a real
+ * `mlflow server` with no deviations (test/tracking/rest-store.test.ts), so every expectation here is
+ * MLflow's actual behaviour
  * (mlflow 3.17.2, SQL store; source lines cited as `sqlalchemy_store.py:N` etc. refer to the
  * installed package under .venv/lib/python3.11/site-packages/mlflow).
  *

@@ -7,7 +7,7 @@
  */
 import { hasErrorCode } from "../../errors.js";
 import type { TrackingStore } from "../store.js";
-import type { Metric } from "../types.js";
+import type { Metric, Page } from "../types.js";
 import { createRestClient, type RestClientOptions } from "./rest-client.js";
 import {
   datasetInputToWire,
@@ -22,6 +22,11 @@ import {
   type WireRun,
   type WireRunInfo,
 } from "./rest-wire.js";
+
+/** A page of results; the token is left out on the last page, as MLflow leaves it out. */
+function toPage<T>(items: T[], nextPageToken: string | undefined): Page<T> {
+  return nextPageToken ? { items, nextPageToken } : { items };
+}
 
 /** Options of {@link createRestStore}: the HTTP client's. */
 export type RestStoreOptions = RestClientOptions;
@@ -79,7 +84,7 @@ export function createRestStore(url: string, options: RestStoreOptions = {}): Tr
         ...(opts.pageToken ? { page_token: opts.pageToken } : {}),
       });
       const items = (r.experiments ?? []).map(experimentFromWire);
-      return r.next_page_token ? { items, nextPageToken: r.next_page_token } : { items };
+      return toPage(items, r.next_page_token);
     },
 
     async renameExperiment(experimentId, newName) {
@@ -155,7 +160,7 @@ export function createRestStore(url: string, options: RestStoreOptions = {}): Tr
       if (opts.maxResults !== undefined) {
         const r = await page(opts.maxResults, opts.pageToken);
         const items = (r.metrics ?? []).map(metricFromWire);
-        return r.next_page_token ? { items, nextPageToken: r.next_page_token } : { items };
+        return toPage(items, r.next_page_token);
       }
       // Without a page size, gather every page (MLflow answers nothing without max_results).
       const items: Metric[] = [];
@@ -178,7 +183,7 @@ export function createRestStore(url: string, options: RestStoreOptions = {}): Tr
         ...(opts.pageToken ? { page_token: opts.pageToken } : {}),
       });
       const items = (r.runs ?? []).map(runFromWire);
-      return r.next_page_token ? { items, nextPageToken: r.next_page_token } : { items };
+      return toPage(items, r.next_page_token);
     },
 
     async logInputs(runId, datasets) {
