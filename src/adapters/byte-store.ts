@@ -41,8 +41,27 @@ export interface ByteStore {
    * folder ending in `/`, and need not sort.
    */
   list(prefix?: string): Promise<string[]>;
+  /**
+   * Optional: every key under `prefix` with its size in bytes, for adapters that learn sizes while
+   * listing (fs, S3, the MLflow artifact proxy), so that `listArtifacts` needs no reads. Same
+   * prefix rules and order as {@link ByteStore.list}.
+   */
+  listSizes?(prefix?: string): Promise<ByteStoreEntry[]>;
   /** Releases resources. Idempotent once guarded; any other call afterwards fails with `INVALID_STATE`. */
   dispose(): Promise<void>;
+}
+
+/**
+ * A key and the size of its value, as {@link ByteStore.listSizes} returns them.
+ *
+ * @example
+ * ```ts
+ * const entry: ByteStoreEntry = { key: "1/abc/artifacts/model/MLmodel", size: 412 };
+ * ```
+ */
+export interface ByteStoreEntry {
+  readonly key: string;
+  readonly size: number;
 }
 
 const DRIVE_LETTER = /^[A-Za-z]:/;
@@ -166,6 +185,15 @@ export function withGuards(store: ByteStore): ByteStore {
         const keys = await store.list(normalizePrefix(prefix));
         return keys.sort();
       }),
+    ...(store.listSizes
+      ? {
+          listSizes: (prefix?: string) =>
+            call("listSizes", prefix, async () => {
+              const entries = await store.listSizes!(normalizePrefix(prefix));
+              return entries.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+            }),
+        }
+      : {}),
     dispose: () => {
       disposed ??= (async () => {
         await Promise.allSettled([...tails.values()]);
@@ -178,4 +206,35 @@ export function withGuards(store: ByteStore): ByteStore {
       return disposed;
     },
   };
+}
+
+/**
+ * A view of `store` under `prefix`: key `k` of the view is key `<prefix>/k` of `store`, `list`
+ * returns keys relative to the prefix, and nothing outside it is reachable (keys are normalized
+ * first, so `..` cannot climb out). Disposing the view leaves `store` open: views are cheap, the
+ * store they share is disposed by its owner.
+ *
+ * @example
+ * ```ts
+ * const root = createMemoryByteStore();
+ * const run = scopeByteStore(root, "1/abc/artifacts");
+ * await run.put("model/MLmodel", bytes);
+ * await root.list(); // ["1/abc/artifacts/model/MLmodel"]
+ * await run.list(); // ["model/MLmodel"]
+ * ```
+ */
+export function scopeByteStore(store: ByteStore, prefix: string): ByteStore {
+  const base = normalizePrefix(prefix);
+  const strip = (key: string): string => key.slice(base.length);
+  return withGuards({
+    get: (key) => store.get(base + key),
+    put: (key, bytes) => store.put(base + key, bytes),
+    has: (key) => store.has(base + key),
+    delete: (key) => store.delete(base + key),
+    list: async (p = "") => (await store.list(base + p)).map(strip),
+    ...(store.listSizes
+      ? { listSizes: async (p = "") => (await store.listSizes!(base + p)).map((e) => ({ key: strip(e.key), size: e.size })) }
+      : {}),
+    dispose: async () => {},
+  });
 }

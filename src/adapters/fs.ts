@@ -119,6 +119,22 @@ export function createFsByteStore(options: FsByteStoreOptions): ByteStore {
       await walk(dir, prefix, out);
       return out;
     },
+    async listSizes(prefix = "") {
+      const keys: string[] = [];
+      const dir = prefix === "" ? root : pathOf(prefix.slice(0, -1));
+      await walk(dir, prefix, keys);
+      const entries = await Promise.all(
+        keys.map(async (key) => {
+          try {
+            return { key, size: (await stat(pathOf(key))).size };
+          } catch (e) {
+            if (hasCode(e, "ENOENT", "ENOTDIR")) return undefined; // deleted while listing
+            throw e;
+          }
+        }),
+      );
+      return entries.filter((e): e is { key: string; size: number } => e !== undefined);
+    },
     async dispose() {},
   });
 }

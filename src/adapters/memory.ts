@@ -37,6 +37,9 @@ export function createMemoryByteStore(): ByteStore {
     async list(prefix = "") {
       return [...data.keys()].filter((key) => key.startsWith(prefix));
     },
+    async listSizes(prefix = "") {
+      return [...data].filter(([key]) => key.startsWith(prefix)).map(([key, bytes]) => ({ key, size: bytes.byteLength }));
+    },
     async dispose() {
       data.clear();
     },

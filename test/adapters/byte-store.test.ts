@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, symlink, writeFile, mkdir } from "node:fs/promise
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { normalizeKey, normalizePrefix } from "../../src/adapters/byte-store.js";
+import { normalizeKey, normalizePrefix, scopeByteStore } from "../../src/adapters/byte-store.js";
 import { createFsByteStore } from "../../src/adapters/fs.js";
 import { createMemoryByteStore } from "../../src/adapters/memory.js";
 import { hasErrorCode } from "../../src/errors.js";
@@ -19,6 +19,30 @@ afterAll(async () => {
 
 describeByteStore("memory", () => createMemoryByteStore());
 describeByteStore("fs", () => createFsByteStore({ root: join(tempRoot, `store-${counter++}`) }));
+describeByteStore("scoped view of memory", () => scopeByteStore(createMemoryByteStore(), "runs/1/artifacts"));
+describeByteStore("scoped view of fs", () => scopeByteStore(createFsByteStore({ root: join(tempRoot, `scoped-${counter++}`) }), "x"));
+
+describe("scopeByteStore", () => {
+  it("maps keys under the prefix, lists relative keys, and leaves the parent open on dispose", async () => {
+    const root = createMemoryByteStore();
+    await root.put("runs/1/outside", new Uint8Array([9]));
+    const view = scopeByteStore(root, "runs/1/artifacts/");
+    await view.put("model/MLmodel", new Uint8Array([1]));
+    expect(await root.list()).toEqual(["runs/1/artifacts/model/MLmodel", "runs/1/outside"]);
+    expect(await view.list()).toEqual(["model/MLmodel"]);
+    expect(await view.listSizes!()).toEqual([{ key: "model/MLmodel", size: 1 }]);
+    await view.dispose();
+    expect(await root.get("runs/1/artifacts/model/MLmodel")).toEqual(new Uint8Array([1]));
+    await root.dispose();
+  });
+
+  it("cannot reach outside its prefix", async () => {
+    const view = scopeByteStore(createMemoryByteStore(), "a");
+    let error: unknown;
+    await view.get("../b").catch((e) => (error = e));
+    expect(hasErrorCode(error, "INVALID_PARAMETER_VALUE")).toBe(true);
+  });
+});
 
 describe("normalizeKey / normalizePrefix", () => {
   it("returns valid keys unchanged and folders with one trailing '/'", () => {

@@ -109,6 +109,25 @@ export function describeByteStore(name: string, factory: () => ByteStore | Promi
       expect(await store.list("b")).toEqual([]); // a key, not a folder
     });
 
+    it("listSizes, where the adapter has it, agrees with list and with the stored lengths", async () => {
+      await store.put("sz/a", bytes(1, 2, 3));
+      await store.put("sz/b/c", new Uint8Array(0));
+      await store.put("sz/b/d", new Uint8Array(70_000));
+      await store.put("szz", bytes(1));
+      if (store.listSizes === undefined) {
+        // Optional by contract: the artifact layer then reads values to learn their sizes.
+        expect(Object.keys(store)).not.toContain("listSizes");
+        return;
+      }
+      expect(await store.listSizes("sz")).toEqual([
+        { key: "sz/a", size: 3 },
+        { key: "sz/b/c", size: 0 },
+        { key: "sz/b/d", size: 70_000 },
+      ]);
+      expect((await store.listSizes()).map((e) => e.key)).toEqual(await store.list());
+      expect(await store.listSizes("nothing/here")).toEqual([]);
+    });
+
     it("an empty store lists nothing", async () => {
       expect(await store.list()).toEqual([]);
     });
