@@ -12,6 +12,7 @@ import {
   CreateBucketCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
@@ -122,6 +123,17 @@ describe("createS3ByteStore against moto", () => {
     const small = await admin.send(new HeadObjectCommand({ Bucket: bucket, Key: "models/model.onnx" }));
     expect(small.ETag).not.toMatch(/-\d+"$/);
     expect(Array.from((await store.get("models/model.onnx"))!)).toEqual([1, 2, 3]);
+    expect((await admin.send(new ListMultipartUploadsCommand({ Bucket: bucket }))).Uploads ?? []).toEqual([]);
+    await store.dispose();
+  });
+
+  it("a refused multipart upload maps its error too and leaves the previous value", async () => {
+    const bucket = await freshBucket();
+    await admin.send(new PutObjectCommand({ Bucket: bucket, Key: "big.bin", Body: "old" }));
+    const store = createS3ByteStore({ bucket, ...serverOptions(server.readOnly), multipartThreshold: 5 * MiB, partSize: 5 * MiB });
+    await expectCode(() => store.put("big.bin", new Uint8Array(6 * MiB)), "PERMISSION_DENIED", "AccessDenied");
+    expect(new TextDecoder().decode(await objectBytes(bucket, "big.bin"))).toBe("old");
+    expect((await admin.send(new ListMultipartUploadsCommand({ Bucket: bucket }))).Uploads ?? []).toEqual([]);
     await store.dispose();
   });
 
