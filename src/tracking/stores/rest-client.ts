@@ -34,6 +34,15 @@ export interface RestClient {
   send<T>(method: "POST" | "PATCH" | "DELETE", path: string, body: unknown): Promise<T>;
   /** PUT raw bytes (artifact uploads through the server's proxy). */
   put(path: string, bytes: Uint8Array, contentType?: string): Promise<void>;
+  /**
+   * GET a raw body (artifact downloads through the server's proxy): the bytes, or `null` when the
+   * server answers one of the `absent` statuses. Other failures throw as for JSON calls.
+   */
+  getBytes(path: string, absent?: readonly number[]): Promise<Uint8Array | null>;
+  /** HEAD: `true` on success, `false` when the server answers one of the `absent` statuses. */
+  head(path: string, absent?: readonly number[]): Promise<boolean>;
+  /** DELETE without a body; the response body, if any, is ignored. */
+  delete(path: string): Promise<void>;
 }
 
 const RETRY_STATUSES = new Set([408, 429, 502, 503, 504]);
@@ -87,7 +96,17 @@ export function createRestClient(baseUrl: string, options: RestClientOptions = {
     headers.Authorization = `Basic ${btoa(String.fromCharCode(...bytes))}`;
   }
 
-  async function request<T>(method: string, url: string, body?: unknown, raw?: { bytes: Uint8Array; contentType: string }): Promise<T> {
+  /**
+   * Sends one request with retries; resolves with the response when it is OK or its status is in
+   * `absent`, else throws the mapped error.
+   */
+  async function exchange(
+    method: string,
+    url: string,
+    body?: unknown,
+    raw?: { bytes: Uint8Array; contentType: string },
+    absent: readonly number[] = [],
+  ): Promise<Response> {
     let lastError: unknown;
     for (let attempt = 0; ; attempt++) {
       let response: Response;
@@ -121,18 +140,13 @@ export function createRestClient(baseUrl: string, options: RestClientOptions = {
         await sleep(Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : backoffMs * 2 ** attempt * (0.5 + Math.random()));
         continue;
       }
+      if (response.ok || absent.includes(response.status)) return response;
       const text = await response.text();
       let json: unknown;
       try {
         json = text === "" ? {} : JSON.parse(text);
       } catch {
         json = undefined;
-      }
-      if (response.ok) {
-        if (json === undefined) {
-          throw new SentiMlopsError("INTERNAL_ERROR", `[senti-mlops] [tracking] ${method} ${url} answered non-JSON: ${text.slice(0, 200)}`);
-        }
-        return json as T;
       }
       const err = json as { error_code?: string; message?: string } | undefined;
       const code = err?.error_code && err.error_code in ERROR_HTTP_STATUS ? (err.error_code as ErrorCode) : codeForStatus(response.status);
@@ -141,6 +155,18 @@ export function createRestClient(baseUrl: string, options: RestClientOptions = {
         cause: lastError,
       });
     }
+  }
+
+  async function request<T>(method: string, url: string, body?: unknown, raw?: { bytes: Uint8Array; contentType: string }): Promise<T> {
+    const response = await exchange(method, url, body, raw);
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text === "" ? {} : JSON.parse(text);
+    } catch {
+      throw new SentiMlopsError("INTERNAL_ERROR", `[senti-mlops] [tracking] ${method} ${url} answered non-JSON: ${text.slice(0, 200)}`);
+    }
+    return json as T;
   }
 
   return {
@@ -160,6 +186,23 @@ export function createRestClient(baseUrl: string, options: RestClientOptions = {
     },
     async put(path, bytes, contentType = "application/octet-stream") {
       await request("PUT", `${root}${path}`, undefined, { bytes, contentType });
+    },
+    async getBytes(path, absent = [404]) {
+      const response = await exchange("GET", `${root}${path}`, undefined, undefined, absent);
+      if (!response.ok) {
+        await response.body?.cancel();
+        return null;
+      }
+      return new Uint8Array(await response.arrayBuffer());
+    },
+    async head(path, absent = [404]) {
+      const response = await exchange("HEAD", `${root}${path}`, undefined, undefined, absent);
+      await response.body?.cancel();
+      return response.ok;
+    },
+    async delete(path) {
+      const response = await exchange("DELETE", `${root}${path}`);
+      await response.body?.cancel();
     },
   };
 }
