@@ -1,0 +1,278 @@
+/**
+ * What the memory and SQL registry stores share beyond input validation: MLflow's error messages,
+ * the order of `latestVersions`, the order-by checks of MLflow's registry store, and the shapes of
+ * the entities a store returns. Written once so that both stores (and the REST store, through the
+ * server) answer alike.
+ *
+ * @module
+ */
+import { SentiMlopsError } from "../../errors.js";
+import { compareText, parseOrderBy, type ParsedOrderBy } from "../../tracking/search/index.js";
+import { parseModelsUri } from "../validation.js";
+import type { ModelVersion, ModelVersionStage, ModelVersionStatus, RegisteredModel, RegisteredModelAlias } from "../types.js";
+
+/**
+ * `RESOURCE_DOES_NOT_EXIST` for a registered model, in MLflow's words (`sqlalchemy_store.py:440`).
+ *
+ * @example
+ * ```ts
+ * throw modelNotFound("sentiment"); // Registered Model with name=sentiment not found
+ * ```
+ */
+export function modelNotFound(name: string): SentiMlopsError {
+  return new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `Registered Model with name=${name} not found`);
+}
+
+/**
+ * `RESOURCE_DOES_NOT_EXIST` for a model version (deleted versions included), in MLflow's words
+ * (`sqlalchemy_store.py:1108`). `version` is the parsed number, as MLflow prints it.
+ *
+ * @example
+ * ```ts
+ * throw versionNotFound("sentiment", 3); // Model Version (name=sentiment, version=3) not found
+ * ```
+ */
+export function versionNotFound(name: string, version: number): SentiMlopsError {
+  return new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `Model Version (name=${name}, version=${version}) not found`);
+}
+
+/**
+ * `RESOURCE_ALREADY_EXISTS` for a taken model name (`prompt/registry_utils.py:309`).
+ *
+ * @example
+ * ```ts
+ * throw modelExists("sentiment"); // Registered Model (name=sentiment) already exists.
+ * ```
+ */
+export function modelExists(name: string): SentiMlopsError {
+  return new SentiMlopsError("RESOURCE_ALREADY_EXISTS", `Registered Model (name=${name}) already exists.`);
+}
+
+/**
+ * The error for an alias that a model does not have. MLflow answers `INVALID_PARAMETER_VALUE`
+ * here, not `RESOURCE_DOES_NOT_EXIST` (`sqlalchemy_store.py:1593-1596`).
+ *
+ * @example
+ * ```ts
+ * throw aliasNotFound("champion"); // Registered model alias champion not found.
+ * ```
+ */
+export function aliasNotFound(alias: string): SentiMlopsError {
+  return SentiMlopsError.invalidParameterValue(`Registered model alias ${alias} not found.`);
+}
+
+/**
+ * Parses registry order-by clauses as MLflow's registry store does: clause by clause, an unknown
+ * key is `INVALID_PARAMETER_VALUE`, a field named twice (`timestamp` and `last_updated_timestamp`
+ * are one field) is `INTERNAL_ERROR` — MLflow raises it without a code
+ * (`sqlalchemy_store.py:886` and `:1398`, `exceptions.py` default).
+ *
+ * @example
+ * ```ts
+ * parseRegistryOrderBy(["timestamp DESC"], "registeredModels").effective;
+ * // [{ key: "last_updated_timestamp", ascending: false }, { key: "name", ascending: true }] (entity "attribute")
+ * ```
+ */
+export function parseRegistryOrderBy<K extends "registeredModels" | "modelVersions">(
+  orderBy: readonly string[] | undefined,
+  kind: K,
+): ParsedOrderBy<K> {
+  const list = orderBy ?? [];
+  const seen = new Set<string>();
+  for (const clause of list) {
+    const [parsed] = parseOrderBy([clause], kind).clauses;
+    if (parsed !== undefined && seen.has(parsed.key)) {
+      throw new SentiMlopsError("INTERNAL_ERROR", `\`order_by\` contains duplicate fields: [${list.map((s) => `'${s}'`).join(", ")}]`);
+    }
+    if (parsed !== undefined) seen.add(parsed.key);
+  }
+  return parseOrderBy(list, kind);
+}
+
+/** What {@link latestVersionsOf} needs of a version. */
+export interface StagedVersion {
+  readonly version: number;
+  readonly currentStage: string;
+}
+
+/**
+ * The newest version per stage, deleted versions left out, in the order MLflow returns them:
+ * - `"get"` (`getRegisteredModel`, `getLatestVersions`, renames and updates): MLflow walks the
+ *   versions in ascending order and keeps a dict keyed by stage, so a stage comes where its
+ *   *oldest* version comes (`dbmodels/models.py:73-80`);
+ * - `"search"` (`searchRegisteredModels`): MLflow's window query partitions by stage, and SQLite
+ *   returns the partitions in stage-name order (`sqlalchemy_store.py:270-320`).
+ *
+ * @example
+ * ```ts
+ * latestVersionsOf([{ version: 1, currentStage: "Archived" }, { version: 2, currentStage: "None" }], "get").map((v) => v.version); // [1, 2]
+ * ```
+ */
+export function latestVersionsOf<V extends StagedVersion>(versions: Iterable<V>, order: "get" | "search"): V[] {
+  const latest = new Map<string, { oldest: number; newest: V }>();
+  for (const v of versions) {
+    if (v.currentStage === "Deleted_Internal") continue;
+    const entry = latest.get(v.currentStage);
+    if (entry === undefined) latest.set(v.currentStage, { oldest: v.version, newest: v });
+    else {
+      if (v.version > entry.newest.version) entry.newest = v;
+      if (v.version < entry.oldest) entry.oldest = v.version;
+    }
+  }
+  const entries = [...latest].sort(([sa, a], [sb, b]) => (order === "get" ? a.oldest - b.oldest : compareText(sa, sb)));
+  return entries.map(([, e]) => e.newest);
+}
+
+/** A model version's stored fields, as both stores keep them (MLflow's `model_versions` row). */
+export interface VersionFields {
+  readonly name: string;
+  readonly version: number;
+  readonly creationTime: number | null;
+  readonly lastUpdatedTime: number | null;
+  readonly description: string | null;
+  readonly userId: string | null;
+  readonly currentStage: string;
+  readonly source: string | null;
+  readonly runId: string | null;
+  readonly status: string | null;
+  readonly statusMessage: string | null;
+  readonly runLink: string | null;
+}
+
+/**
+ * The {@link ModelVersion} a store returns for a stored version: unset text as `""`, the version as
+ * a decimal string, `aliases` sorted.
+ *
+ * @example
+ * ```ts
+ * toModelVersion(row, { team: "nlp" }, ["champion"]).version; // "3"
+ * ```
+ */
+export function toModelVersion(v: VersionFields, tags: Readonly<Record<string, string>>, aliases: readonly string[]): ModelVersion {
+  return {
+    name: v.name,
+    version: String(v.version),
+    creationTimestamp: v.creationTime ?? 0,
+    lastUpdatedTimestamp: v.lastUpdatedTime ?? 0,
+    userId: v.userId ?? "",
+    currentStage: v.currentStage as ModelVersionStage,
+    description: v.description ?? "",
+    source: v.source ?? "",
+    runId: v.runId ?? "",
+    status: (v.status ?? "READY") as ModelVersionStatus,
+    statusMessage: v.statusMessage ?? "",
+    runLink: v.runLink ?? "",
+    tags: { ...tags },
+    aliases: [...aliases].sort(compareText),
+  };
+}
+
+/** A registered model's stored fields (MLflow's `registered_models` row; it has no user id). */
+export interface ModelFields {
+  readonly name: string;
+  readonly creationTime: number | null;
+  readonly lastUpdatedTime: number | null;
+  readonly description: string | null;
+}
+
+/**
+ * The {@link RegisteredModel} a store returns: unset text as `""`, aliases sorted by alias.
+ *
+ * @example
+ * ```ts
+ * toRegisteredModel(row, latest, { team: "nlp" }, [{ alias: "champion", version: "1" }]).aliases;
+ * ```
+ */
+export function toRegisteredModel(
+  m: ModelFields,
+  latestVersions: readonly ModelVersion[],
+  tags: Readonly<Record<string, string>>,
+  aliases: readonly RegisteredModelAlias[],
+): RegisteredModel {
+  return {
+    name: m.name,
+    creationTimestamp: m.creationTime ?? 0,
+    lastUpdatedTimestamp: m.lastUpdatedTime ?? 0,
+    userId: "",
+    description: m.description ?? "",
+    latestVersions: [...latestVersions],
+    tags: { ...tags },
+    aliases: [...aliases].sort((a, b) => compareText(a.alias, b.alias)),
+  };
+}
+
+
+/** The registry reads {@link resolveVersionSource} needs (a store's own methods). */
+export interface SourceLookup {
+  getRegisteredModel(name: string): Promise<RegisteredModel>;
+  getModelVersion(name: string, version: string): Promise<ModelVersion>;
+  getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion>;
+  getLatestVersions(name: string, stages?: readonly string[]): Promise<ModelVersion[]>;
+  getModelVersionDownloadUri(name: string, version: string): Promise<string>;
+}
+
+/** Where a new version's files are, and the run it comes from. */
+export interface ResolvedSource {
+  /** The `source` to store. */
+  readonly source: string;
+  /** The run id to store (`undefined`: none). */
+  readonly runId: string | undefined;
+  /** MLflow's `storage_location`: the source, or for `models:/` sources the files of the version named. */
+  readonly storageLocation: string;
+}
+
+/**
+ * Resolves a new version's `source` as MLflow's server does before its store writes the version
+ * (`handlers.py:3306` `_resolve_registered_model_source_lineage`, then the store's
+ * `storage_location`, `sqlalchemy_store.py:960-975`): a `models:/name/<version|stage|latest>` or
+ * `models:/name@alias` source becomes `models:/name/<version>`, inherits that version's run id
+ * unless one is given (a different one is `INVALID_PARAMETER_VALUE`), and its storage location is
+ * that version's download URI. Any other source is kept as it is.
+ *
+ * @example
+ * ```ts
+ * await resolveVersionSource("models:/sentiment@champion", undefined, store);
+ * // { source: "models:/sentiment/3", runId: "0123…", storageLocation: "runs:/0123…/model" }
+ * ```
+ */
+export async function resolveVersionSource(source: string, runId: string | undefined, lookup: SourceLookup): Promise<ResolvedSource> {
+  const parsed = parseModelsUri(source);
+  if (parsed === null) return { source, runId, storageLocation: source };
+  if (parsed.kind === "modelId") {
+    // A logged model (models:/m-…) needs its model_id, which this interface does not take.
+    throw SentiMlopsError.invalidParameterValue(
+      `Invalid model version source: '${source}'. The model_id request parameter must identify the resource that contains the source.`,
+    );
+  }
+  const { name } = parsed;
+  await lookup.getRegisteredModel(name);
+  let version: string;
+  switch (parsed.kind) {
+    case "version":
+      version = parsed.version;
+      break;
+    case "alias":
+      version = (await lookup.getModelVersionByAlias(name, parsed.alias)).version;
+      break;
+    default: {
+      // store/artifact/utils/models.py:39-48 `_get_latest_model_version`: raised without a code.
+      const stage = parsed.kind === "stage" ? parsed.stage : undefined;
+      const latest = await lookup.getLatestVersions(name, stage === undefined ? undefined : [stage]);
+      if (latest.length === 0) {
+        throw new SentiMlopsError("INTERNAL_ERROR", `No versions of model with name '${name}'${stage === undefined ? "" : ` and stage '${stage}'`} found`);
+      }
+      version = String(Math.max(...latest.map((v) => Number(v.version))));
+    }
+  }
+  const target = await lookup.getModelVersion(name, version);
+  if (runId !== undefined && runId !== target.runId) {
+    throw SentiMlopsError.invalidParameterValue(
+      `Invalid model version source: '${source}'. The run_id and model_id request parameters must match the referenced model version.`,
+    );
+  }
+  return {
+    source: `models:/${name}/${target.version}`,
+    runId: runId ?? (target.runId === "" ? undefined : target.runId),
+    storageLocation: await lookup.getModelVersionDownloadUri(name, target.version),
+  };
+}
