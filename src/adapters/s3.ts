@@ -19,7 +19,23 @@ const MIN_PART_SIZE = 5 * MiB;
 /** The most parts one multipart upload may have. */
 const MAX_PARTS = 10_000;
 
-/** Options of {@link createS3ByteStore}. */
+/**
+ * Options of {@link createS3ByteStore}.
+ *
+ * @example
+ * ```ts
+ * const options: S3ByteStoreOptions = {
+ *   bucket: "artifacts",
+ *   prefix: "mlruns",
+ *   endpoint: "http://127.0.0.1:9000",
+ *   forcePathStyle: true,
+ *   region: "us-east-1",
+ *   credentials: { accessKeyId: "…", secretAccessKey: "…" },
+ *   multipartThreshold: 16 * 1024 * 1024,
+ * };
+ * const store = createS3ByteStore(options);
+ * ```
+ */
 export interface S3ByteStoreOptions {
   /** The bucket holding the objects. It must exist; the store never creates or deletes buckets. */
   bucket: string;
@@ -76,7 +92,16 @@ export interface S3ByteStoreOptions {
   queueSize?: number;
 }
 
-/** The result of {@link parseS3Uri}. */
+/**
+ * The result of {@link parseS3Uri}: a bucket and a folder in it, the two location options of
+ * {@link createS3ByteStore}.
+ *
+ * @example
+ * ```ts
+ * const location: S3Location = parseS3Uri("s3://mlflow/1/abc/artifacts"); // { bucket: "mlflow", prefix: "1/abc/artifacts" }
+ * const store = createS3ByteStore({ ...location, client });
+ * ```
+ */
 export interface S3Location {
   /** The bucket name. */
   bucket: string;
@@ -380,11 +405,12 @@ export function createS3ByteStore(options: S3ByteStoreOptions): ByteStore {
         const keys: string[] = [];
         let token: string | undefined;
         do {
+          // URL-encoded names, as botocore asks for: raw names may hold characters XML 1.0 cannot carry.
           const page = await c.send(
-            new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: root + prefix, ContinuationToken: token }),
+            new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: root + prefix, ContinuationToken: token, EncodingType: "url" }),
           );
           for (const object of page.Contents ?? []) {
-            const name = object.Key;
+            const name = object.Key === undefined || page.EncodingType !== "url" ? object.Key : decodeListedKey(object.Key);
             if (name === undefined || !name.startsWith(root)) continue;
             const key = name.slice(root.length);
             if (isValidKey(key)) keys.push(key);
@@ -400,6 +426,15 @@ export function createS3ByteStore(options: S3ByteStoreOptions): ByteStore {
       built?.destroy();
     },
   });
+}
+
+/** Decodes a key listed with `EncodingType=url` (form encoding: `+` is a space), as botocore does. */
+function decodeListedKey(key: string): string | undefined {
+  try {
+    return decodeURIComponent(key.replace(/\+/g, " "));
+  } catch {
+    return undefined; // not valid percent-encoding: not a name this store wrote
+  }
 }
 
 function isValidKey(key: string): boolean {

@@ -191,6 +191,17 @@ describe("createS3ByteStore against moto", () => {
     await store.dispose();
   });
 
+  it("keys with '+', '%', control and XML-special characters list as written", async () => {
+    const bucket = await freshBucket();
+    const store = createS3ByteStore({ bucket, prefix: "p+q %", client: admin });
+    const keys = ["a+b c", "pct%20x", "ctl\u0001key", "tab\tkey", "amp&lt;<>\"'", "100%"];
+    for (const [i, key] of keys.entries()) await store.put(key, new Uint8Array([i]));
+    expect(await store.list()).toEqual([...keys].sort());
+    for (const [i, key] of keys.entries()) expect(Array.from((await store.get(key))!)).toEqual([i]);
+    expect(Array.from(await objectBytes(bucket, "p+q %/a+b c"))).toEqual([0]);
+    await store.dispose();
+  });
+
   it("a missing bucket gives RESOURCE_DOES_NOT_EXIST with the S3 error as cause", async () => {
     const store = createS3ByteStore({ bucket: "senti-no-such-bucket", ...serverOptions() });
     await expectCode(() => store.get("k"), "RESOURCE_DOES_NOT_EXIST", "NoSuchBucket");
