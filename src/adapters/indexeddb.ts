@@ -106,29 +106,35 @@ export function createIndexedDbByteStore(options: IndexedDbByteStoreOptions = {}
       request.onupgradeneeded = () => {
         if (!request.result.objectStoreNames.contains(storeName)) request.result.createObjectStore(storeName);
       };
-      request.onsuccess = () => resolve(request.result);
+      let blocked = false;
+      request.onsuccess = () => {
+        // Opened after all, once the blocking connection went away: nobody is waiting for it.
+        if (blocked) request.result.close();
+        else resolve(request.result);
+      };
       request.onerror = () => reject(request.error);
-      request.onblocked = () =>
+      request.onblocked = () => {
+        blocked = true;
         reject(
           new SentiMlopsError(
             "RESOURCE_CONFLICT",
             `IndexedDB database ${JSON.stringify(dbName)} is open elsewhere (another tab?) and blocks adding object store ${JSON.stringify(storeName)}`,
           ),
         );
+      };
     });
 
-  const open = async (): Promise<IDBDatabase> => {
+  /** Opens the database with the object store; `forget` runs when that connection goes away. */
+  const open = async (forget: () => void): Promise<IDBDatabase> => {
     for (let attempt = 1; ; attempt++) {
       const db = await openOnce();
       if (db.objectStoreNames.contains(storeName)) {
         // Another connection wants to upgrade or delete the database: let it, reopen on next use.
         db.onversionchange = () => {
           db.close();
-          connection = undefined;
+          forget();
         };
-        db.onclose = () => {
-          connection = undefined;
-        };
+        db.onclose = forget;
         return db;
       }
       // The database exists without our object store: add it in a version upgrade.
@@ -144,11 +150,19 @@ export function createIndexedDbByteStore(options: IndexedDbByteStoreOptions = {}
     }
   };
 
-  const useStore: UseStore = (mode, callback) => {
-    const db = (connection ??= open().catch((e: unknown) => {
-      connection = undefined;
+  const connect = (): Promise<IDBDatabase> => {
+    const forget = (): void => {
+      if (connection === pending) connection = undefined;
+    };
+    const pending: Promise<IDBDatabase> = open(forget).catch((e: unknown) => {
+      forget();
       throw e;
-    }));
+    });
+    return pending;
+  };
+
+  const useStore: UseStore = (mode, callback) => {
+    const db = (connection ??= connect());
     return db.then((d) => callback(d.transaction(storeName, mode).objectStore(storeName)));
   };
 

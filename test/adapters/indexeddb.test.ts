@@ -53,6 +53,17 @@ describe("createIndexedDbByteStore specifics", () => {
     await again.dispose();
   });
 
+  it("two stores open at once on one database: adding the second object store closes and reopens the first", async () => {
+    const dbName = freshDbName();
+    const artifacts = storeIn(dbName);
+    await artifacts.put("k", new Uint8Array([1]));
+    const models = storeIn(dbName, "models"); // needs a version upgrade while `artifacts` is open
+    await models.put("k", new Uint8Array([2]));
+    expect(Array.from((await artifacts.get("k"))!)).toEqual([1]);
+    expect(Array.from((await models.get("k"))!)).toEqual([2]);
+    await Promise.all([artifacts.dispose(), models.dispose()]);
+  });
+
   it("stores copies: the caller's buffer, a returned buffer and a view into a larger buffer", async () => {
     const store = storeIn(freshDbName());
     const backing = new Uint8Array([9, 9, 1, 2, 3, 9]);
