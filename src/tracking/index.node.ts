@@ -11,12 +11,12 @@
  *
  * @module
  */
-import { mkdir, readFile } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { userInfo } from "node:os";
-import { dirname, isAbsolute, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { basename, join } from "node:path";
 import { SentiMlopsError } from "../errors.js";
-import { writeFileAtomic } from "../node/atomic-write.js";
+import type { ArtifactFile } from "../adapters/artifact-store.js";
+import { createFileArtifactBackend, createS3ArtifactBackend } from "../adapters/artifact-backends.node.js";
 import { openSqlStore } from "./stores/sql-store.node.js";
 import type { TrackingStore } from "./store.js";
 import { createTracking as createUniversal, type Tracking, type TrackingOptions } from "./tracking.js";
@@ -33,15 +33,30 @@ function osUser(): string {
   }
 }
 
-/** Writes an artifact under a local artifact URI (an absolute path or `file://`). */
-async function writeLocalArtifact(artifactUri: string, path: string, bytes: Uint8Array): Promise<void> {
-  const root = artifactUri.startsWith("file:") ? fileURLToPath(artifactUri) : artifactUri;
-  if (!isAbsolute(root)) {
-    throw new SentiMlopsError("NOT_IMPLEMENTED", `[senti-mlops] [tracking] cannot write artifacts to ${artifactUri} from this process`);
+/** Reads a local file (one entry, its base name) or a folder (its files, recursively) for logging. */
+async function readLocal(localPath: string, kind: "file" | "folder"): Promise<ArtifactFile[]> {
+  try {
+    if (kind === "file") return [{ path: basename(localPath), bytes: new Uint8Array(await readFile(localPath)) }];
+    const files: ArtifactFile[] = [];
+    const walk = async (dir: string, prefix: string): Promise<void> => {
+      for (const entry of await readdir(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) await walk(join(dir, entry.name), `${prefix}${entry.name}/`);
+        else if (entry.isFile()) files.push({ path: `${prefix}${entry.name}`, bytes: new Uint8Array(await readFile(join(dir, entry.name))) });
+      }
+    };
+    await walk(localPath, "");
+    return files;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `[senti-mlops] [tracking] no such ${kind}: ${localPath}`, { cause: e });
+    if (code === "EISDIR" || code === "ENOTDIR") {
+      throw SentiMlopsError.invalidParameterValue(
+        `[senti-mlops] [tracking] ${localPath} is not a ${kind}: use ${kind === "file" ? "logArtifacts for folders" : "logArtifact for files"}`,
+        { cause: e },
+      );
+    }
+    throw e;
   }
-  const target = join(root, ...path.split("/"));
-  await mkdir(dirname(target), { recursive: true });
-  await writeFileAtomic(target, bytes);
 }
 
 /**
@@ -58,10 +73,11 @@ export function createTracking(uriOrStore?: string | TrackingStore, options: Tra
   return createUniversal(uriOrStore, {
     user: osUser(),
     sourceName: process.argv[1] ?? "",
-    writeArtifact: writeLocalArtifact,
-    readFile: async (path) => new Uint8Array(await readFile(path)),
+    readLocal,
     ...options,
-    openStore: (uri, o) =>
-      options.openStore?.(uri, o) ?? (uri.startsWith("sqlite:") ? openSqlStore(uri, { artifactRoot: o.artifactRoot }) : undefined),
+    artifactBackends: { file: createFileArtifactBackend(), s3: createS3ArtifactBackend(), ...options.artifactBackends },
+    openStores: (uri, o) =>
+      options.openStores?.(uri, o) ??
+      (uri.startsWith("sqlite:") ? openSqlStore(uri, { artifactRoot: o.artifactRoot }).then((store) => ({ store })) : undefined),
   });
 }

@@ -14,9 +14,9 @@
  * @module
  */
 export { createTracking, DEFAULT_TRACKING_URI } from "./tracking.js";
-export type { Tracking, TrackingOptions, StartRunOptions } from "./tracking.js";
+export type { Tracking, TrackingOptions, StartRunOptions, OpenedStores } from "./tracking.js";
 export { createActiveRun } from "./run.js";
-export type { ActiveRun, ArtifactWriter, BufferOptions, MetricOptions } from "./run.js";
+export type { ActiveRun, BufferOptions, LocalFileReader, MetricOptions } from "./run.js";
 export type {
   TrackingStore,
   SearchExperimentsOptions,

@@ -5,6 +5,9 @@
  * @module
  */
 import { SentiMlopsError } from "../errors.js";
+import type { ArtifactFile, ArtifactStore } from "../adapters/artifact-store.js";
+import type { LoggedModel, LogModelOptions } from "../models/log-model.js";
+import type { SentimentModel } from "../types.js";
 import type { TrackingStore } from "./store.js";
 import type { Dataset, Metric, Param, RunInfo, RunStatus, Tag } from "./types.js";
 
@@ -16,8 +19,16 @@ export interface BufferOptions {
   flushIntervalMs?: number;
 }
 
-/** Writes one artifact file under a run's artifact URI. */
-export type ArtifactWriter = (artifactUri: string, path: string, bytes: Uint8Array) => Promise<void>;
+/**
+ * Reads local files for `logArtifact` / `logArtifacts` (the Node entry supplies one): a file gives
+ * one entry named by its base name; a folder gives its files with paths relative to it.
+ *
+ * @example
+ * ```ts
+ * const readLocal: LocalFileReader = async (path) => [{ path: basename(path), bytes: await readFile(path) }];
+ * ```
+ */
+export type LocalFileReader = (localPath: string, kind: "file" | "folder") => Promise<ArtifactFile[]>;
 
 /** Options of one metric point. */
 export interface MetricOptions {
@@ -46,13 +57,29 @@ export interface ActiveRun {
   logText(text: string, artifactPath: string): Promise<void>;
   /** Stores `value` as JSON at `artifactPath`. */
   logDict(value: unknown, artifactPath: string): Promise<void>;
-  /** Stores bytes at `artifactPath`. */
+  /** Stores bytes at `artifactPath` (a file path, e.g. "data/sample.bin"). */
   logArtifactBytes(bytes: Uint8Array, artifactPath: string): Promise<void>;
   /**
-   * Stores a local file (Node) under `artifactPath` (default: its file name), as MLflow's
-   * `log_artifact` does.
+   * Stores a local file (Node) in the folder `artifactPath` (default: the root) under its own name,
+   * as MLflow's `log_artifact` does: `logArtifact("out/roc.svg", "plots")` → `plots/roc.svg`.
    */
   logArtifact(localPath: string, artifactPath?: string): Promise<void>;
+  /** Stores the files of a local folder (Node) under `artifactPath`, as MLflow's `log_artifacts` does. */
+  logArtifacts(localDir: string, artifactPath?: string): Promise<void>;
+  /** This run's artifacts: list, download, delete (MLflow's artifact-repository calls). */
+  artifacts(): Promise<ArtifactStore>;
+  /**
+   * Logs `model` as an MLflow model folder at `artifactPath` (files, then an `MLmodel` with
+   * checksums), records it in the run's `mlflow.log-model.history` tag, and registers a version
+   * when `registeredModelName` is given.
+   *
+   * @example
+   * ```ts
+   * const logged = await run.logModel(model, "model", { registeredModelName: "sentiment-tfidf" });
+   * logged.version?.version; // "1"
+   * ```
+   */
+  logModel(model: SentimentModel, artifactPath: string, options?: LogModelOptions): Promise<LoggedModel>;
   /** Writes buffered metrics now. */
   flush(): Promise<void>;
   /** Flushes, then sets the status (default FINISHED) and end time. Idempotent. */
@@ -80,9 +107,12 @@ export function createActiveRun(
   options: {
     buffer?: BufferOptions;
     now?: () => number;
-    writeArtifact?: ArtifactWriter;
+    /** Opens the artifact store under an artifact URI (the tracking client's resolver). */
+    openArtifacts?: (artifactUri: string) => Promise<ArtifactStore>;
     /** Reads local files for {@link ActiveRun.logArtifact} (the Node entry supplies one). */
-    readFile?: (path: string) => Promise<Uint8Array>;
+    readLocal?: LocalFileReader;
+    /** Logs models for {@link ActiveRun.logModel} (the tracking client supplies it). */
+    logModel?: (runId: string, model: SentimentModel, artifactPath: string, options?: LogModelOptions) => Promise<LoggedModel>;
   } = {},
 ): ActiveRun {
   const now = options.now ?? Date.now;
@@ -94,6 +124,22 @@ export function createActiveRun(
   let failure: unknown;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let ended = false;
+
+  const logLocal = async (localPath: string, kind: "file" | "folder", artifactPath: string | undefined): Promise<void> => {
+    if (!options.readLocal) {
+      throw new SentiMlopsError("NOT_IMPLEMENTED", "[senti-mlops] [tracking] logging local files needs Node.js; use logArtifactBytes");
+    }
+    if (!options.openArtifacts) {
+      throw new SentiMlopsError("NOT_IMPLEMENTED", `[senti-mlops] [tracking] no artifact store for ${info.artifactUri} here`);
+    }
+    const files = await options.readLocal(localPath, kind);
+    const artifacts = await options.openArtifacts(info.artifactUri);
+    try {
+      await artifacts.logArtifacts(files, artifactPath);
+    } finally {
+      await artifacts.dispose();
+    }
+  };
 
   const ensureOpen = (): void => {
     if (ended) throw new SentiMlopsError("INVALID_STATE", `[senti-mlops] [tracking] run ${info.runId} has ended`);
@@ -163,23 +209,33 @@ export function createActiveRun(
       const tags = toTags({ ...(o.context ? { "mlflow.data.context": o.context } : {}), ...o.tags });
       await store.logInputs(info.runId, [{ dataset, tags }]);
     },
+    async artifacts() {
+      if (!options.openArtifacts) {
+        throw new SentiMlopsError("NOT_IMPLEMENTED", `[senti-mlops] [tracking] no artifact store for ${info.artifactUri} here`);
+      }
+      return options.openArtifacts(info.artifactUri);
+    },
     async logArtifactBytes(bytes, artifactPath) {
       ensureOpen();
-      if (!options.writeArtifact) {
-        throw new SentiMlopsError("NOT_IMPLEMENTED", `[senti-mlops] [tracking] no artifact store for ${info.artifactUri} in this version`);
+      const artifacts = await this.artifacts();
+      try {
+        await artifacts.writeArtifact(artifactPath, bytes);
+      } finally {
+        await artifacts.dispose();
       }
-      if (artifactPath === "" || artifactPath.startsWith("/") || artifactPath.split("/").includes("..")) {
-        throw SentiMlopsError.invalidParameterValue(`artifact path must be relative without '..', got ${JSON.stringify(artifactPath)}`);
-      }
-      await options.writeArtifact(info.artifactUri, artifactPath, bytes);
     },
     async logArtifact(localPath, artifactPath) {
       ensureOpen();
-      if (!options.readFile) {
-        throw new SentiMlopsError("NOT_IMPLEMENTED", "[senti-mlops] [tracking] logArtifact(localPath) reads files: use it in Node, or logArtifactBytes");
-      }
-      const name = localPath.split(/[\\/]/).pop()!;
-      await this.logArtifactBytes(await options.readFile(localPath), artifactPath ?? name);
+      await logLocal(localPath, "file", artifactPath);
+    },
+    async logArtifacts(localDir, artifactPath) {
+      ensureOpen();
+      await logLocal(localDir, "folder", artifactPath);
+    },
+    async logModel(model, artifactPath, o) {
+      ensureOpen();
+      if (!options.logModel) throw new SentiMlopsError("NOT_IMPLEMENTED", "[senti-mlops] [tracking] this run cannot log models");
+      return options.logModel(info.runId, model, artifactPath, o);
     },
     logText(text, artifactPath) {
       return this.logArtifactBytes(new TextEncoder().encode(text), artifactPath);

@@ -5,8 +5,15 @@
  * @module
  */
 import { SentiMlopsError, describeType, hasErrorCode } from "../errors.js";
-import { createActiveRun, type ActiveRun, type ArtifactWriter, type BufferOptions } from "./run.js";
-import { createRestClient } from "./stores/rest-client.js";
+import { createMlflowArtifactsBackend, createIndexedDbArtifactBackend } from "../adapters/artifact-backends.js";
+import { createArtifactResolver, createMemoryArtifactBackend, type ArtifactBackend, type ArtifactResolver } from "../adapters/artifact-resolver.js";
+import type { ArtifactStore } from "../adapters/artifact-store.js";
+import { logModel } from "../models/log-model.js";
+import type { ModelCodec } from "../models/model-codec.js";
+import type { RegistryStore } from "../registry/store.js";
+import { createMemoryRegistryStore } from "../registry/stores/memory-store.js";
+import { createRestRegistryStore } from "../registry/stores/rest-store.js";
+import { createActiveRun, type ActiveRun, type BufferOptions, type LocalFileReader } from "./run.js";
 import type { TrackingStore } from "./store.js";
 import { createMemoryStore } from "./stores/memory-store.js";
 import { createRestStore, type RestStoreOptions } from "./stores/rest-store.js";
@@ -15,8 +22,16 @@ import { createRestStore, type RestStoreOptions } from "./stores/rest-store.js";
 export interface TrackingOptions extends RestStoreOptions {
   /** Default artifact root of new experiments in embedded stores (`sqlite:`, `memory:`). */
   artifactRoot?: string;
-  /** Opens stores for schemes the universal build cannot (the Node entry supplies `sqlite:`). */
-  openStore?: (uri: string, options: TrackingOptions) => Promise<TrackingStore> | undefined;
+  /**
+   * Opens the tracking and registry stores for schemes the universal build cannot (the Node entry
+   * supplies `sqlite:`, both stores on one database).
+   */
+  openStores?: (uri: string, options: TrackingOptions) => Promise<OpenedStores> | undefined;
+  /**
+   * The model registry. @default the registry at the tracking URI (MLflow's default registry URI):
+   * the same server, the same SQLite file, or a memory registry for `memory:`
+   */
+  registry?: RegistryStore;
   /** Environment to read MLFLOW_TRACKING_* from. @default process.env when there is one */
   env?: Readonly<Record<string, string | undefined>>;
   /** User recorded in `mlflow.user` and the run's user id. @default "unknown" (Node: the OS user) */
@@ -24,13 +39,27 @@ export interface TrackingOptions extends RestStoreOptions {
   /** Recorded in `mlflow.source.name`. @default "" (Node: the main script) */
   sourceName?: string;
   /**
-   * Writes artifacts whose URI the built-in writers do not handle. Built in: `mlflow-artifacts:`
-   * through the MLflow server's proxy, and `memory://` (kept in {@link Tracking.memoryArtifacts});
-   * the Node entry adds local paths and `file://`.
+   * Artifact backends by URI scheme, added to (or replacing) the built-in ones: `mlflow-artifacts`
+   * (the tracking server's proxy), `indexeddb`, `memory`; the Node entry adds `file` and `s3`.
    */
-  writeArtifact?: ArtifactWriter;
+  artifactBackends?: Readonly<Record<string, ArtifactBackend>>;
   /** Reads local files for `run.logArtifact(path)` (the Node entry supplies one). */
-  readFile?: (path: string) => Promise<Uint8Array>;
+  readLocal?: LocalFileReader;
+  /** How model kinds are written by `run.logModel`. @default the TF-IDF codec */
+  codecs?: readonly ModelCodec[];
+}
+
+/**
+ * The stores a tracking URI opens.
+ *
+ * @example
+ * ```ts
+ * const opened: OpenedStores = { store: createMemoryStore(), registry: createMemoryRegistryStore() };
+ * ```
+ */
+export interface OpenedStores {
+  readonly store: TrackingStore;
+  readonly registry?: RegistryStore;
 }
 
 /** Options of {@link Tracking.startRun}. */
@@ -57,8 +86,13 @@ export interface Tracking {
   startRun(options?: StartRunOptions): Promise<ActiveRun>;
   /** Runs `fn` in a new run: ends it FINISHED, or FAILED (and rethrows) when `fn` throws. */
   withRun<T>(options: StartRunOptions, fn: (run: ActiveRun) => Promise<T> | T): Promise<T>;
-  /** Artifacts written under `memory://` URIs, by full URI. */
-  readonly memoryArtifacts: ReadonlyMap<string, Uint8Array>;
+  /** The model registry (see {@link TrackingOptions.registry}). */
+  readonly registry: RegistryStore;
+  /** Opens the artifacts under an artifact URI (a run's `artifactUri`, a model's folder). Dispose it when done. */
+  openArtifacts(artifactUri: string): Promise<ArtifactStore>;
+  /** The artifacts of a run, by id. */
+  runArtifacts(runId: string): Promise<ArtifactStore>;
+  /** Closes the stores and the artifact backends. */
   close(): Promise<void>;
 }
 
@@ -70,18 +104,16 @@ function processEnv(): Readonly<Record<string, string | undefined>> {
   return p?.env ?? {};
 }
 
-/** Opens the store a URI names; `openStore` handles what the universal build cannot. */
-async function storeFor(uri: string, options: TrackingOptions, env: Readonly<Record<string, string | undefined>>): Promise<TrackingStore> {
+/** Opens the stores a URI names; `openStores` handles what the universal build cannot. */
+async function storesFor(uri: string, options: TrackingOptions, env: Readonly<Record<string, string | undefined>>): Promise<OpenedStores> {
   if (/^https?:\/\//i.test(uri)) {
-    return createRestStore(uri, {
-      ...options,
-      token: options.token ?? env.MLFLOW_TRACKING_TOKEN,
-      username: options.username ?? env.MLFLOW_TRACKING_USERNAME,
-      password: options.password ?? env.MLFLOW_TRACKING_PASSWORD,
-    });
+    const rest = restOptions(options, env);
+    return { store: createRestStore(uri, rest), registry: createRestRegistryStore(uri, rest) };
   }
-  if (uri === "memory:" || uri.startsWith("memory:")) return createMemoryStore({ artifactRoot: options.artifactRoot });
-  const opened = await options.openStore?.(uri, options);
+  if (uri === "memory:" || uri.startsWith("memory:")) {
+    return { store: createMemoryStore({ artifactRoot: options.artifactRoot }), registry: createMemoryRegistryStore() };
+  }
+  const opened = await options.openStores?.(uri, options);
   if (opened) return opened;
   if (uri.startsWith("sqlite:")) {
     throw new SentiMlopsError("NOT_IMPLEMENTED", `[senti-mlops] [tracking] ${uri}: SQLite stores need Node.js (import "senti-mlops/tracking" in Node)`);
@@ -92,6 +124,30 @@ async function storeFor(uri: string, options: TrackingOptions, env: Readonly<Rec
   throw SentiMlopsError.invalidParameterValue(
     `[senti-mlops] [tracking] unsupported tracking URI ${JSON.stringify(uri)}: use http(s)://…, sqlite:///path, memory: (MLflow's file store ./mlruns is not supported)`,
   );
+}
+
+function restOptions(options: TrackingOptions, env: Readonly<Record<string, string | undefined>>): RestStoreOptions {
+  return {
+    ...options,
+    token: options.token ?? env.MLFLOW_TRACKING_TOKEN,
+    username: options.username ?? env.MLFLOW_TRACKING_USERNAME,
+    password: options.password ?? env.MLFLOW_TRACKING_PASSWORD,
+  };
+}
+
+/** A registry for a store given as an object, when none was passed: every call says how to get one. */
+function missingRegistry(uri: string): RegistryStore {
+  return new Proxy({ uri } as RegistryStore, {
+    get(target, key) {
+      if (key === "uri") return target.uri;
+      if (key === "close") return async () => {};
+      if (key === "then") return undefined;
+      return () =>
+        Promise.reject(
+          new SentiMlopsError("INVALID_STATE", `[senti-mlops] [tracking] no model registry for ${uri}: pass options.registry to createTracking`),
+        );
+    },
+  });
 }
 
 /**
@@ -110,40 +166,28 @@ async function storeFor(uri: string, options: TrackingOptions, env: Readonly<Rec
  */
 export async function createTracking(uriOrStore?: string | TrackingStore, options: TrackingOptions = {}): Promise<Tracking> {
   const env = options.env ?? processEnv();
-  let store: TrackingStore;
-  if (typeof uriOrStore === "object" && uriOrStore !== null) store = uriOrStore;
+  let opened: OpenedStores;
+  if (typeof uriOrStore === "object" && uriOrStore !== null) opened = { store: uriOrStore };
   else if (uriOrStore === undefined || typeof uriOrStore === "string") {
-    store = await storeFor(uriOrStore ?? env.MLFLOW_TRACKING_URI ?? DEFAULT_TRACKING_URI, options, env);
+    opened = await storesFor(uriOrStore ?? env.MLFLOW_TRACKING_URI ?? DEFAULT_TRACKING_URI, options, env);
   } else {
     throw SentiMlopsError.invalidParameterValue(`tracking must be a URI or a TrackingStore, got ${describeType(uriOrStore)}`);
   }
+  const store = opened.store;
+  const registry = options.registry ?? opened.registry ?? missingRegistry(store.uri);
   const user = options.user ?? "unknown";
   const sourceName = options.sourceName ?? "";
-  const memoryArtifacts = new Map<string, Uint8Array>();
   const serverUrl = /^https?:\/\//i.test(store.uri) ? store.uri : undefined;
-  const proxy = serverUrl
-    ? createRestClient(serverUrl, {
-        ...options,
-        token: options.token ?? env.MLFLOW_TRACKING_TOKEN,
-        username: options.username ?? env.MLFLOW_TRACKING_USERNAME,
-        password: options.password ?? env.MLFLOW_TRACKING_PASSWORD,
-      })
-    : undefined;
-  const writeArtifact: ArtifactWriter = async (artifactUri, path, bytes) => {
-    const target = `${artifactUri.replace(/\/+$/, "")}/${path}`;
-    if (artifactUri.startsWith("mlflow-artifacts:") && proxy) {
-      // mlflow-artifacts:/<p> → PUT <server>/api/2.0/mlflow-artifacts/artifacts/<p> (the server's proxy).
-      const relative = target.replace(/^mlflow-artifacts:(\/\/[^/]*)?\/*/, "");
-      await proxy.put(`/api/2.0/mlflow-artifacts/artifacts/${relative.split("/").map(encodeURIComponent).join("/")}`, bytes);
-      return;
-    }
-    if (artifactUri.startsWith("memory://")) {
-      memoryArtifacts.set(target, bytes.slice());
-      return;
-    }
-    if (options.writeArtifact) return options.writeArtifact(artifactUri, path, bytes);
-    throw new SentiMlopsError("NOT_IMPLEMENTED", `[senti-mlops] [tracking] cannot write artifacts to ${artifactUri} here`);
-  };
+  const resolver: ArtifactResolver = createArtifactResolver({
+    backends: {
+      memory: createMemoryArtifactBackend(),
+      indexeddb: createIndexedDbArtifactBackend(),
+      ...(serverUrl ? { "mlflow-artifacts": createMlflowArtifactsBackend(serverUrl, restOptions(options, env)) } : {}),
+      ...options.artifactBackends,
+    },
+  });
+  const openArtifacts = (uri: string): Promise<ArtifactStore> => resolver.open(uri);
+  const modelContext = { store, registry, openArtifacts };
 
   const getOrCreateExperiment = async (name: string): Promise<string> => {
     const found = await store.getExperimentByName(name);
@@ -177,7 +221,13 @@ export async function createTracking(uriOrStore?: string | TrackingStore, option
       runName: o.runName,
       tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
     });
-    return createActiveRun(store, run.info, { buffer: o.buffer === true ? {} : o.buffer || undefined, writeArtifact, readFile: options.readFile });
+    return createActiveRun(store, run.info, {
+      buffer: o.buffer === true ? {} : o.buffer || undefined,
+      openArtifacts,
+      readLocal: options.readLocal,
+      logModel: (runId, model, artifactPath, logOptions) =>
+        logModel(modelContext, runId, model, artifactPath, { codecs: options.codecs, ...logOptions }),
+    });
   };
 
   return {
@@ -197,7 +247,15 @@ export async function createTracking(uriOrStore?: string | TrackingStore, option
       await run.end("FINISHED");
       return result;
     },
-    memoryArtifacts,
-    close: () => store.close(),
+    registry,
+    openArtifacts,
+    async runArtifacts(runId) {
+      return openArtifacts((await store.getRun(runId)).info.artifactUri);
+    },
+    async close() {
+      const results = await Promise.allSettled([resolver.dispose(), registry === opened.registry ? registry.close() : undefined, store.close()]);
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+      if (failed) throw failed.reason;
+    },
   };
 }

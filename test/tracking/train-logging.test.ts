@@ -30,9 +30,10 @@ describe("trainTfidf with a run", () => {
     const loss = (await tracking.store.getMetricHistory(run.runId, "train_loss")).items;
     expect(loss.map((m) => m.step)).toEqual(Array.from({ length: fit.iterations }, (_, i) => i + 1));
     expect(loss[loss.length - 1]!.value).toBeLessThan(loss[0]!.value);
-    const svg = new TextDecoder().decode(tracking.memoryArtifacts.get(`${got.info.artifactUri}/plots/roc_curve.svg`));
+    const artifacts = await tracking.runArtifacts(run.runId);
+    const svg = new TextDecoder().decode((await artifacts.readArtifact("plots/roc_curve.svg"))!);
     expect(svg).toMatch(/^<svg[\s\S]*ROC curve \(AUC = 0\.\d{4}\)[\s\S]*<\/svg>$/);
-    expect(tracking.memoryArtifacts.has(`${got.info.artifactUri}/plots/confusion_matrix.svg`)).toBe(true);
+    expect((await artifacts.listArtifacts("plots")).map((a) => a.path)).toEqual(["plots/confusion_matrix.svg", "plots/roc_curve.svg"]);
   });
 
   it("writes plots under a local artifact root (SQLite store, Node)", async () => {
@@ -45,10 +46,10 @@ describe("trainTfidf with a run", () => {
     expect(uri.startsWith(join(dir, "artifacts"))).toBe(true);
     expect(readFileSync(join(uri, "plots", "roc_curve.svg"), "utf8")).toMatch(/^<svg/);
     expect(existsSync(join(uri, "plots", "confusion_matrix.svg"))).toBe(true);
-    // logArtifact copies a local file, under its own name or a given path.
+    // logArtifact copies a local file under its own name, at the root or in a given folder (MLflow's log_artifact).
     const other = await tracking.startRun({ experimentName: "sentiment" });
     await other.logArtifact(dataFile("rt-polarity/test.csv"));
-    await other.logArtifact(dataFile("rt-polarity/test.csv"), "data/test.csv");
+    await other.logArtifact(dataFile("rt-polarity/test.csv"), "data");
     await other.logDict({ a: 1 }, "config.json");
     await other.end();
     const otherUri = (await tracking.store.getRun(other.runId)).info.artifactUri;

@@ -1,0 +1,201 @@
+/**
+ * The `MLmodel` file: MLflow's model descriptor (YAML), with a `senti_mlops` flavor that records
+ * the model kind, its format version, its data files and their SHA-256 checksums.
+ *
+ * @module
+ */
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { SentiMlopsError, describeType } from "../errors.js";
+
+/** The flavor name senti-mlops writes and reads in `MLmodel` files. */
+export const SENTI_FLAVOR = "senti_mlops";
+
+/** The version of MLflow's model format these files follow (the pinned MLflow they are tested with). */
+export const MLMODEL_MLFLOW_VERSION = "3.17.2";
+
+/** This package's version, recorded in the flavor. */
+export const SENTI_MLOPS_VERSION = "0.1.0";
+
+/**
+ * A data file of a model and its checksum.
+ *
+ * @example
+ * ```ts
+ * const file: ModelFileDigest = { sha256: "9f86d081…", size: 1234 };
+ * ```
+ */
+export interface ModelFileDigest {
+  readonly sha256: string;
+  readonly size: number;
+}
+
+/**
+ * The `senti_mlops` flavor of an `MLmodel` file.
+ *
+ * @example
+ * ```ts
+ * const flavor: SentiFlavor = {
+ *   model_kind: "tfidf", format_version: 1, senti_mlops_version: "0.1.0", data: "model.senti",
+ *   labels: ["negative", "positive"], files: { "model.senti": { sha256: "…", size: 1234 } },
+ * };
+ * ```
+ */
+export interface SentiFlavor {
+  /** `"tfidf"`, `"bert"`, … */
+  readonly model_kind: string;
+  /** The version of that kind's file format. */
+  readonly format_version: number;
+  readonly senti_mlops_version: string;
+  /** The main data file or folder, relative to the model folder. */
+  readonly data: string;
+  readonly labels: readonly string[];
+  /** Every data file (not `MLmodel` itself) with its checksum, by path relative to the model folder. */
+  readonly files: Readonly<Record<string, ModelFileDigest>>;
+}
+
+/**
+ * The contents of an `MLmodel` file, with MLflow's key names (snake_case, as the file has them).
+ * Unknown keys written by MLflow or other tools are kept in `extra` and written back.
+ *
+ * @example
+ * ```ts
+ * const mlmodel: MlModel = parseMlModel(new TextDecoder().decode(bytes));
+ * mlmodel.flavors.senti_mlops?.model_kind; // "tfidf"
+ * ```
+ */
+export interface MlModel {
+  readonly artifact_path?: string;
+  readonly flavors: Readonly<Record<string, unknown>> & { readonly [SENTI_FLAVOR]?: SentiFlavor };
+  readonly model_uuid: string;
+  readonly run_id?: string;
+  /** `YYYY-MM-DD HH:MM:SS.ffffff`, naive UTC, as MLflow writes it. */
+  readonly utc_time_created: string;
+  readonly mlflow_version: string;
+  readonly signature?: { readonly inputs: string | null; readonly outputs: string | null; readonly params: string | null };
+  readonly saved_input_example_info?: Readonly<Record<string, unknown>>;
+  readonly model_size_bytes?: number;
+  readonly extra?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The SHA-256 of `bytes`, as lower-case hex.
+ *
+ * @example
+ * ```ts
+ * sha256Hex(new TextEncoder().encode("abc")); // "ba7816bf…"
+ * ```
+ */
+export function sha256Hex(bytes: Uint8Array): string {
+  return bytesToHex(sha256(bytes));
+}
+
+/**
+ * A timestamp as MLflow writes `utc_time_created`: `YYYY-MM-DD HH:MM:SS.ffffff` in UTC.
+ *
+ * @example
+ * ```ts
+ * mlflowUtcTime(Date.UTC(2026, 10, 30, 2, 40, 5, 123)); // "2026-11-30 02:40:05.123000"
+ * ```
+ */
+export function mlflowUtcTime(epochMs: number): string {
+  const iso = new Date(epochMs).toISOString(); // 2026-11-30T02:40:05.123Z
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}000`;
+}
+
+const KNOWN_KEYS = new Set([
+  "artifact_path",
+  "flavors",
+  "model_uuid",
+  "run_id",
+  "utc_time_created",
+  "mlflow_version",
+  "signature",
+  "saved_input_example_info",
+  "model_size_bytes",
+]);
+
+/**
+ * The `MLmodel` dictionary MLflow would write, in MLflow's key order rules (YAML keys sorted, as
+ * `yaml.safe_dump` sorts them); null fields are left out, as `Model.to_dict` leaves them out.
+ *
+ * @example
+ * ```ts
+ * const dict = mlModelToDict(mlmodel); // { artifact_path: "model", flavors: {…}, … }
+ * ```
+ */
+export function mlModelToDict(model: MlModel): Record<string, unknown> {
+  const dict: Record<string, unknown> = { ...model.extra };
+  for (const key of KNOWN_KEYS) {
+    const value = (model as unknown as Record<string, unknown>)[key];
+    if (value !== undefined && value !== null) dict[key] = value;
+  }
+  return dict;
+}
+
+/**
+ * Serializes an `MLmodel` file as YAML with sorted keys.
+ *
+ * @example
+ * ```ts
+ * const text = stringifyMlModel(mlmodel); // "artifact_path: model\nflavors:\n  senti_mlops: …"
+ * ```
+ */
+export function stringifyMlModel(model: MlModel): string {
+  return stringifyYaml(mlModelToDict(model), { sortMapEntries: true, lineWidth: 0 });
+}
+
+const invalid = (what: string): SentiMlopsError =>
+  new SentiMlopsError("INVALID_PARAMETER_VALUE", `[senti-mlops] [models] invalid MLmodel file: ${what}`);
+
+/**
+ * Parses an `MLmodel` file. MLflow's files (any flavor) parse; the `senti_mlops` flavor, when
+ * present, is checked field by field.
+ *
+ * @throws {SentiMlopsError} `INVALID_PARAMETER_VALUE` naming what is malformed.
+ *
+ * @example
+ * ```ts
+ * const mlmodel = parseMlModel("flavors:\n  senti_mlops: {…}\nmodel_uuid: abc\n…");
+ * ```
+ */
+export function parseMlModel(text: string): MlModel {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (e) {
+    throw new SentiMlopsError("INVALID_PARAMETER_VALUE", `[senti-mlops] [models] MLmodel is not valid YAML: ${(e as Error).message}`, { cause: e });
+  }
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw invalid(`expected a mapping, got ${describeType(raw)}`);
+  const dict = raw as Record<string, unknown>;
+  const flavors = dict.flavors;
+  if (flavors === null || typeof flavors !== "object" || Array.isArray(flavors)) throw invalid("'flavors' must be a mapping");
+  const senti = (flavors as Record<string, unknown>)[SENTI_FLAVOR];
+  if (senti !== undefined) checkSentiFlavor(senti);
+  const extra: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(dict)) if (!KNOWN_KEYS.has(key)) extra[key] = value;
+  return {
+    ...(Object.fromEntries(Object.entries(dict).filter(([key]) => KNOWN_KEYS.has(key))) as unknown as MlModel),
+    model_uuid: String(dict.model_uuid ?? ""),
+    utc_time_created: String(dict.utc_time_created ?? ""),
+    mlflow_version: String(dict.mlflow_version ?? ""),
+    ...(Object.keys(extra).length > 0 ? { extra } : {}),
+  };
+}
+
+function checkSentiFlavor(value: unknown): asserts value is SentiFlavor {
+  if (value === null || typeof value !== "object") throw invalid(`flavor ${SENTI_FLAVOR} must be a mapping`);
+  const f = value as Record<string, unknown>;
+  if (typeof f.model_kind !== "string" || f.model_kind === "") throw invalid(`${SENTI_FLAVOR}.model_kind must be a non-empty string`);
+  if (!Number.isInteger(f.format_version)) throw invalid(`${SENTI_FLAVOR}.format_version must be an integer`);
+  if (typeof f.data !== "string") throw invalid(`${SENTI_FLAVOR}.data must be a string`);
+  if (!Array.isArray(f.labels) || !f.labels.every((l) => typeof l === "string")) throw invalid(`${SENTI_FLAVOR}.labels must be a list of strings`);
+  if (f.files === null || typeof f.files !== "object") throw invalid(`${SENTI_FLAVOR}.files must be a mapping`);
+  for (const [path, digest] of Object.entries(f.files as Record<string, unknown>)) {
+    const d = digest as Record<string, unknown> | null;
+    if (d === null || typeof d !== "object" || typeof d.sha256 !== "string" || !/^[0-9a-f]{64}$/.test(d.sha256) || !Number.isInteger(d.size)) {
+      throw invalid(`${SENTI_FLAVOR}.files[${JSON.stringify(path)}] must be { sha256: <64 hex>, size: <integer> }`);
+    }
+  }
+}

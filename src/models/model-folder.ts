@@ -1,0 +1,237 @@
+/**
+ * MLflow model folders: packaging a model as its data files plus an `MLmodel` file (with
+ * checksums), and reading one back with every checksum verified.
+ *
+ * @module
+ */
+import { SentiMlopsError, describeType } from "../errors.js";
+import type { SentimentModel } from "../types.js";
+import type { ArtifactFile, ArtifactStore } from "../adapters/artifact-store.js";
+import { DEFAULT_CODECS, findCodec, type ModelCodec } from "./model-codec.js";
+import {
+  MLMODEL_MLFLOW_VERSION,
+  SENTI_FLAVOR,
+  SENTI_MLOPS_VERSION,
+  mlflowUtcTime,
+  parseMlModel,
+  sha256Hex,
+  stringifyMlModel,
+  type MlModel,
+  type ModelFileDigest,
+  type SentiFlavor,
+} from "./mlmodel.js";
+
+/**
+ * One column of a model signature, in MLflow's column-based schema.
+ *
+ * @example
+ * ```ts
+ * const column: ColumnSpec = { type: "string", name: "text", required: true };
+ * ```
+ */
+export interface ColumnSpec {
+  readonly type: "boolean" | "integer" | "long" | "float" | "double" | "string" | "binary" | "datetime";
+  readonly name?: string;
+  /** @default true */
+  readonly required?: boolean;
+}
+
+/**
+ * A model signature: what the model takes and returns, as MLflow records it.
+ *
+ * @example
+ * ```ts
+ * const signature: ModelSignature = { inputs: [{ type: "string", name: "text" }], outputs: [{ type: "string", name: "label" }] };
+ * ```
+ */
+export interface ModelSignature {
+  readonly inputs: readonly ColumnSpec[];
+  readonly outputs?: readonly ColumnSpec[];
+}
+
+/**
+ * The signature of every senti-mlops classifier: a `text` column in; `label` and `score` out.
+ *
+ * @example
+ * ```ts
+ * await run.logModel(model, "model", { signature: TEXT_CLASSIFIER_SIGNATURE });
+ * ```
+ */
+export const TEXT_CLASSIFIER_SIGNATURE: ModelSignature = Object.freeze({
+  inputs: Object.freeze([{ type: "string", name: "text", required: true }]) as readonly ColumnSpec[],
+  outputs: Object.freeze([
+    { type: "string", name: "label", required: true },
+    { type: "double", name: "score", required: true },
+  ]) as readonly ColumnSpec[],
+});
+
+/** Options of {@link packageModel}. */
+export interface PackageModelOptions {
+  /** Recorded as the MLmodel's `artifact_path`. */
+  artifactPath?: string;
+  /** Recorded as the MLmodel's `run_id`. */
+  runId?: string;
+  /** @default {@link TEXT_CLASSIFIER_SIGNATURE}; `false` records none */
+  signature?: ModelSignature | false;
+  /** A few texts saved as `input_example.json` (and `serving_input_example.json`), as MLflow saves examples. */
+  inputExample?: readonly string[];
+  /** @default {@link DEFAULT_CODECS} */
+  codecs?: readonly ModelCodec[];
+  /** The clock, in epoch ms. @default Date.now */
+  now?: () => number;
+}
+
+/**
+ * A packaged model: its files (data files first, `MLmodel` last) and the parsed `MLmodel`.
+ *
+ * @example
+ * ```ts
+ * const { files, mlmodel } = await packageModel(model);
+ * files.at(-1)!.path; // "MLmodel"
+ * ```
+ */
+export interface PackagedModel {
+  readonly files: readonly ArtifactFile[];
+  readonly mlmodel: MlModel;
+}
+
+const encoder = new TextEncoder();
+
+function columnsJson(columns: readonly ColumnSpec[], what: string): string {
+  if (!Array.isArray(columns)) throw SentiMlopsError.invalidParameterValue(`signature.${what} must be an array, got ${describeType(columns)}`);
+  return JSON.stringify(
+    columns.map((c, i) => {
+      if (c === null || typeof c !== "object" || typeof c.type !== "string") {
+        throw SentiMlopsError.invalidParameterValue(`signature.${what}[${i}] must be { type, name?, required? }`);
+      }
+      return { type: c.type, ...(c.name !== undefined ? { name: c.name } : {}), required: c.required ?? true };
+    }),
+  );
+}
+
+function randomHex(bytes: number): string {
+  const data = new Uint8Array(bytes);
+  globalThis.crypto.getRandomValues(data);
+  return Array.from(data, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Packages `model` as an MLflow model folder: the codec's data files, an optional input example,
+ * and an `MLmodel` file whose `senti_mlops` flavor lists every other file with its SHA-256.
+ *
+ * @example
+ * ```ts
+ * const { files } = await packageModel(model, { runId, artifactPath: "model", inputExample: ["Great movie!"] });
+ * await artifacts.logArtifacts(files, "model");
+ * ```
+ */
+export async function packageModel(model: SentimentModel, options: PackageModelOptions = {}): Promise<PackagedModel> {
+  if (model === null || typeof model !== "object" || typeof (model as SentimentModel).kind !== "string") {
+    throw SentiMlopsError.invalidParameterValue(`model must be a senti-mlops model (with a kind), got ${describeType(model)}`);
+  }
+  const codec = findCodec(options.codecs ?? DEFAULT_CODECS, model.kind);
+  const files: ArtifactFile[] = [...(await codec.encode(model))];
+  if (files.some((f) => f.path === "MLmodel")) throw new SentiMlopsError("INTERNAL_ERROR", `codec ${codec.kind} wrote a file named MLmodel`);
+
+  let exampleInfo: Record<string, unknown> | undefined;
+  if (options.inputExample !== undefined) {
+    const example = options.inputExample;
+    if (!Array.isArray(example) || example.length === 0 || !example.every((t) => typeof t === "string")) {
+      throw SentiMlopsError.invalidParameterValue(`inputExample must be a non-empty array of strings, got ${describeType(example)}`);
+    }
+    const split = { columns: ["text"], data: example.map((t) => [t]) };
+    files.push({ path: "input_example.json", bytes: encoder.encode(JSON.stringify(split)) });
+    files.push({ path: "serving_input_example.json", bytes: encoder.encode(JSON.stringify({ dataframe_split: split }, null, 2)) });
+    exampleInfo = { artifact_path: "input_example.json", type: "dataframe", pandas_orient: "split", serving_input_path: "serving_input_example.json" };
+  }
+
+  const digests: Record<string, ModelFileDigest> = {};
+  let size = 0;
+  for (const file of files) {
+    digests[file.path] = { sha256: sha256Hex(file.bytes), size: file.bytes.byteLength };
+    size += file.bytes.byteLength;
+  }
+  const flavor: SentiFlavor = {
+    model_kind: codec.kind,
+    format_version: codec.formatVersion,
+    senti_mlops_version: SENTI_MLOPS_VERSION,
+    data: codec.dataPath,
+    labels: [...model.labels],
+    files: digests,
+  };
+  const signature = options.signature === undefined ? TEXT_CLASSIFIER_SIGNATURE : options.signature;
+  const mlmodel: MlModel = {
+    ...(options.artifactPath !== undefined ? { artifact_path: options.artifactPath } : {}),
+    flavors: { [SENTI_FLAVOR]: flavor },
+    model_uuid: randomHex(16),
+    ...(options.runId !== undefined ? { run_id: options.runId } : {}),
+    utc_time_created: mlflowUtcTime((options.now ?? Date.now)()),
+    mlflow_version: MLMODEL_MLFLOW_VERSION,
+    ...(signature
+      ? { signature: { inputs: columnsJson(signature.inputs, "inputs"), outputs: signature.outputs ? columnsJson(signature.outputs, "outputs") : null, params: null } }
+      : {}),
+    ...(exampleInfo ? { saved_input_example_info: exampleInfo } : {}),
+    model_size_bytes: size,
+  };
+  files.push({ path: "MLmodel", bytes: encoder.encode(stringifyMlModel(mlmodel)) });
+  return { files, mlmodel };
+}
+
+/** Options of {@link readModelFolder}. */
+export interface ReadModelFolderOptions {
+  /** @default {@link DEFAULT_CODECS} */
+  codecs?: readonly ModelCodec[];
+}
+
+/**
+ * Loads the model in an MLflow model folder written by senti-mlops: reads `MLmodel`, checks the
+ * `senti_mlops` flavor, verifies each listed file's size and SHA-256, and decodes the model.
+ *
+ * @throws {SentiMlopsError} `RESOURCE_DOES_NOT_EXIST` when there is no `MLmodel`;
+ * `INVALID_PARAMETER_VALUE` for a model without the senti_mlops flavor or of a newer format;
+ * `DATA_LOSS` naming the file when one is missing or its checksum differs.
+ *
+ * @example
+ * ```ts
+ * const model = await readModelFolder(await tracking.openArtifacts("mlflow-artifacts:/1/abc/artifacts/model"));
+ * ```
+ */
+export async function readModelFolder(folder: ArtifactStore, options: ReadModelFolderOptions = {}): Promise<SentimentModel> {
+  const mlmodelBytes = await folder.readArtifact("MLmodel");
+  if (mlmodelBytes === null) {
+    throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `[senti-mlops] [models] no MLmodel file at ${folder.uri}: not an MLflow model folder`);
+  }
+  const mlmodel = parseMlModel(new TextDecoder().decode(mlmodelBytes));
+  const flavor = mlmodel.flavors[SENTI_FLAVOR];
+  if (!flavor) {
+    const found = Object.keys(mlmodel.flavors).join(", ") || "none";
+    throw SentiMlopsError.invalidParameterValue(
+      `[senti-mlops] [models] the model at ${folder.uri} has no ${SENTI_FLAVOR} flavor (flavors: ${found}); senti-mlops loads models it logged`,
+    );
+  }
+  const codec = findCodec(options.codecs ?? DEFAULT_CODECS, flavor.model_kind);
+  if (flavor.format_version > codec.formatVersion) {
+    throw SentiMlopsError.invalidParameterValue(
+      `[senti-mlops] [models] the ${flavor.model_kind} model at ${folder.uri} has format ${flavor.format_version}; this version reads up to ${codec.formatVersion}: upgrade senti-mlops`,
+    );
+  }
+  const verify = async (path: string, digest: ModelFileDigest): Promise<[string, Uint8Array]> => {
+    const bytes = await folder.readArtifact(path);
+    if (bytes === null) throw new SentiMlopsError("DATA_LOSS", `[senti-mlops] [models] ${path}, listed in the MLmodel of ${folder.uri}, is missing`);
+    if (bytes.byteLength !== digest.size || sha256Hex(bytes) !== digest.sha256) {
+      throw new SentiMlopsError(
+        "DATA_LOSS",
+        `[senti-mlops] [models] ${path} at ${folder.uri} does not match its checksum in MLmodel (${bytes.byteLength} bytes, expected ${digest.size}): the model is corrupt or was modified`,
+      );
+    }
+    return [path, bytes];
+  };
+  // Every listed file is verified, not only those the codec reads, so tampering anywhere is caught.
+  const verified = new Map(await Promise.all(Object.entries(flavor.files).map(([path, digest]) => verify(path, digest))));
+  const read = async (path: string): Promise<Uint8Array> => {
+    const bytes = verified.get(path);
+    if (!bytes) throw new SentiMlopsError("DATA_LOSS", `[senti-mlops] [models] ${path} is not listed in the MLmodel of ${folder.uri}`);
+    return bytes;
+  };
+  return codec.decode(read, flavor);
+}

@@ -1,0 +1,153 @@
+/**
+ * `runs:/` and `models:/` URIs, parsed and resolved as MLflow resolves them
+ * (`mlflow/store/artifact/utils/models.py`, `runs_artifact_repo.py`).
+ *
+ * @module
+ */
+import { SentiMlopsError, describeType } from "../errors.js";
+import type { ArtifactStore } from "../adapters/artifact-store.js";
+import { joinArtifactUri } from "../adapters/artifact-resolver.js";
+import type { RegistryStore } from "../registry/store.js";
+import type { ModelVersion } from "../registry/types.js";
+import type { TrackingStore } from "../tracking/store.js";
+
+/**
+ * What model URIs resolve through: a tracking store (runs), a registry (models) and artifact access.
+ * A `Tracking` client from `createTracking` is one.
+ *
+ * @example
+ * ```ts
+ * const context: ModelStoreContext = await createTracking("sqlite:///mlflow.db");
+ * ```
+ */
+export interface ModelStoreContext {
+  readonly store: TrackingStore;
+  readonly registry: RegistryStore;
+  openArtifacts(uri: string): Promise<ArtifactStore>;
+}
+
+/**
+ * A parsed `models:/` URI: exactly one of `version`, `stage`, `alias`, `latest` or `modelId`.
+ *
+ * @example
+ * ```ts
+ * parseModelsUri("models:/sentiment@champion"); // { name: "sentiment", alias: "champion" }
+ * ```
+ */
+export type ParsedModelsUri =
+  | { readonly name: string; readonly version: string }
+  | { readonly name: string; readonly stage: string }
+  | { readonly name: string; readonly alias: string }
+  | { readonly name: string; readonly latest: true }
+  | { readonly modelId: string };
+
+const improper = (uri: string): SentiMlopsError =>
+  SentiMlopsError.invalidParameterValue(
+    `Not a proper models:/ URI: ${JSON.stringify(uri)}. Models URIs must be of the form 'models:/model_name/suffix' or ` +
+      `'models:/model_name@alias' where suffix is a model version, stage, or the string 'latest' and where alias is a registered model alias.`,
+  );
+
+/**
+ * Parses `models:/name/<version>`, `models:/name/<stage>`, `models:/name/latest`,
+ * `models:/name@alias` and `models:/<model id>`, with MLflow's rules: one `/` at most after the
+ * name, digits are a version, `latest` is any case, the alias splits at the last `@`.
+ *
+ * @example
+ * ```ts
+ * parseModelsUri("models:/sentiment/3"); // { name: "sentiment", version: "3" }
+ * parseModelsUri("models:/sentiment/Production"); // { name: "sentiment", stage: "Production" }
+ * ```
+ */
+export function parseModelsUri(uri: string): ParsedModelsUri {
+  if (typeof uri !== "string" || !uri.startsWith("models:")) throw improper(String(uri));
+  let path = uri.slice("models:".length);
+  // urlparse: "models://x/y" has netloc "x"; MLflow then reads the path only, which must start with "/".
+  if (path.startsWith("//")) path = path.replace(/^\/\/[^/]*/, "");
+  if (!path.startsWith("/") || path.length <= 1) throw improper(uri);
+  const parts = path.replace(/^\/+/, "").split("/");
+  if (parts.length > 2 || parts[0]!.trim() === "") throw improper(uri);
+  if (parts.length === 2) {
+    const [name, suffix] = parts as [string, string];
+    if (suffix.trim() === "") throw improper(uri);
+    if (/^\d+$/.test(suffix)) return { name, version: suffix };
+    if (suffix.toLowerCase() === "latest") return { name, latest: true };
+    return { name, stage: suffix };
+  }
+  if (path.includes("@")) {
+    const at = parts[0]!.lastIndexOf("@");
+    const alias = at < 0 ? "" : parts[0]!.slice(at + 1);
+    if (at < 0 || alias.trim() === "") throw improper(uri);
+    return { name: parts[0]!.slice(0, at), alias };
+  }
+  return { modelId: parts[0]! };
+}
+
+/**
+ * Parses `runs:/<run id>/<path>` (the path may be empty: the run's artifact root).
+ *
+ * @example
+ * ```ts
+ * parseRunsUri("runs:/0123456789abcdef0123456789abcdef/model"); // { runId: "0123…", path: "model" }
+ * ```
+ */
+export function parseRunsUri(uri: string): { readonly runId: string; readonly path: string } {
+  const match = typeof uri === "string" ? /^runs:\/+([^/]+)\/?(.*)$/.exec(uri) : null;
+  if (!match || match[1]!.trim() === "") {
+    throw SentiMlopsError.invalidParameterValue(`Not a proper runs:/ URI: ${JSON.stringify(uri)}. Runs URIs are of the form 'runs:/<run_id>/<path>'`);
+  }
+  return { runId: match[1]!, path: match[2]!.replace(/\/+$/, "") };
+}
+
+/**
+ * The registered version a `models:/` URI names: by version, alias, stage (the highest version in
+ * that stage) or `latest` (the highest version of any stage).
+ *
+ * @example
+ * ```ts
+ * const version = await resolveModelVersion(registry, "models:/sentiment@champion");
+ * version.source; // "runs:/0123…/model"
+ * ```
+ */
+export async function resolveModelVersion(registry: RegistryStore, uri: string): Promise<ModelVersion> {
+  const parsed = parseModelsUri(uri);
+  if ("modelId" in parsed) {
+    throw new SentiMlopsError(
+      "NOT_IMPLEMENTED",
+      `[senti-mlops] [models] ${uri} names an MLflow 3 logged model (models:/<model_id>); senti-mlops resolves registered versions: models:/<name>/<version>, models:/<name>@<alias>, models:/<name>/<stage>`,
+    );
+  }
+  if ("version" in parsed) return registry.getModelVersion(parsed.name, parsed.version);
+  if ("alias" in parsed) return registry.getModelVersionByAlias(parsed.name, parsed.alias);
+  const candidates = await registry.getLatestVersions(parsed.name, "stage" in parsed ? [parsed.stage] : []);
+  if (candidates.length === 0) {
+    const what = "stage" in parsed ? `in stage ${JSON.stringify(parsed.stage)}` : "at all";
+    throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `No versions of model with name '${parsed.name}' ${what}`);
+  }
+  return candidates.reduce((best, v) => (Number(v.version) > Number(best.version) ? v : best));
+}
+
+/**
+ * The artifact URI a model URI points at: `runs:/id/path` joins the run's `artifact_uri` and the
+ * path; `models:/…` resolves the version and then its source (which may itself be `runs:/…`).
+ * Any other URI is returned unchanged.
+ *
+ * @example
+ * ```ts
+ * await resolveArtifactUri(tracking, "models:/sentiment@champion"); // "mlflow-artifacts:/1/0123…/artifacts/model"
+ * ```
+ */
+export async function resolveArtifactUri(context: Pick<ModelStoreContext, "store" | "registry">, uri: string): Promise<string> {
+  if (typeof uri !== "string") throw SentiMlopsError.invalidParameterValue(`model URI must be a string, got ${describeType(uri)}`);
+  let current = uri;
+  // A version's source may be another models:/ or runs:/ URI; a chain longer than this is a loop.
+  for (let hop = 0; hop < 8; hop++) {
+    if (current.startsWith("runs:")) {
+      const { runId, path } = parseRunsUri(current);
+      const run = await context.store.getRun(runId);
+      return joinArtifactUri(run.info.artifactUri, path);
+    }
+    if (!current.startsWith("models:")) return current;
+    current = (await resolveModelVersion(context.registry, current)).source;
+  }
+  throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [models] ${uri}: model sources refer to each other in a loop`);
+}
