@@ -238,9 +238,13 @@ function codeOf(failure: S3Failure, message: string): ErrorCode {
 /** The failure's name when it is an S3 error code, e.g. `NoSuchBucket`. */
 const isS3ErrorName = (name: string): boolean => name !== "Error" && name !== "Unknown";
 
+/**
+ * A missing object: `NoSuchKey` from GET, `NotFound` (the SDK's name for a bodiless 404) from HEAD.
+ * Any other 404, such as an HTML page from an endpoint that is not S3, stays an error.
+ */
 const isNotFound = (e: unknown): boolean => {
   const { name, status } = describeFailure(e);
-  return name === "NoSuchKey" || name === "NotFound" || (status === 404 && name !== "NoSuchBucket");
+  return name === "NoSuchKey" || (name === "NotFound" && (status === undefined || status === 404));
 };
 
 const checkPositiveInteger = (name: string, value: number, min: number): number => {
