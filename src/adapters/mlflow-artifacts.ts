@@ -30,7 +30,6 @@ const UPLOAD_TEMP_PREFIX = ".artifact.uploading.";
 const SCHEME_LIKE = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 // The server decodes a path until it stops changing and passes it through urlparse/urlunparse
 // (mlflow/utils/uri.py validate_path_is_safe, _decode): these would not round-trip.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const PERCENT_ESCAPE = /%[0-9A-Fa-f]{2}/;
 
