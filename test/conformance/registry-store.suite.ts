@@ -680,7 +680,11 @@ export function describeRegistryStore(
         expect(await stageOf(model, "1")).toBe("None");
       });
 
-      test("latestVersions holds the newest version of each stage, ordered None, Staging, Production, Archived", async () => {
+      test("latestVersions: the newest version of each stage; a stage comes where its oldest version comes on reads, in stage-name order in searches", async () => {
+        // Reads: dbmodels/models.py SqlRegisteredModel.to_mlflow_entity walks the versions in
+        // ascending order into a dict keyed by stage. Searches: sqlalchemy_store.py
+        // _get_latest_versions_for_models (a window query partitioned by stage; SQLite answers the
+        // partitions in stage-name order).
         const { model } = await modelWithVersions("stage-latest", 6);
         await store.transitionModelVersionStage(model, "1", "Archived", false);
         await store.transitionModelVersionStage(model, "2", "Production", false);
@@ -688,12 +692,19 @@ export function describeRegistryStore(
         await store.transitionModelVersionStage(model, "4", "Staging", false);
         const m = await store.getRegisteredModel(model);
         expect(m.latestVersions.map((v) => [v.currentStage, v.version])).toEqual([
-          ["None", "6"],
-          ["Staging", "4"],
-          ["Production", "3"],
           ["Archived", "1"],
+          ["Production", "3"],
+          ["Staging", "4"],
+          ["None", "6"],
         ]);
         for (const v of m.latestVersions) expect(v).toEqual({ ...(await store.getModelVersion(model, v.version)), aliases: [] });
+        const [found] = (await store.searchRegisteredModels({ filter: `name = '${model}'` })).items;
+        expect(found!.latestVersions.map((v) => [v.currentStage, v.version])).toEqual([
+          ["Archived", "1"],
+          ["None", "6"],
+          ["Production", "3"],
+          ["Staging", "4"],
+        ]);
       });
 
       test("latestVersions carry their tags but no aliases (MLflow fills aliases only when reading single versions)", async () => {
@@ -713,14 +724,14 @@ export function describeRegistryStore(
         await store.setRegisteredModelAlias(model, "champion", "1");
         const all = await store.getLatestVersions(model);
         expect(all.map((v) => [v.currentStage, v.version])).toEqual([
-          ["None", "4"],
-          ["Staging", "2"],
           ["Production", "1"],
+          ["Staging", "2"],
+          ["None", "4"],
         ]);
-        expect(all[2]!.aliases).toEqual(["champion"]);
+        expect(all[0]!.aliases).toEqual(["champion"]);
         expect(await store.getLatestVersions(model, [])).toEqual(all);
         expect((await store.getLatestVersions(model, ["production"])).map((v) => v.version)).toEqual(["1"]);
-        expect((await store.getLatestVersions(model, ["PRODUCTION", "none"])).map((v) => v.version)).toEqual(["4", "1"]);
+        expect((await store.getLatestVersions(model, ["none", "PRODUCTION"])).map((v) => v.version)).toEqual(["1", "4"]);
         expect(await store.getLatestVersions(model, ["Archived"])).toEqual([]);
         expect(await store.getLatestVersions(model, ["Production"])).toEqual([await store.getModelVersion(model, "1")]);
       });
@@ -942,8 +953,11 @@ export function describeRegistryStore(
         await store.setRegisteredModelAlias(n, "champion", "2");
         await store.setModelVersionTag(n, "2", "k", "v");
         const { items } = await store.searchRegisteredModels({ filter: `name = '${n}'` });
-        expect(items).toEqual([await store.getRegisteredModel(n)]);
+        const got = await store.getRegisteredModel(n);
+        // The same versions, in another order (see the latestVersions test under "stages").
         expect(items[0]!.latestVersions.map((v) => v.version)).toEqual(["2", "1"]);
+        expect(got.latestVersions.map((v) => v.version)).toEqual(["1", "2"]);
+        expect(items).toEqual([{ ...got, latestVersions: [...got.latestVersions].reverse() }]);
         await store.deleteRegisteredModel(n);
       });
 

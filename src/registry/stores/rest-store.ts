@@ -13,7 +13,6 @@ import {
   modelVersionFromWire,
   registeredModelFromWire,
   registryTagsToWire,
-  sortByStage,
   type WireModelVersion,
   type WireRegisteredModel,
 } from "./rest-wire.js";
@@ -39,8 +38,8 @@ function toPage<T>(items: T[], nextPageToken: string | undefined): Page<T> {
 /**
  * Creates a registry store that talks to the MLflow server at `url`.
  *
- * Missing text comes back as `""`, tags as records, aliases sorted, and a registered model's
- * `latestVersions` (and `getLatestVersions`) ordered by stage: None, Staging, Production, Archived.
+ * Missing text comes back as `""`, tags as records and aliases sorted; everything else (the order
+ * of `latestVersions` included) is the server's.
  *
  * @example
  * ```ts
@@ -108,7 +107,7 @@ export function createRestRegistryStore(url: string, options: RestRegistryStoreO
         name,
         ...(stages && stages.length > 0 ? { stages } : {}),
       });
-      return sortByStage((r.model_versions ?? []).map(modelVersionFromWire));
+      return (r.model_versions ?? []).map(modelVersionFromWire);
     },
 
     async setRegisteredModelTag(name, key, value) {

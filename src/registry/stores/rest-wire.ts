@@ -4,20 +4,19 @@
  * names appear.
  *
  * MLflow leaves unset and empty fields out of its JSON, so every optional text becomes `""`, tag
- * lists become records, aliases are sorted by name (code-point order) and a registered model's
- * `latestVersions` are ordered by stage (`None`, `Staging`, `Production`, `Archived`) — MLflow's
- * own order there depends on the query it ran.
+ * lists become records and aliases are sorted by name (code-point order, which is what MLflow's
+ * SQLite store gives too). A registered model's `latestVersions` keep the server's order, which
+ * differs between reads and searches (see the registry conformance suite).
  *
  * @module
  */
 import type { Tag } from "../../tracking/types.js";
-import {
-  MODEL_VERSION_STAGES,
-  type ModelVersion,
-  type ModelVersionStage,
-  type ModelVersionStatus,
-  type RegisteredModel,
-  type RegisteredModelAlias,
+import type {
+  ModelVersion,
+  ModelVersionStage,
+  ModelVersionStatus,
+  RegisteredModel,
+  RegisteredModelAlias,
 } from "../types.js";
 
 /**
@@ -80,11 +79,6 @@ export interface WireRegisteredModel {
 /** Code-point order (what MLflow's SQL store gives for aliases), not the locale's. */
 const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-const stageRank = (stage: string): number => {
-  const i = MODEL_VERSION_STAGES.indexOf(stage as ModelVersionStage);
-  return i === -1 ? MODEL_VERSION_STAGES.length : i;
-};
-
 const tagsToRecord = (tags: WireRegistryTag[] | undefined): Record<string, string> =>
   Object.fromEntries((tags ?? []).map((t) => [t.key, t.value ?? ""]));
 
@@ -145,20 +139,8 @@ export function registeredModelFromWire(m: WireRegisteredModel): RegisteredModel
     lastUpdatedTimestamp: m.last_updated_timestamp ?? 0,
     userId: m.user_id ?? "",
     description: m.description ?? "",
-    latestVersions: sortByStage((m.latest_versions ?? []).map(modelVersionFromWire)),
+    latestVersions: (m.latest_versions ?? []).map(modelVersionFromWire),
     tags: tagsToRecord(m.tags),
     aliases,
   };
-}
-
-/**
- * Orders model versions by stage (`None`, `Staging`, `Production`, `Archived`), then by version.
- *
- * @example
- * ```ts
- * sortByStage(versions).map((v) => v.currentStage); // ["None", "Production", "Archived"]
- * ```
- */
-export function sortByStage(versions: ModelVersion[]): ModelVersion[] {
-  return versions.sort((a, b) => stageRank(a.currentStage) - stageRank(b.currentStage) || Number(a.version) - Number(b.version));
 }
