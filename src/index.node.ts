@@ -11,7 +11,7 @@
  * @module
  */
 import { loadModel as loadModelUniversal, type LoadModelOptions, type ModelSource } from "./models/load-model.js";
-import { readModelFile } from "./models/node-files.js";
+import { openLocalModelFolder, readModelFile } from "./models/node-files.js";
 import type { SentimentModel } from "./types.js";
 
 export * from "./index.js";
@@ -28,5 +28,5 @@ export type { WorkerLossOptions, WorkerParallelismOptions, PredictPool, PredictP
  * ```
  */
 export function loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<SentimentModel> {
-  return loadModelUniversal(source, { readFile: readModelFile, ...options });
+  return loadModelUniversal(source, { readFile: readModelFile, openLocalFolder: openLocalModelFolder, ...options });
 }

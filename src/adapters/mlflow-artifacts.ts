@@ -6,7 +6,7 @@
  */
 import { isSentiMlopsError, SentiMlopsError } from "../errors.js";
 import { createRestClient, type RestClientOptions } from "../tracking/stores/rest-client.js";
-import { normalizeKey, withGuards, type ByteStore } from "./byte-store.js";
+import { normalizeKey, withGuards, type ByteStore, type ByteStoreEntry } from "./byte-store.js";
 
 /** Options of {@link createMlflowArtifactsByteStore}: the server, the folder, and the HTTP client's options. */
 export interface MlflowArtifactsByteStoreOptions extends RestClientOptions {
@@ -204,38 +204,43 @@ export function createMlflowArtifactsByteStore(options: MlflowArtifactsByteStore
       // DELETE on a folder removes the whole tree: only delete what is a file.
       if (await client.head(urlOf(key), ABSENT)) await client.delete(urlOf(key));
     },
-    async list(prefix = "") {
-      const keys: string[] = [];
-      // Folders still to list, as key prefixes ("" or ending in "/").
-      const queue: string[] = [prefix];
-      const listOne = async (folder: string): Promise<void> => {
-        const dir = folder === "" ? basePath : serverPath(folder.slice(0, -1));
-        const response = await client.get<ListResponse>(ARTIFACTS_ROUTE, dir === "" ? {} : { path: dir });
-        // A file or a missing folder lists as {} (no "files").
-        for (const entry of response.files ?? []) {
-          if (entry.is_dir) queue.push(`${folder}${entry.path}/`);
-          else keys.push(`${folder}${entry.path}`);
-        }
-      };
-      // Breadth-first, up to listConcurrency listings in flight; the first failure stops new ones
-      // and is thrown once those in flight have settled.
-      let failure: { error: unknown } | undefined;
-      const workers = new Set<Promise<void>>();
-      while (queue.length > 0 || workers.size > 0) {
-        while (!failure && queue.length > 0 && workers.size < listConcurrency) {
-          const worker: Promise<void> = listOne(queue.shift()!)
-            .catch((error: unknown) => {
-              failure ??= { error };
-            })
-            .finally(() => workers.delete(worker));
-          workers.add(worker);
-        }
-        if (failure) queue.length = 0;
-        if (workers.size > 0) await Promise.race(workers);
-      }
-      if (failure) throw failure.error;
-      return keys;
-    },
+    list: async (prefix = "") => (await listEntries(prefix)).map((e) => e.key),
+    listSizes: (prefix = "") => listEntries(prefix),
     async dispose() {},
   });
+
+  /** Walks the server's folder listings under `prefix`; each file comes with its `file_size`. */
+  async function listEntries(prefix: string): Promise<ByteStoreEntry[]> {
+    const keys: ByteStoreEntry[] = [];
+    // Folders still to list, as key prefixes ("" or ending in "/").
+    const queue: string[] = [prefix];
+    const listOne = async (folder: string): Promise<void> => {
+      const dir = folder === "" ? basePath : serverPath(folder.slice(0, -1));
+      const response = await client.get<ListResponse>(ARTIFACTS_ROUTE, dir === "" ? {} : { path: dir });
+      // A file or a missing folder lists as {} (no "files").
+      for (const entry of response.files ?? []) {
+        if (entry.is_dir) queue.push(`${folder}${entry.path}/`);
+        // The server leaves file_size out for empty files.
+        else keys.push({ key: `${folder}${entry.path}`, size: Number(entry.file_size ?? 0) });
+      }
+    };
+    // Breadth-first, up to listConcurrency listings in flight; the first failure stops new ones
+    // and is thrown once those in flight have settled.
+    let failure: { error: unknown } | undefined;
+    const workers = new Set<Promise<void>>();
+    while (queue.length > 0 || workers.size > 0) {
+      while (!failure && queue.length > 0 && workers.size < listConcurrency) {
+        const worker: Promise<void> = listOne(queue.shift()!)
+          .catch((error: unknown) => {
+            failure ??= { error };
+          })
+          .finally(() => workers.delete(worker));
+        workers.add(worker);
+      }
+      if (failure) queue.length = 0;
+      if (workers.size > 0) await Promise.race(workers);
+    }
+    if (failure) throw failure.error;
+    return keys;
+  }
 }

@@ -11,7 +11,7 @@
  */
 import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
 import { SentiMlopsError, isSentiMlopsError, type ErrorCode } from "../errors.js";
-import { normalizeKey, normalizePrefix, withGuards, type ByteStore } from "./byte-store.js";
+import { normalizeKey, normalizePrefix, withGuards, type ByteStore, type ByteStoreEntry } from "./byte-store.js";
 
 const MiB = 1024 * 1024;
 /** The smallest part S3 accepts in a multipart upload (every part but the last). */
@@ -343,6 +343,26 @@ export function createS3ByteStore(options: S3ByteStoreOptions): ByteStore {
     }
   }
 
+  /** Every object under `prefix` with its size: ListObjectsV2 pages report sizes for free. */
+  async function listObjects(c: S3Client, sdk: ClientS3Module, prefix: string): Promise<ByteStoreEntry[]> {
+    const entries: ByteStoreEntry[] = [];
+    let token: string | undefined;
+    do {
+      // URL-encoded names, as botocore asks for: raw names may hold characters XML 1.0 cannot carry.
+      const page = await c.send(
+        new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: root + prefix, ContinuationToken: token, EncodingType: "url" }),
+      );
+      for (const object of page.Contents ?? []) {
+        const name = object.Key === undefined || page.EncodingType !== "url" ? object.Key : decodeListedKey(object.Key);
+        if (name === undefined || !name.startsWith(root)) continue;
+        const key = name.slice(root.length);
+        if (isValidKey(key)) entries.push({ key, size: object.Size ?? 0 });
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
+    return entries;
+  }
+
   return withGuards({
     get: (key) =>
       s3("get", key, async (c, sdk) => {
@@ -404,25 +424,8 @@ export function createS3ByteStore(options: S3ByteStoreOptions): ByteStore {
         }
       }),
 
-    list: (prefix = "") =>
-      s3("list", prefix, async (c, sdk) => {
-        const keys: string[] = [];
-        let token: string | undefined;
-        do {
-          // URL-encoded names, as botocore asks for: raw names may hold characters XML 1.0 cannot carry.
-          const page = await c.send(
-            new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: root + prefix, ContinuationToken: token, EncodingType: "url" }),
-          );
-          for (const object of page.Contents ?? []) {
-            const name = object.Key === undefined || page.EncodingType !== "url" ? object.Key : decodeListedKey(object.Key);
-            if (name === undefined || !name.startsWith(root)) continue;
-            const key = name.slice(root.length);
-            if (isValidKey(key)) keys.push(key);
-          }
-          token = page.IsTruncated ? page.NextContinuationToken : undefined;
-        } while (token !== undefined);
-        return keys;
-      }),
+    list: (prefix = "") => s3("list", prefix, async (c, sdk) => (await listObjects(c, sdk, prefix)).map((e) => e.key)),
+    listSizes: (prefix = "") => s3("listSizes", prefix, (c, sdk) => listObjects(c, sdk, prefix)),
 
     async dispose() {
       if (injected !== undefined || client === undefined) return;

@@ -4,8 +4,13 @@
  * @module
  */
 import { SentiMlopsError, describeType } from "../errors.js";
+import { artifactUriScheme } from "../adapters/artifact-resolver.js";
+import type { ArtifactStore } from "../adapters/artifact-store.js";
 import { decodeTfidfModel } from "../tfidf/model-format.js";
 import type { SentimentModel } from "../types.js";
+import type { ModelCodec } from "./model-codec.js";
+import { readModelFolder } from "./model-folder.js";
+import { resolveArtifactUri, type ModelStoreContext } from "./model-uri.js";
 
 /** Options of {@link loadModel}. */
 export interface LoadModelOptions {
@@ -15,6 +20,15 @@ export interface LoadModelOptions {
   readFile?: (path: string) => Promise<Uint8Array>;
   /** Aborts a download. */
   signal?: AbortSignal;
+  /**
+   * Resolves `runs:/…` and `models:/…` URIs and opens artifact URIs (`mlflow-artifacts:/…`,
+   * `s3://…`, `indexeddb://…`): a client from `createTracking`.
+   */
+  tracking?: ModelStoreContext;
+  /** Opens a local folder as an artifact store when `source` is one (the Node entry supplies it). */
+  openLocalFolder?: (path: string) => Promise<ArtifactStore | null>;
+  /** Model kinds that can be read. @default the TF-IDF codec */
+  codecs?: readonly ModelCodec[];
 }
 
 /** Where a model can be loaded from. */
@@ -48,8 +62,10 @@ async function download(url: string, options: LoadModelOptions): Promise<Uint8Ar
 }
 
 /**
- * Loads a saved model: from bytes, an http(s) URL, or a file path (Node).
- * `runs:/` and `models:/` URIs are resolved through a tracking client (see the registry docs).
+ * Loads a saved model: from bytes, an http(s) URL, a file path or a model folder (Node), or — with
+ * `options.tracking` — a `runs:/<id>/<path>`, `models:/<name>/<version>`, `models:/<name>@<alias>`,
+ * `models:/<name>/<stage>` URI or an artifact URI, resolved as MLflow resolves them. Model folders
+ * are verified against the checksums in their `MLmodel` file.
  *
  * @throws {SentiMlopsError} `RESOURCE_DOES_NOT_EXIST` for a missing file or URL; the errors of
  * {@link decodeTfidfModel} for a bad file.
@@ -58,6 +74,7 @@ async function download(url: string, options: LoadModelOptions): Promise<Uint8Ar
  * ```ts
  * const model = await loadModel("./model.bin");            // Node
  * const same = await loadModel("https://example.org/model.bin");
+ * const champion = await loadModel("models:/sentiment-tfidf@champion", { tracking });
  * await predict(model, ["Great movie!"]);
  * ```
  */
@@ -69,8 +86,24 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     throw SentiMlopsError.invalidParameterValue(`model source must be a path, URL or bytes, got ${describeType(source)}`);
   }
   if (/^https?:\/\//i.test(text)) return decodeModel(await download(text, options));
-  if (/^(runs|models):\//.test(text)) {
-    throw new SentiMlopsError("NOT_IMPLEMENTED", `[senti-mlops] [models] resolving ${text} needs the model registry, which this version does not include yet`);
+  const scheme = artifactUriScheme(text);
+  if (scheme !== "file") {
+    const tracking = options.tracking;
+    if (!tracking) {
+      throw SentiMlopsError.invalidParameterValue(
+        `[senti-mlops] [models] loading ${text} needs a tracking client: loadModel(${JSON.stringify(text)}, { tracking: await createTracking(uri) })`,
+      );
+    }
+    const uri = await resolveArtifactUri(tracking, text);
+    if (artifactUriScheme(uri) === "file" && options.openLocalFolder) {
+      const folder = await options.openLocalFolder(uri);
+      if (folder) return readFolder(folder, options);
+    }
+    return readFolder(await tracking.openArtifacts(uri), options);
+  }
+  if (options.openLocalFolder) {
+    const folder = await options.openLocalFolder(text);
+    if (folder) return readFolder(folder, options);
   }
   const path = text.startsWith("file://") ? decodeURIComponent(new URL(text).pathname) : text;
   if (!options.readFile) {
@@ -80,4 +113,12 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     );
   }
   return decodeModel(await options.readFile(path));
+}
+
+async function readFolder(folder: ArtifactStore, options: LoadModelOptions): Promise<SentimentModel> {
+  try {
+    return await readModelFolder(folder, { codecs: options.codecs });
+  } finally {
+    await folder.dispose();
+  }
 }

@@ -9,6 +9,7 @@ import { SentiMlopsError, describeType, hasErrorCode } from "../errors.js";
 import type { SentimentModel } from "../types.js";
 import type { ModelVersion } from "../registry/types.js";
 import { LIMITS } from "../tracking/validation.js";
+import { validateModelName } from "../registry/validation.js";
 import { joinArtifactUri } from "../adapters/artifact-resolver.js";
 import { normalizeKey } from "../adapters/byte-store.js";
 import type { MlModel } from "./mlmodel.js";
@@ -101,10 +102,8 @@ export async function logModel(
       throw SentiMlopsError.invalidParameterValue(`logModel: artifactPath must be a relative path without '..', got ${JSON.stringify(artifactPath)}`, { cause: e });
     }
   })();
-  const name = options.registeredModelName;
-  if (name !== undefined && (typeof name !== "string" || name.trim() === "")) {
-    throw SentiMlopsError.invalidParameterValue(`logModel: registeredModelName must be a non-empty string, got ${describeType(name)}`);
-  }
+  // Checked before anything is written, so a bad name leaves no orphan model files behind.
+  const name = options.registeredModelName === undefined ? undefined : validateModelName(options.registeredModelName, "registeredModelName");
 
   const run = await context.store.getRun(runId);
   if (run.info.lifecycleStage !== "active") {

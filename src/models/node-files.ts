@@ -3,8 +3,11 @@
  *
  * @module
  */
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
 import { SentiMlopsError } from "../errors.js";
+import { createArtifactStore, type ArtifactStore } from "../adapters/artifact-store.js";
+import { createFsByteStore } from "../adapters/fs.js";
 import { writeFileAtomic } from "../node/atomic-write.js";
 import { encodeTfidfModel } from "../tfidf/model-format.js";
 import type { TfidfModel } from "../tfidf/model.js";
@@ -36,4 +39,22 @@ export async function saveModel(model: TfidfModel, path: string): Promise<void> 
   } catch (e) {
     throw new SentiMlopsError("INTERNAL_ERROR", `[senti-mlops] [models] cannot write ${path}: ${(e as Error).message}`, { cause: e });
   }
+}
+
+/**
+ * Opens a local folder (a path or `file://` URI) as an artifact store, or returns `null` when the
+ * path is not a folder (a model file, or nothing).
+ *
+ * @example
+ * ```ts
+ * const folder = await openLocalModelFolder("./mlruns/1/0123…/artifacts/model");
+ * ```
+ */
+export async function openLocalModelFolder(path: string): Promise<ArtifactStore | null> {
+  const local = path.startsWith("file:") ? fileURLToPath(path) : path;
+  const isFolder = await stat(local).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  return isFolder ? createArtifactStore(createFsByteStore({ root: local }), { uri: path }) : null;
 }
