@@ -17,12 +17,12 @@ import { basename, join } from "node:path";
 import { SentiMlopsError } from "../errors.js";
 import type { ArtifactFile } from "../adapters/artifact-store.js";
 import { createFileArtifactBackend, createS3ArtifactBackend } from "../adapters/artifact-backends.node.js";
-import { openSqlStore } from "./stores/sql-store.node.js";
+import { openSqlStores } from "./stores/sql-store.node.js";
 import type { TrackingStore } from "./store.js";
 import { createTracking as createUniversal, type Tracking, type TrackingOptions } from "./tracking.js";
 
 export * from "./index.js";
-export { openSqlStore, createSqlStore } from "./stores/sql-store.node.js";
+export { openSqlStore, openSqlStores, createSqlStore } from "./stores/sql-store.node.js";
 export type { OpenSqlStoreOptions, SqlStoreOptions } from "./stores/sql-store.node.js";
 
 function osUser(): string {
@@ -78,6 +78,6 @@ export function createTracking(uriOrStore?: string | TrackingStore, options: Tra
     artifactBackends: { file: createFileArtifactBackend(), s3: createS3ArtifactBackend(), ...options.artifactBackends },
     openStores: (uri, o) =>
       options.openStores?.(uri, o) ??
-      (uri.startsWith("sqlite:") ? openSqlStore(uri, { artifactRoot: o.artifactRoot }).then((store) => ({ store })) : undefined),
+      (uri.startsWith("sqlite:") ? openSqlStores(uri, { artifactRoot: o.artifactRoot }) : undefined),
   });
 }

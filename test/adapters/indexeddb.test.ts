@@ -9,12 +9,14 @@ import { describe, expect, it } from "vitest";
 import { createIndexedDbByteStore } from "../../src/adapters/indexeddb.js";
 import { hasErrorCode } from "../../src/errors.js";
 import { describeByteStore } from "../conformance/byte-store.suite.js";
+import { describeArtifactStore } from "../conformance/artifact-store.suite.js";
 
 let counter = 0;
 const freshDbName = (): string => `senti-bs-${process.pid}-${counter++}`;
 const storeIn = (dbName: string, storeName?: string) => createIndexedDbByteStore({ dbName, storeName, indexedDB, IDBKeyRange });
 
 describeByteStore("indexeddb", () => storeIn(freshDbName()));
+describeArtifactStore("indexeddb", () => storeIn(freshDbName()));
 
 describe("createIndexedDbByteStore specifics", () => {
   it("keeps data across dispose and a new store on the same database", async () => {

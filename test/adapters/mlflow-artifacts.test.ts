@@ -10,6 +10,7 @@ import { createMlflowArtifactsByteStore, parseMlflowArtifactsUri } from "../../s
 import { hasErrorCode, type ErrorCode } from "../../src/errors.js";
 import { createRestStore } from "../../src/tracking/stores/rest-store.js";
 import { describeByteStore } from "../conformance/byte-store.suite.js";
+import { describeArtifactStore } from "../conformance/artifact-store.suite.js";
 
 const url = inject("mlflowUrl");
 const PROXY = `${url}/api/2.0/mlflow-artifacts/artifacts`;
@@ -32,6 +33,7 @@ async function expectCode(fn: () => unknown, code: ErrorCode, mention?: string):
 }
 
 describeByteStore("mlflow-artifacts (real MLflow server)", () => storeAt(freshBasePath()));
+describeArtifactStore("mlflow-artifacts (real MLflow server)", () => storeAt(freshBasePath()));
 
 describe("createMlflowArtifactsByteStore against the real server", () => {
   it("what it writes into a run's artifact folder is what the server lists for the run", async () => {

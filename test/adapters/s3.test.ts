@@ -24,6 +24,7 @@ import { describeByteStore } from "../conformance/byte-store.suite.js";
 import { freePort } from "../peers/mlflow-server.js";
 import { PROJECT_ROOT } from "../peers/python-env.js";
 import { startS3Server, type S3Credentials, type S3Server } from "../peers/s3-server.js";
+import { describeArtifactStore } from "../conformance/artifact-store.suite.js";
 
 const MiB = 1024 * 1024;
 let server: S3Server;
@@ -78,6 +79,7 @@ afterAll(async () => {
 describeByteStore("s3 (fresh bucket per test, client built from options)", async () =>
   createS3ByteStore({ bucket: await freshBucket(), ...serverOptions() }),
 );
+describeArtifactStore("s3", async () => createS3ByteStore({ bucket: await freshBucket(), ...serverOptions() }));
 
 let sharedBucket: Promise<string> | undefined;
 let prefixCounter = 0;

@@ -6,6 +6,8 @@
  */
 import { resolve } from "node:path";
 import { openSqliteDatabase, parseSqliteUri } from "../../adapters/sqlite.js";
+import { createSqlRegistryStore } from "../../registry/stores/sql-store.js";
+import type { RegistryStore } from "../../registry/store.js";
 import type { TrackingStore } from "../store.js";
 import { createSqlStore, type SqlStoreOptions } from "./sql-store.js";
 
@@ -56,19 +58,37 @@ function resolveLocalLocation(location: string): string {
  * ```
  */
 export async function openSqlStore(uriOrPath: string, options: OpenSqlStoreOptions = {}): Promise<TrackingStore> {
+  return (await openSqlStores(uriOrPath, options)).store;
+}
+
+/**
+ * Opens an MLflow SQLite database as {@link openSqlStore} does and returns both stores on its one
+ * connection: tracking and model registry (MLflow's default registry URI is the tracking URI).
+ * Closing the tracking store closes the connection.
+ *
+ * @example
+ * ```ts
+ * const { store, registry } = await openSqlStores("sqlite:///mlflow.db");
+ * await registry.createRegisteredModel("sentiment-tfidf");
+ * await store.close();
+ * ```
+ */
+export async function openSqlStores(uriOrPath: string, options: OpenSqlStoreOptions = {}): Promise<{ store: TrackingStore; registry: RegistryStore }> {
   const { busyTimeoutMs, ...rest } = options;
   const isUri = typeof uriOrPath === "string" && SQLITE_URI.test(uriOrPath);
   const path = isUri ? parseSqliteUri(uriOrPath).path : uriOrPath;
   const db = await openSqliteDatabase(path, busyTimeoutMs === undefined ? {} : { busyTimeoutMs });
   const uri = isUri ? uriOrPath : path === ":memory:" ? "sqlite:///:memory:" : `sqlite:///${path}`;
   try {
-    return await createSqlStore(db, {
+    const store = await createSqlStore(db, {
       ...rest,
       artifactRoot: rest.artifactRoot ?? "./mlruns",
       resolveArtifactLocation: rest.resolveArtifactLocation ?? resolveLocalLocation,
       uri,
       closeDatabase: true,
     });
+    const registry = await createSqlRegistryStore(db, { uri, closeDatabase: false, ...(rest.now ? { now: rest.now } : {}) });
+    return { store, registry };
   } catch (e) {
     db.close();
     throw e;
