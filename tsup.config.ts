@@ -27,6 +27,9 @@ export default defineConfig([
       "tracking/index.node": "src/tracking/index.node.ts",
       "index.node": "src/index.node.ts",
       "data/index": "src/data/index.ts",
+      "registry/index": "src/registry/index.ts",
+      "adapters/index": "src/adapters/index.ts",
+      "adapters/index.node": "src/adapters/index.node.ts",
       "tfidf/index.node": "src/tfidf/index.node.ts",
       // The CLI (bin/senti-mlops.js imports it), built here so that it shares the library's chunks.
       "cli/main": "src/cli/main.ts",

@@ -24,6 +24,16 @@ export { classificationMetrics, rocAuc } from "./metrics.js";
 export type { ClassificationMetrics } from "./metrics.js";
 export { loadModel, decodeModel } from "./models/load-model.js";
 export type { LoadModelOptions, ModelSource } from "./models/load-model.js";
+export { packageModel, readModelFolder, TEXT_CLASSIFIER_SIGNATURE } from "./models/model-folder.js";
+export type { PackageModelOptions, PackagedModel, ReadModelFolderOptions, ModelSignature, ColumnSpec } from "./models/model-folder.js";
+export { parseMlModel, stringifyMlModel, SENTI_FLAVOR } from "./models/mlmodel.js";
+export type { MlModel, SentiFlavor, ModelFileDigest } from "./models/mlmodel.js";
+export { tfidfCodec, DEFAULT_CODECS } from "./models/model-codec.js";
+export type { ModelCodec, ModelFileReader } from "./models/model-codec.js";
+export { parseModelsUri, parseRunsUri, resolveModelVersion, resolveArtifactUri } from "./models/model-uri.js";
+export type { ParsedModelsUri, ModelStoreContext } from "./models/model-uri.js";
+export { logModel, LOG_MODEL_HISTORY_TAG } from "./models/log-model.js";
+export type { LogModelOptions, LoggedModel } from "./models/log-model.js";
 export {
   trainTfidf,
   TfidfModel,

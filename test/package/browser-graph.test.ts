@@ -18,6 +18,8 @@ const BROWSER_ENTRIES = [
   "senti-mlops",
   "senti-mlops/tfidf",
   "senti-mlops/tracking",
+  "senti-mlops/registry",
+  "senti-mlops/adapters",
 ];
 
 const FORBIDDEN_PACKAGES = ["better-sqlite3", "onnxruntime-node", "@aws-sdk"];

@@ -1,0 +1,21 @@
+/**
+ * MLflow's model registry: registered models, versions, tags, aliases and (legacy) stages over
+ * interchangeable stores — an MLflow server (REST), an embedded SQLite file in MLflow's schema,
+ * or memory. A tracking client's `registry` is one of these, chosen by the tracking URI.
+ *
+ * @example
+ * ```ts
+ * import { createTracking } from "senti-mlops/tracking";
+ * const { registry } = await createTracking("sqlite:///mlflow.db");
+ * await registry.setRegisteredModelAlias("sentiment-tfidf", "champion", "1");
+ * const champion = await registry.getModelVersionByAlias("sentiment-tfidf", "champion");
+ * ```
+ *
+ * @module
+ */
+export type { RegistryStore, SearchRegisteredModelsOptions, SearchModelVersionsOptions, CreateModelVersionRequest } from "./store.js";
+export type { ModelVersion, ModelVersionStage, ModelVersionStatus, RegisteredModel, RegisteredModelAlias } from "./types.js";
+export { MODEL_VERSION_STAGES } from "./types.js";
+export { createMemoryRegistryStore, type MemoryRegistryStoreOptions } from "./stores/memory-store.js";
+export { createRestRegistryStore, type RestRegistryStoreOptions } from "./stores/rest-store.js";
+export { createSqlRegistryStore, type SqlRegistryStoreOptions } from "./stores/sql-store.js";
