@@ -33,6 +33,16 @@ async function expectError(fn: () => Promise<unknown>, code: ErrorCode, mention?
   if (mention !== undefined) expect((error as Error).message).toContain(JSON.stringify(mention));
 }
 
+/** Known deviations of one implementation, each with its reason (shown in the test titles). */
+export interface ByteStoreDeviations {
+  /**
+   * A read racing an overwrite of the same key may see a mix of the two values, because the
+   * backend (not the adapter) does not read atomically. The race test then checks only that the
+   * last write wins.
+   */
+  tornReadsDuringOverwrite?: string;
+}
+
 /**
  * Registers the conformance tests for one byte-store implementation.
  *
@@ -41,7 +51,11 @@ async function expectError(fn: () => Promise<unknown>, code: ErrorCode, mention?
  * describeByteStore("memory", () => createMemoryByteStore());
  * ```
  */
-export function describeByteStore(name: string, factory: () => ByteStore | Promise<ByteStore>): void {
+export function describeByteStore(
+  name: string,
+  factory: () => ByteStore | Promise<ByteStore>,
+  deviations: ByteStoreDeviations = {},
+): void {
   describe(`ByteStore conformance: ${name}`, () => {
     let store: ByteStore;
     beforeEach(async () => {
@@ -196,7 +210,12 @@ export function describeByteStore(name: string, factory: () => ByteStore | Promi
       }
     });
 
-    it("20 concurrent puts to one key: the last call wins, and no read ever sees a torn value", async () => {
+    const torn = deviations.tornReadsDuringOverwrite;
+    const raceTitle =
+      torn === undefined
+        ? "20 concurrent puts to one key: the last call wins, and no read ever sees a torn value"
+        : `20 concurrent puts to one key: the last call wins [known deviation, torn reads not checked: ${torn}]`;
+    it(raceTitle, async () => {
       // Distinct sizes and fill bytes, so any mix of two writes is detectable.
       const values = Array.from({ length: 20 }, (_, i) => new Uint8Array(64 * 1024 + i * 4099).fill(i + 1));
       const whole = (got: Uint8Array | null): boolean =>
@@ -208,7 +227,8 @@ export function describeByteStore(name: string, factory: () => ByteStore | Promi
         return write;
       });
       await Promise.all(writes);
-      for (const got of await Promise.all(reads)) expect(whole(got)).toBe(true);
+      const got = await Promise.allSettled(reads);
+      if (torn === undefined) for (const read of got) expect(read.status === "fulfilled" && whole(read.value)).toBe(true);
       const final = (await store.get("same/key.bin"))!;
       expect(final.byteLength).toBe(values[19].byteLength);
       expect(final.every((b) => b === 20)).toBe(true);
