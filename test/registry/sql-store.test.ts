@@ -1,7 +1,8 @@
 /**
- * The SQL registry store: the registry behaviour observed on MLflow 3.17.2 (shared with the memory
- * store's test) on an in-memory SQLite database and on a file, the rows it writes (MLflow's
- * conventions, read back with plain SQL), and sharing one connection with the SQL tracking store.
+ * The SQL registry store: the shared conformance suite (on an in-memory database, and on a file
+ * shared with the SQL tracking store for run-bound sources), the registry behaviour observed on
+ * MLflow 3.17.2 (shared with the memory store's test), the rows it writes (MLflow's conventions,
+ * read back with plain SQL), and sharing one connection with the SQL tracking store.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,11 +13,25 @@ import { isSentiMlopsError } from "../../src/errors.js";
 import { createSqlRegistryStore } from "../../src/registry/stores/sql-store.js";
 import { ALEMBIC_HEAD } from "../../src/tracking/sql/mlflow-schema.js";
 import { createSqlStore } from "../../src/tracking/stores/sql-store.js";
+import { describeRegistryStore } from "../conformance/registry-store.suite.js";
 import { describeRegistryBehaviour } from "./helpers/registry-behaviour.js";
 
 const dir = mkdtempSync(join(tmpdir(), "senti-sql-registry-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let counter = 0;
+
+describeRegistryStore("sql (in-memory SQLite)", async () => createSqlRegistryStore(await openSqliteDatabase(":memory:"), { closeDatabase: true }));
+
+const shared = (async () => {
+  const db = await openSqliteDatabase(join(dir, "conformance.db"));
+  return { db, tracking: await createSqlStore(db, { artifactRoot: "mlflow-artifacts:/" }) };
+})();
+describeRegistryStore("sql (SQLite file shared with the SQL tracking store)", async () => createSqlRegistryStore((await shared).db), {
+  newRun: async () => {
+    const run = await (await shared).tracking.createRun({ experimentId: "0" });
+    return { runId: run.info.runId, artifactUri: run.info.artifactUri };
+  },
+});
 
 describeRegistryBehaviour("sql (in-memory SQLite)", async () => {
   const clock = { now: 1_700_000_000_000 };
@@ -39,6 +54,7 @@ describe("sql registry store: rows as MLflow's SQLAlchemy registry store writes 
     await store.createRegisteredModel("m", { tags: [{ key: "team", value: "nlp" }] });
     time = 2000;
     await store.createModelVersion({ name: "m", source: "s3://b/1", runId: "0123456789abcdef0123456789abcdef", tags: [{ key: "k", value: "v" }] });
+    // A models:/ source: run id inherited, storage_location resolved (handlers.py lineage, sqlalchemy_store.py:960).
     time = 3000;
     await store.createModelVersion({ name: "m", source: "models:/m/1" });
     await store.setRegisteredModelAlias("m", "champion", "1");
@@ -46,7 +62,8 @@ describe("sql registry store: rows as MLflow's SQLAlchemy registry store writes 
     await store.deleteModelVersion("m", "1");
 
     expect(db.prepare("SELECT * FROM registered_models").all()).toEqual([
-      { name: "m", creation_time: 1000, last_updated_time: 4000, description: null, workspace: "default" },
+      // "" for an absent description, as MLflow's server stores it.
+      { name: "m", creation_time: 1000, last_updated_time: 4000, description: "", workspace: "default" },
     ]);
     expect(db.prepare("SELECT * FROM model_versions ORDER BY version").all()).toEqual([
       {
@@ -70,14 +87,14 @@ describe("sql registry store: rows as MLflow's SQLAlchemy registry store writes 
         version: 2,
         creation_time: 3000,
         last_updated_time: 3000,
-        description: null,
+        description: "",
         user_id: null,
         current_stage: "None",
         source: "models:/m/1",
         run_id: "0123456789abcdef0123456789abcdef",
         status: "READY",
         status_message: null,
-        run_link: null,
+        run_link: "",
         storage_location: "s3://b/1",
         workspace: "default",
       },

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { SentiMlopsError } from "../../errors.js";
+import { hasErrorCode, SentiMlopsError } from "../../errors.js";
 import { paginate } from "../../tracking/page-token.js";
 import {
   compareModelVersions,
@@ -18,6 +18,7 @@ import {
   type RegisteredModelSearchEntity,
   STAGE_DELETED_INTERNAL,
 } from "../../tracking/search/index.js";
+import type { TrackingStore } from "../../tracking/store.js";
 import type { Page, Tag } from "../../tracking/types.js";
 import type { CreateModelVersionRequest, RegistryStore } from "../store.js";
 import type { ModelVersion, RegisteredModel } from "../types.js";
@@ -41,11 +42,11 @@ import {
   modelExists,
   modelNotFound,
   parseRegistryOrderBy,
-  resolveVersionSource,
   toModelVersion,
   toRegisteredModel,
   versionNotFound,
 } from "./registry-semantics.js";
+import { resolveVersionSource } from "./version-source.js";
 
 /** Options of {@link createMemoryRegistryStore}. */
 export interface MemoryRegistryStoreOptions {
@@ -53,6 +54,14 @@ export interface MemoryRegistryStoreOptions {
   now?: () => number;
   /** What {@link RegistryStore.uri} says. @default "memory:" */
   uri?: string;
+  /**
+   * The tracking store whose runs model versions come from. MLflow looks a run up for a local or
+   * `mlflow-artifacts:` source (it must lie inside the run's artifact directory); without a
+   * tracking store no run is known, and such sources are refused, as MLflow refuses an unknown run.
+   * `runs:/` and object-store sources need no lookup.
+   * @default none
+   */
+  tracking?: Pick<TrackingStore, "getRun">;
 }
 
 interface VersionRecord {
@@ -125,6 +134,16 @@ export function createMemoryRegistryStore(options: MemoryRegistryStoreOptions = 
     return { model: m, version: v };
   };
 
+  const runArtifactUri = async (runId: string): Promise<string | null> => {
+    if (options.tracking === undefined) return null;
+    try {
+      return (await options.tracking.getRun(runId)).info.artifactUri;
+    } catch (e) {
+      if (hasErrorCode(e, "RESOURCE_DOES_NOT_EXIST")) return null; // handlers.py _get_source_run
+      throw e;
+    }
+  };
+
   const aliasesOf = (m: ModelRecord, version: number): string[] =>
     [...m.aliases].filter(([, v]) => v === version).map(([alias]) => alias);
 
@@ -163,7 +182,7 @@ export function createMemoryRegistryStore(options: MemoryRegistryStoreOptions = 
         name,
         creationTime: time,
         lastUpdatedTime: time,
-        description: opts.description ?? null,
+        description: opts.description ?? "", // "" as MLflow's server stores an absent description
         tags: new Map(tags.map((t) => [t.key, t.value])),
         aliases: new Map(),
         versions: new Map(),
@@ -196,7 +215,7 @@ export function createMemoryRegistryStore(options: MemoryRegistryStoreOptions = 
 
     async updateRegisteredModel(name, update) {
       const m = model(name);
-      m.description = update.description ?? null;
+      m.description = update.description ?? ""; // the server passes "" (handlers.py _update_registered_model)
       m.lastUpdatedTime = now();
       return modelEntity(m, "get");
     },
@@ -251,7 +270,7 @@ export function createMemoryRegistryStore(options: MemoryRegistryStoreOptions = 
       validateModelName(request.name);
       validateSource(request.source);
       const tags = validateRegistryTags(request.tags);
-      const resolved = await resolveVersionSource(request.source, request.runId, store);
+      const resolved = await resolveVersionSource(request.source, request.runId, { ...store, runArtifactUri });
       const m = model(request.name);
       const time = now();
       const number = Math.max(0, ...m.versions.keys()) + 1;
@@ -260,15 +279,16 @@ export function createMemoryRegistryStore(options: MemoryRegistryStoreOptions = 
         version: number,
         creationTime: time,
         lastUpdatedTime: time,
-        description: request.description ?? null,
+        // As MLflow's server: unset text fields arrive as "" (handlers.py _create_model_version).
+        description: request.description ?? "",
         userId: null,
         currentStage: "None",
         source: resolved.source,
         storageLocation: resolved.storageLocation,
-        runId: resolved.runId ?? null,
+        runId: resolved.runId,
         status: "READY",
         statusMessage: null,
-        runLink: request.runLink ?? null,
+        runLink: request.runLink ?? "",
         tags: new Map(tags.map((t: Tag) => [t.key, t.value])),
       };
       m.versions.set(number, v);
@@ -283,6 +303,7 @@ export function createMemoryRegistryStore(options: MemoryRegistryStoreOptions = 
 
     async updateModelVersion(name, version, update) {
       const found = liveVersion(name, version);
+      // The server passes None when no description is given, which clears it (handlers.py _update_model_version).
       found.version.description = update.description ?? null;
       found.version.lastUpdatedTime = now();
       return versionEntity(found.model, found.version, true);

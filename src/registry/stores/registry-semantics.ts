@@ -8,7 +8,6 @@
  */
 import { SentiMlopsError } from "../../errors.js";
 import { compareText, parseOrderBy, type ParsedOrderBy } from "../../tracking/search/index.js";
-import { parseModelsUri } from "../validation.js";
 import type { ModelVersion, ModelVersionStage, ModelVersionStatus, RegisteredModel, RegisteredModelAlias } from "../types.js";
 
 /**
@@ -198,81 +197,5 @@ export function toRegisteredModel(
     latestVersions: [...latestVersions],
     tags: { ...tags },
     aliases: [...aliases].sort((a, b) => compareText(a.alias, b.alias)),
-  };
-}
-
-
-/** The registry reads {@link resolveVersionSource} needs (a store's own methods). */
-export interface SourceLookup {
-  getRegisteredModel(name: string): Promise<RegisteredModel>;
-  getModelVersion(name: string, version: string): Promise<ModelVersion>;
-  getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion>;
-  getLatestVersions(name: string, stages?: readonly string[]): Promise<ModelVersion[]>;
-  getModelVersionDownloadUri(name: string, version: string): Promise<string>;
-}
-
-/** Where a new version's files are, and the run it comes from. */
-export interface ResolvedSource {
-  /** The `source` to store. */
-  readonly source: string;
-  /** The run id to store (`undefined`: none). */
-  readonly runId: string | undefined;
-  /** MLflow's `storage_location`: the source, or for `models:/` sources the files of the version named. */
-  readonly storageLocation: string;
-}
-
-/**
- * Resolves a new version's `source` as MLflow's server does before its store writes the version
- * (`handlers.py:3306` `_resolve_registered_model_source_lineage`, then the store's
- * `storage_location`, `sqlalchemy_store.py:960-975`): a `models:/name/<version|stage|latest>` or
- * `models:/name@alias` source becomes `models:/name/<version>`, inherits that version's run id
- * unless one is given (a different one is `INVALID_PARAMETER_VALUE`), and its storage location is
- * that version's download URI. Any other source is kept as it is.
- *
- * @example
- * ```ts
- * await resolveVersionSource("models:/sentiment@champion", undefined, store);
- * // { source: "models:/sentiment/3", runId: "0123…", storageLocation: "runs:/0123…/model" }
- * ```
- */
-export async function resolveVersionSource(source: string, runId: string | undefined, lookup: SourceLookup): Promise<ResolvedSource> {
-  const parsed = parseModelsUri(source);
-  if (parsed === null) return { source, runId, storageLocation: source };
-  if (parsed.kind === "modelId") {
-    // A logged model (models:/m-…) needs its model_id, which this interface does not take.
-    throw SentiMlopsError.invalidParameterValue(
-      `Invalid model version source: '${source}'. The model_id request parameter must identify the resource that contains the source.`,
-    );
-  }
-  const { name } = parsed;
-  await lookup.getRegisteredModel(name);
-  let version: string;
-  switch (parsed.kind) {
-    case "version":
-      version = parsed.version;
-      break;
-    case "alias":
-      version = (await lookup.getModelVersionByAlias(name, parsed.alias)).version;
-      break;
-    default: {
-      // store/artifact/utils/models.py:39-48 `_get_latest_model_version`: raised without a code.
-      const stage = parsed.kind === "stage" ? parsed.stage : undefined;
-      const latest = await lookup.getLatestVersions(name, stage === undefined ? undefined : [stage]);
-      if (latest.length === 0) {
-        throw new SentiMlopsError("INTERNAL_ERROR", `No versions of model with name '${name}'${stage === undefined ? "" : ` and stage '${stage}'`} found`);
-      }
-      version = String(Math.max(...latest.map((v) => Number(v.version))));
-    }
-  }
-  const target = await lookup.getModelVersion(name, version);
-  if (runId !== undefined && runId !== target.runId) {
-    throw SentiMlopsError.invalidParameterValue(
-      `Invalid model version source: '${source}'. The run_id and model_id request parameters must match the referenced model version.`,
-    );
-  }
-  return {
-    source: `models:/${name}/${target.version}`,
-    runId: runId ?? (target.runId === "" ? undefined : target.runId),
-    storageLocation: await lookup.getModelVersionDownloadUri(name, target.version),
   };
 }

@@ -41,12 +41,12 @@ import {
   modelExists,
   modelNotFound,
   parseRegistryOrderBy,
-  resolveVersionSource,
   toModelVersion,
   toRegisteredModel,
   type VersionFields,
   versionNotFound,
 } from "./registry-semantics.js";
+import { resolveVersionSource } from "./version-source.js";
 
 /** Options of {@link createSqlRegistryStore}. */
 export interface SqlRegistryStoreOptions {
@@ -216,6 +216,7 @@ export async function createSqlRegistryStore(db: SqlDatabase, options: SqlRegist
       "INSERT INTO model_version_tags (key, value, name, version, workspace) VALUES (?, ?, ?, ?, ?) " +
         "ON CONFLICT (workspace, key, name, version) DO UPDATE SET value = excluded.value",
     ),
+    runArtifactUri: p("SELECT artifact_uri FROM runs WHERE run_uuid = ?"),
     deleteVersionTag: p("DELETE FROM model_version_tags WHERE workspace = ? AND name = ? AND version = ? AND key = ?"),
   };
 
@@ -361,7 +362,7 @@ export async function createSqlRegistryStore(db: SqlDatabase, options: SqlRegist
       return write(() => {
         if (s.model.get(WORKSPACE, name) !== undefined) throw modelExists(name);
         const time = now();
-        s.insertModel.run(name, time, time, opts.description ?? null, WORKSPACE);
+        s.insertModel.run(name, time, time, opts.description ?? "", WORKSPACE); // "" as MLflow's server stores it
         for (const t of tags) s.upsertModelTag.run(t.key, t.value, name, WORKSPACE);
         return getModel(name);
       });
@@ -389,7 +390,7 @@ export async function createSqlRegistryStore(db: SqlDatabase, options: SqlRegist
     async updateRegisteredModel(name, update) {
       return write(() => {
         modelRow(name);
-        s.describeModel.run(update.description ?? null, now(), WORKSPACE, name);
+        s.describeModel.run(update.description ?? "", now(), WORKSPACE, name); // the server passes "" (handlers.py _update_registered_model)
         return getModel(name);
       });
     },
@@ -451,7 +452,9 @@ export async function createSqlRegistryStore(db: SqlDatabase, options: SqlRegist
       validateModelName(request.name);
       validateSource(request.source);
       const tags = validateRegistryTags(request.tags);
-      const resolved = await resolveVersionSource(request.source, request.runId, store);
+      const runArtifactUri = async (runId: string): Promise<string | null> =>
+        read(() => (s.runArtifactUri.get(runId) as { artifact_uri: string | null } | undefined)?.artifact_uri ?? null);
+      const resolved = await resolveVersionSource(request.source, request.runId, { ...store, runArtifactUri });
       return write(() => {
         modelRow(request.name);
         const time = now();
@@ -463,10 +466,11 @@ export async function createSqlRegistryStore(db: SqlDatabase, options: SqlRegist
           version,
           time,
           time,
-          request.description ?? null,
+          // As MLflow's server: unset text fields arrive as "" (handlers.py _create_model_version).
+          request.description ?? "",
           resolved.source,
-          resolved.runId ?? null,
-          request.runLink ?? null,
+          resolved.runId,
+          request.runLink ?? "",
           resolved.storageLocation,
           WORKSPACE,
         );
@@ -482,6 +486,7 @@ export async function createSqlRegistryStore(db: SqlDatabase, options: SqlRegist
     async updateModelVersion(name, version, update) {
       return write(() => {
         const row = liveVersionRow(name, version);
+        // The server passes None when no description is given, which clears it (handlers.py _update_model_version).
         s.describeVersion.run(update.description ?? null, now(), WORKSPACE, name, row.version);
         return getVersion(name, row.version);
       });
