@@ -16,10 +16,12 @@ import { predict } from "../../src/predict.js";
 import { MLFLOW_VERSION } from "../../src/tracking/sql/mlflow-schema.js";
 import { trainTfidf } from "../../src/tfidf/index.js";
 import type { TfidfModel } from "../../src/tfidf/model.js";
+import { createS3ArtifactBackend } from "../../src/adapters/artifact-backends.node.js";
 import { createTracking } from "../../src/tracking/index.node.js";
 import type { Tracking } from "../../src/tracking/tracking.js";
 import { MLFLOW_QUIET_ENV } from "../peers/mlflow-server.js";
 import { PROJECT_ROOT, VENV_PYTHON } from "../peers/python-env.js";
+import { startS3Server, type S3Server } from "../peers/s3-server.js";
 import { dataFile } from "../peers/sklearn.js";
 
 const execFileAsync = promisify(execFile);
@@ -27,8 +29,8 @@ const PEER = join(PROJECT_ROOT, "test", "peers", "mlflow_models.py");
 const dir = mkdtempSync(join(tmpdir(), "senti-models-e2e-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function python<T>(command: string, request: unknown): Promise<T> {
-  const child = execFileAsync(VENV_PYTHON, [PEER, command], { cwd: dir, env: { ...process.env, ...MLFLOW_QUIET_ENV }, maxBuffer: 64 << 20 });
+async function python<T>(command: string, request: unknown, env: Record<string, string> = {}): Promise<T> {
+  const child = execFileAsync(VENV_PYTHON, [PEER, command], { cwd: dir, env: { ...process.env, ...MLFLOW_QUIET_ENV, ...env }, maxBuffer: 64 << 20 });
   child.child.stdin!.end(JSON.stringify(request));
   const { stdout } = await child;
   const result = JSON.parse(stdout.trim().split("\n").pop()!) as T & { mlflow: string };
@@ -117,5 +119,62 @@ describe.each(stores)("trainTfidf → logModel → register → alias champion �
     expect(await (await loadModel(`models:/${name}@champion`, { tracking })).predictProba(texts)).toEqual(await model.predictProba(texts));
     await python("alias", { tracking_uri: uriOf(), name, alias: "champion", version: second.version!.version });
     expect(await (await loadModel(`models:/${name}@champion`, { tracking })).predictProba(texts)).toEqual(await other.predictProba(texts));
+  });
+});
+
+describe("artifacts on S3 (moto, SigV4): the run's s3:// artifact URI picks the S3 adapter", () => {
+  let s3: S3Server;
+  let tracking: Tracking;
+  const uri = () => `sqlite:///${join(dir, "s3-artifacts.db")}`;
+  beforeAll(async () => {
+    s3 = await startS3Server();
+    const { S3Client, CreateBucketCommand } = await import("@aws-sdk/client-s3");
+    const admin = new S3Client({
+      endpoint: s3.endpoint,
+      region: s3.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    });
+    await admin.send(new CreateBucketCommand({ Bucket: "mlflow" }));
+    admin.destroy();
+    tracking = await createTracking(uri(), {
+      artifactRoot: "s3://mlflow/artifacts",
+      artifactBackends: {
+        s3: createS3ArtifactBackend({
+          endpoint: s3.endpoint,
+          region: s3.region,
+          forcePathStyle: true,
+          credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+        }),
+      },
+    });
+  });
+  afterAll(async () => {
+    await tracking?.close();
+    await s3?.stop();
+  });
+
+  it("logs to S3, loads models:/name@champion back, and Python MLflow (boto3) downloads the same files", async () => {
+    const name = "sentiment-on-s3";
+    const run = await tracking.startRun({ experimentName: "senti-s3" });
+    expect(run.info.artifactUri).toBe(`s3://mlflow/artifacts/${run.experimentId}/${run.runId}/artifacts`);
+    const logged = await run.logModel(model, "model", { registeredModelName: name });
+    await run.end();
+    await tracking.registry.setRegisteredModelAlias(name, "champion", logged.version!.version);
+    const champion = await loadModel(`models:/${name}@champion`, { tracking });
+    expect(await champion.predictProba(texts)).toEqual(await model.predictProba(texts));
+    const seen = await python<Inspection>(
+      "inspect",
+      { tracking_uri: uri(), name, alias: "champion", run_id: run.runId },
+      {
+        AWS_ACCESS_KEY_ID: s3.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: s3.secretAccessKey,
+        AWS_DEFAULT_REGION: s3.region,
+        MLFLOW_S3_ENDPOINT_URL: s3.endpoint,
+      },
+    );
+    const flavor = seen.mlmodel.flavors.senti_mlops!;
+    for (const [path, digest] of Object.entries(flavor.files)) expect(seen.files[path], path).toEqual(digest);
+    expect(seen.listed.map((f) => f.path)).toEqual(["model/MLmodel", "model/model.senti"]);
   });
 });
