@@ -111,7 +111,8 @@ async function storesFor(uri: string, options: TrackingOptions, env: Readonly<Re
     return { store: createRestStore(uri, rest), registry: createRestRegistryStore(uri, rest) };
   }
   if (uri === "memory:" || uri.startsWith("memory:")) {
-    return { store: createMemoryStore({ artifactRoot: options.artifactRoot }), registry: createMemoryRegistryStore() };
+    const store = createMemoryStore({ artifactRoot: options.artifactRoot });
+    return { store, registry: createMemoryRegistryStore({ tracking: store }) };
   }
   const opened = await options.openStores?.(uri, options);
   if (opened) return opened;
