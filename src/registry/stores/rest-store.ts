@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { createRestClient, type RestClientOptions } from "../../tracking/stores/rest-client.js";
+import { createRestClient, type RestClientOptions } from "../../adapters/rest-client.js";
 import type { Page } from "../../tracking/types.js";
 import type { RegistryStore } from "../store.js";
 import {

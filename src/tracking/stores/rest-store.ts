@@ -8,7 +8,7 @@
 import { hasErrorCode } from "../../errors.js";
 import type { TrackingStore } from "../store.js";
 import type { Metric, Page } from "../types.js";
-import { createRestClient, type RestClientOptions } from "./rest-client.js";
+import { createRestClient, type RestClientOptions } from "../../adapters/rest-client.js";
 import {
   datasetInputToWire,
   experimentFromWire,

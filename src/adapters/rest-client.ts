@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ERROR_HTTP_STATUS, SentiMlopsError, type ErrorCode } from "../../errors.js";
+import { ERROR_HTTP_STATUS, SentiMlopsError, type ErrorCode } from "../errors.js";
 
 /** Options of {@link createRestClient}. */
 export interface RestClientOptions {
