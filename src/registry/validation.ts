@@ -297,7 +297,14 @@ export function validateSource(source: unknown): string {
   return source;
 }
 
-/** A `models:/` URI split as MLflow's `_parse_model_uri` splits it. */
+/**
+ * A `models:/` URI split as MLflow's `_parse_model_uri` splits it.
+ *
+ * @example
+ * ```ts
+ * const parsed: ParsedModelsUri = { kind: "stage", name: "sentiment", stage: "Production" };
+ * ```
+ */
 export type ParsedModelsUri =
   | { readonly kind: "version"; readonly name: string; readonly version: string }
   | { readonly kind: "stage"; readonly name: string; readonly stage: string }

@@ -223,7 +223,9 @@ describe("a registry written by the SQL registry store, read by MLflow", () => {
 
   beforeAll(async () => {
     db = await openSqliteDatabase(file);
-    store = await createSqlRegistryStore(db, { uri, closeDatabase: true });
+    // A clock that moves 1 s per write, so that orders by time never depend on ties.
+    let time = 1_700_000_000_000;
+    store = await createSqlRegistryStore(db, { uri, closeDatabase: true, now: () => (time += 1000) });
     // The scenario the peer's `write` runs, with ts- names, plus a prompt (left out of searches).
     await store.createRegisteredModel("ts-tfidf", { tags: [{ key: "team", value: "nlp" }, { key: "framework", value: "senti" }], description: "TF-IDF sentiment" });
     await store.createRegisteredModel("ts-bert");

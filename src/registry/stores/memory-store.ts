@@ -2,7 +2,8 @@
  * A model registry held in memory, with the semantics of MLflow's SQL registry store (version
  * numbering that never reuses a number, soft-deleted versions, stage transitions, aliases,
  * validation, error codes and messages) — for tests, notebooks, browsers and short-lived processes.
- * Searches use the shared search module, so they filter and order as the SQL store does.
+ * Searches use the shared search module, so they filter and order as the SQL store does. Model
+ * version sources are checked as MLflow's server checks them (`version-source.ts`).
  *
  * @module
  */
@@ -48,7 +49,14 @@ import {
 } from "./registry-semantics.js";
 import { resolveVersionSource } from "./version-source.js";
 
-/** Options of {@link createMemoryRegistryStore}. */
+/**
+ * Options of {@link createMemoryRegistryStore}.
+ *
+ * @example
+ * ```ts
+ * const options: MemoryRegistryStoreOptions = { tracking: createMemoryStore(), now: () => 1_700_000_000_000 };
+ * ```
+ */
 export interface MemoryRegistryStoreOptions {
   /** The clock, in epoch ms. @default Date.now */
   now?: () => number;

@@ -88,7 +88,14 @@ export function parseRegistryOrderBy<K extends "registeredModels" | "modelVersio
   return parseOrderBy(list, kind);
 }
 
-/** What {@link latestVersionsOf} needs of a version. */
+/**
+ * What {@link latestVersionsOf} needs of a version.
+ *
+ * @example
+ * ```ts
+ * const v: StagedVersion = { version: 3, currentStage: "Production" };
+ * ```
+ */
 export interface StagedVersion {
   readonly version: number;
   readonly currentStage: string;
@@ -122,7 +129,18 @@ export function latestVersionsOf<V extends StagedVersion>(versions: Iterable<V>,
   return entries.map(([, e]) => e.newest);
 }
 
-/** A model version's stored fields, as both stores keep them (MLflow's `model_versions` row). */
+/**
+ * A model version's stored fields, as both stores keep them (MLflow's `model_versions` row).
+ *
+ * @example
+ * ```ts
+ * const row: VersionFields = {
+ *   name: "sentiment", version: 1, creationTime: 1_700_000_000_000, lastUpdatedTime: 1_700_000_000_000,
+ *   description: null, userId: null, currentStage: "None", source: "s3://bucket/model", runId: "",
+ *   status: "READY", statusMessage: null, runLink: "",
+ * };
+ * ```
+ */
 export interface VersionFields {
   readonly name: string;
   readonly version: number;
@@ -166,7 +184,14 @@ export function toModelVersion(v: VersionFields, tags: Readonly<Record<string, s
   };
 }
 
-/** A registered model's stored fields (MLflow's `registered_models` row; it has no user id). */
+/**
+ * A registered model's stored fields (MLflow's `registered_models` row; it has no user id).
+ *
+ * @example
+ * ```ts
+ * const row: ModelFields = { name: "sentiment", creationTime: 1_700_000_000_000, lastUpdatedTime: 1_700_000_000_000, description: "" };
+ * ```
+ */
 export interface ModelFields {
   readonly name: string;
   readonly creationTime: number | null;

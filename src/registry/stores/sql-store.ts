@@ -8,6 +8,10 @@
  * soft deletes as `Deleted_Internal` with MLflow's redactions. A file written here reads back
  * identically through Python's `MlflowClient`, and the other way round.
  *
+ * Like MLflow's server (and unlike its bare SQLAlchemy store), it checks and resolves model-version
+ * sources (`version-source.ts`), looking runs up in the same database's `runs` table; unset text
+ * fields of new rows are `""`, as the server writes them.
+ *
  * This module imports no `node:*` module and no driver; open a database with
  * `openSqliteDatabase` (Node) or pass any {@link SqlDatabase}.
  *
@@ -48,7 +52,14 @@ import {
 } from "./registry-semantics.js";
 import { resolveVersionSource } from "./version-source.js";
 
-/** Options of {@link createSqlRegistryStore}. */
+/**
+ * Options of {@link createSqlRegistryStore}.
+ *
+ * @example
+ * ```ts
+ * const options: SqlRegistryStoreOptions = { uri: "sqlite:///mlflow.db", closeDatabase: false };
+ * ```
+ */
 export interface SqlRegistryStoreOptions {
   /** The clock, in epoch ms. @default Date.now */
   now?: () => number;

@@ -13,7 +13,14 @@ import { posixNormpath } from "../../tracking/validation.js";
 import type { ModelVersion, RegisteredModel } from "../types.js";
 import { parseModelsUri } from "../validation.js";
 
-/** The reads {@link resolveVersionSource} needs: the store's own methods, and runs when it has them. */
+/**
+ * The reads {@link resolveVersionSource} needs: the store's own methods, and runs when it has them.
+ *
+ * @example
+ * ```ts
+ * const lookup: SourceLookup = { ...store, runArtifactUri: async (runId) => (await tracking.getRun(runId)).info.artifactUri };
+ * ```
+ */
 export interface SourceLookup {
   getRegisteredModel(name: string): Promise<RegisteredModel>;
   getModelVersion(name: string, version: string): Promise<ModelVersion>;
@@ -27,7 +34,14 @@ export interface SourceLookup {
   runArtifactUri(runId: string): Promise<string | null>;
 }
 
-/** Where a new version's files are, and the run it comes from. */
+/**
+ * Where a new version's files are, and the run it comes from.
+ *
+ * @example
+ * ```ts
+ * const r: ResolvedSource = { source: "models:/sentiment/3", runId: "0123456789abcdef0123456789abcdef", storageLocation: "s3://bucket/model" };
+ * ```
+ */
 export interface ResolvedSource {
   /** The `source` to store. */
   readonly source: string;
