@@ -1,8 +1,11 @@
 /**
  * Registry behaviour checks shared by the memory and SQL registry store tests, with the answers a
  * real MLflow 3.17.2 server gave to the same calls (observed through its REST API while writing
- * these stores: codes, messages, orders, soft-delete redactions). The shared conformance suite
- * (test/conformance/registry-store.suite.ts) runs against the same stores once it exists.
+ * these stores: codes, messages, orders, soft-delete redactions). Two expectations are not
+ * MLflow's: `INVALID_STATE` after `close()` (senti-mlops' own), and a registered model deleted and
+ * created again starting at version 1 (read from `sqlalchemy_store.py` create_model_version: the
+ * hard delete leaves no version to count). The shared conformance suite
+ * (test/conformance/registry-store.suite.ts) checks the same stores by error code.
  */
 import { describe, expect, it } from "vitest";
 import { type ErrorCode, isSentiMlopsError } from "../../../src/errors.js";
