@@ -9,6 +9,7 @@ import type { ArtifactStore } from "../adapters/artifact-store.js";
 import { joinArtifactUri } from "../adapters/artifact-resolver.js";
 import type { RegistryStore } from "../registry/store.js";
 import type { ModelVersion } from "../registry/types.js";
+import { parseModelsUri as parseRegistryModelsUri, type ParsedModelsUri } from "../registry/validation.js";
 import type { TrackingStore } from "../tracking/store.js";
 
 /**
@@ -26,21 +27,6 @@ export interface ModelStoreContext {
   openArtifacts(uri: string): Promise<ArtifactStore>;
 }
 
-/**
- * A parsed `models:/` URI: exactly one of `version`, `stage`, `alias`, `latest` or `modelId`.
- *
- * @example
- * ```ts
- * parseModelsUri("models:/sentiment@champion"); // { name: "sentiment", alias: "champion" }
- * ```
- */
-export type ParsedModelsUri =
-  | { readonly name: string; readonly version: string }
-  | { readonly name: string; readonly stage: string }
-  | { readonly name: string; readonly alias: string }
-  | { readonly name: string; readonly latest: true }
-  | { readonly modelId: string };
-
 const improper = (uri: string): SentiMlopsError =>
   SentiMlopsError.invalidParameterValue(
     `Not a proper models:/ URI: ${JSON.stringify(uri)}. Models URIs must be of the form 'models:/model_name/suffix' or ` +
@@ -49,37 +35,20 @@ const improper = (uri: string): SentiMlopsError =>
 
 /**
  * Parses `models:/name/<version>`, `models:/name/<stage>`, `models:/name/latest`,
- * `models:/name@alias` and `models:/<model id>`, with MLflow's rules: one `/` at most after the
- * name, digits are a version, `latest` is any case, the alias splits at the last `@`.
+ * `models:/name@alias` and `models:/<model id>` with MLflow's rules (the registry's parser, with a
+ * loading error for anything else).
  *
  * @example
  * ```ts
- * parseModelsUri("models:/sentiment/3"); // { name: "sentiment", version: "3" }
- * parseModelsUri("models:/sentiment/Production"); // { name: "sentiment", stage: "Production" }
+ * parseModelsUri("models:/sentiment/3"); // { kind: "version", name: "sentiment", version: "3" }
+ * parseModelsUri("models:/sentiment@champion"); // { kind: "alias", name: "sentiment", alias: "champion" }
  * ```
  */
 export function parseModelsUri(uri: string): ParsedModelsUri {
-  if (typeof uri !== "string" || !uri.startsWith("models:")) throw improper(String(uri));
-  let path = uri.slice("models:".length);
-  // urlparse: "models://x/y" has netloc "x"; MLflow then reads the path only, which must start with "/".
-  if (path.startsWith("//")) path = path.replace(/^\/\/[^/]*/, "");
-  if (!path.startsWith("/") || path.length <= 1) throw improper(uri);
-  const parts = path.replace(/^\/+/, "").split("/");
-  if (parts.length > 2 || parts[0]!.trim() === "") throw improper(uri);
-  if (parts.length === 2) {
-    const [name, suffix] = parts as [string, string];
-    if (suffix.trim() === "") throw improper(uri);
-    if (/^\d+$/.test(suffix)) return { name, version: suffix };
-    if (suffix.toLowerCase() === "latest") return { name, latest: true };
-    return { name, stage: suffix };
-  }
-  if (path.includes("@")) {
-    const at = parts[0]!.lastIndexOf("@");
-    const alias = at < 0 ? "" : parts[0]!.slice(at + 1);
-    if (at < 0 || alias.trim() === "") throw improper(uri);
-    return { name: parts[0]!.slice(0, at), alias };
-  }
-  return { modelId: parts[0]! };
+  if (typeof uri !== "string") throw improper(String(uri));
+  const parsed = parseRegistryModelsUri(uri, { improper });
+  if (parsed === null) throw improper(uri);
+  return parsed;
 }
 
 /**
@@ -110,17 +79,20 @@ export function parseRunsUri(uri: string): { readonly runId: string; readonly pa
  */
 export async function resolveModelVersion(registry: RegistryStore, uri: string): Promise<ModelVersion> {
   const parsed = parseModelsUri(uri);
-  if ("modelId" in parsed) {
-    throw new SentiMlopsError(
-      "NOT_IMPLEMENTED",
-      `[senti-mlops] [models] ${uri} names an MLflow 3 logged model (models:/<model_id>); senti-mlops resolves registered versions: models:/<name>/<version>, models:/<name>@<alias>, models:/<name>/<stage>`,
-    );
+  switch (parsed.kind) {
+    case "modelId":
+      throw new SentiMlopsError(
+        "NOT_IMPLEMENTED",
+        `[senti-mlops] [models] ${uri} names an MLflow 3 logged model (models:/<model_id>); senti-mlops resolves registered versions: models:/<name>/<version>, models:/<name>@<alias>, models:/<name>/<stage>`,
+      );
+    case "version":
+      return registry.getModelVersion(parsed.name, parsed.version);
+    case "alias":
+      return registry.getModelVersionByAlias(parsed.name, parsed.alias);
   }
-  if ("version" in parsed) return registry.getModelVersion(parsed.name, parsed.version);
-  if ("alias" in parsed) return registry.getModelVersionByAlias(parsed.name, parsed.alias);
-  const candidates = await registry.getLatestVersions(parsed.name, "stage" in parsed ? [parsed.stage] : []);
+  const candidates = await registry.getLatestVersions(parsed.name, parsed.kind === "stage" ? [parsed.stage] : []);
   if (candidates.length === 0) {
-    const what = "stage" in parsed ? `in stage ${JSON.stringify(parsed.stage)}` : "at all";
+    const what = parsed.kind === "stage" ? `in stage ${JSON.stringify(parsed.stage)}` : "at all";
     throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `No versions of model with name '${parsed.name}' ${what}`);
   }
   return candidates.reduce((best, v) => (Number(v.version) > Number(best.version) ? v : best));
@@ -151,3 +123,5 @@ export async function resolveArtifactUri(context: Pick<ModelStoreContext, "store
   }
   throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [models] ${uri}: model sources refer to each other in a loop`);
 }
+
+export type { ParsedModelsUri };

@@ -316,7 +316,7 @@ export type ParsedModelsUri =
  * Parses a `models:/` URI as MLflow's `_parse_model_uri` (`store/artifact/utils/models.py:59`):
  * `models:/name/3`, `models:/name/Production`, `models:/name/latest`, `models:/name@alias`, or
  * `models:/m-<id>` (a logged model). Returns null for other schemes; a malformed `models:/` URI is
- * `INVALID_PARAMETER_VALUE`, as MLflow's server reports it.
+ * `INVALID_PARAMETER_VALUE`, as MLflow's server reports it (or the error `options.improper` makes).
  *
  * @example
  * ```ts
@@ -324,12 +324,13 @@ export type ParsedModelsUri =
  * parseModelsUri("runs:/abc/model");            // null
  * ```
  */
-export function parseModelsUri(uri: string): ParsedModelsUri | null {
+export function parseModelsUri(uri: string, options: { improper?: (uri: string) => SentiMlopsError } = {}): ParsedModelsUri | null {
   const match = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(uri);
   if (match === null || match[1]!.toLowerCase() !== "models") return null;
   // MLflow's parser raises "Not a proper models:/ URI" and the server reports it as an invalid
-  // source (handlers.py `_parse_model_version_source`).
+  // source (handlers.py `_parse_model_version_source`); loadModel passes its own message.
   const improper = (): SentiMlopsError =>
+    options.improper?.(uri) ??
     invalid(`Invalid model version source: '${uri}'. The model_id request parameter must identify the resource that contains the source.`);
   let rest = uri.slice(match[0].length);
   if (rest.startsWith("//")) {

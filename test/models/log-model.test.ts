@@ -35,11 +35,11 @@ const codeOf = async (p: Promise<unknown>): Promise<string | undefined> =>
 
 describe("models:/ and runs:/ URIs", () => {
   it("parse as MLflow parses them", () => {
-    expect(parseModelsUri("models:/m/3")).toEqual({ name: "m", version: "3" });
-    expect(parseModelsUri("models:/m/LATEST")).toEqual({ name: "m", latest: true });
-    expect(parseModelsUri("models:/m/production")).toEqual({ name: "m", stage: "production" });
-    expect(parseModelsUri("models:/m@a@champion")).toEqual({ name: "m@a", alias: "champion" });
-    expect(parseModelsUri("models:/m-0123")).toEqual({ modelId: "m-0123" });
+    expect(parseModelsUri("models:/m/3")).toEqual({ kind: "version", name: "m", version: "3" });
+    expect(parseModelsUri("models:/m/LATEST")).toEqual({ kind: "latest", name: "m" });
+    expect(parseModelsUri("models:/m/production")).toEqual({ kind: "stage", name: "m", stage: "production" });
+    expect(parseModelsUri("models:/m@a@champion")).toEqual({ kind: "alias", name: "m@a", alias: "champion" });
+    expect(parseModelsUri("models:/m-0123")).toEqual({ kind: "modelId", modelId: "m-0123" });
     for (const bad of ["models:/", "models:m/1", "models:/a/b/c", "models:/m/ ", "models:/m@", "runs:/x/y"]) {
       expect(() => parseModelsUri(bad), bad).toThrowError(/Not a proper models:\/ URI/);
     }
