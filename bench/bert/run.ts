@@ -1,0 +1,374 @@
+/**
+ * bench/bert: `loadBert` + `predict` (senti-mlops) vs @huggingface/transformers' text-classification
+ * pipeline (transformers.js), same machine, same run, same model folder, same thread count.
+ *
+ *   npm run bench:bert                          # prints the tables
+ *   npm run bench:bert -- --write               # and writes them into docs/benchmarks.md
+ *   npm run bench:bert -- --models tiny --repeat 1 --sst2 64 --imdb 16   # a quick development run
+ *
+ * Models: shared/models/bert-tiny-sst2 (trained, 4 × 128) and a BERT-base-size (12 × 768, 110 M
+ * parameters) random-weight model that bench/bert/make-bert-base.py builds with the `onnx` Python
+ * package on first use (into .cache/bench-bert/, keyed by a hash of that script and its
+ * requirements; a bench-only venv in .cache/bench-bert/venv holds onnx + numpy). Data: SST-2 dev
+ * (short sentences) and the first IMDB test reviews (long; truncated to 512 tokens).
+ *
+ * Each side runs in its own child process (bench/bert/ours.mjs, bench/bert/peer.mjs), one after the
+ * other and never concurrently, alternating which goes first. A process loads the model (timed:
+ * load), runs one untimed warm-up pass over the texts, then `--passes` timed passes; throughput is
+ * texts / pass time, and every figure is the median over `--repeat` processes per side. Both sides
+ * use fp32 onnx/model.onnx on onnxruntime-node with `--threads` intra-op threads (1 inter-op
+ * thread), checked by counting the threads ONNX Runtime adds and by timing 1 vs 2 threads. Both get
+ * the same batch size: transformers.js in consecutive chunks of that size in input order (its
+ * pipeline runs whatever array it is given as one batch padded to its longest text), senti-mlops as
+ * one predict call that buckets by length itself (maxBatchSize, maxTokensPerBatch).
+ */
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, totalmem } from "node:os";
+import { basename, join } from "node:path";
+import { parseArgs } from "node:util";
+import { PROJECT_ROOT } from "../../test/peers/python-env.js";
+import { SHARED } from "../../test/peers/sklearn.js";
+import { writeBenchmarkSection } from "../docs.js";
+
+const { values } = parseArgs({
+  options: {
+    write: { type: "boolean", default: false },
+    models: { type: "string", default: "tiny,base" },
+    repeat: { type: "string", default: "3" },
+    passes: { type: "string", default: "1" },
+    threads: { type: "string", default: "2" },
+    "batch-size": { type: "string", default: "16" },
+    "max-tokens": { type: "string" },
+    sst2: { type: "string", default: "872" },
+    imdb: { type: "string", default: "512" },
+    "base-sst2": { type: "string", default: "256" },
+    "base-imdb": { type: "string", default: "128" },
+    "skip-thread-check": { type: "boolean", default: false },
+  },
+});
+const REPEAT = Number(values.repeat);
+const PASSES = Number(values.passes);
+const THREADS = Number(values.threads);
+const BATCH = Number(values["batch-size"]);
+const MAX_LENGTH = 512;
+const MAX_TOKENS = Number(values["max-tokens"] ?? BATCH * MAX_LENGTH);
+const MODELS = new Set(values.models!.split(","));
+if (!existsSync(join(PROJECT_ROOT, "dist", "index.node.js"))) throw new Error("run `npm run build` first");
+
+const OURS = join(PROJECT_ROOT, "bench/bert/ours.mjs");
+const PEER = join(PROJECT_ROOT, "bench/bert/peer.mjs");
+const TINY = join(SHARED, "models", "bert-tiny-sst2");
+const SST2 = join(SHARED, "data", "sst2", "dev.csv");
+const IMDB = join(SHARED, "data", "imdb", "test.csv");
+const CACHE = join(PROJECT_ROOT, ".cache", "bench-bert");
+const GENERATOR = join(PROJECT_ROOT, "bench/bert/make-bert-base.py");
+const REQUIREMENTS = join(PROJECT_ROOT, "bench/bert/requirements.txt");
+const log = (s: string) => process.stderr.write(s);
+const loadAtStart = loadavg();
+
+// ---------------------------------------------------------------- the BERT-base-size model
+
+interface Generated {
+  parameters: number;
+  bytes: number;
+  nodes: number;
+  generate_s: number;
+  venv_s: number | null;
+  key: string;
+}
+
+/** A venv with only onnx + numpy (bench/bert/requirements.txt), reused while that file is unchanged. */
+function ensureBenchVenv(): { python: string; seconds: number | null } {
+  const venv = join(CACHE, "venv");
+  const python = join(venv, "bin", "python");
+  const marker = join(venv, ".senti-requirements");
+  const wanted = createHash("sha256").update(readFileSync(REQUIREMENTS)).digest("hex");
+  if (existsSync(python) && existsSync(marker) && readFileSync(marker, "utf8").trim() === wanted) return { python, seconds: null };
+  const t0 = performance.now();
+  log(`[bert-base] creating ${venv} (onnx + numpy from PyPI)\n`);
+  mkdirSync(CACHE, { recursive: true });
+  if (!existsSync(python)) execFileSync(process.env.PYTHON ?? "python3", ["-m", "venv", venv], { stdio: "inherit" });
+  execFileSync(python, ["-m", "pip", "install", "--disable-pip-version-check", "-q", "-r", REQUIREMENTS], { stdio: "inherit" });
+  writeFileSync(marker, `${wanted}\n`);
+  return { python, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** Generates the random BERT-base folder once per version of the generator, then reuses it. */
+function ensureBertBase(): { folder: string; info: Generated } {
+  const key = createHash("sha256").update(readFileSync(GENERATOR)).update(readFileSync(REQUIREMENTS)).digest("hex").slice(0, 12);
+  const folder = join(CACHE, `bert-base-random-${key}`);
+  const marker = join(folder, ".generated.json");
+  if (existsSync(marker)) return { folder, info: JSON.parse(readFileSync(marker, "utf8")) };
+  mkdirSync(CACHE, { recursive: true });
+  for (const entry of readdirSync(CACHE)) {
+    // An older generator's output is ~440 MB: drop it.
+    if (entry.startsWith("bert-base-random-") && entry !== basename(folder)) rmSync(join(CACHE, entry), { recursive: true, force: true });
+  }
+  const venv = ensureBenchVenv();
+  const tmp = `${folder}.tmp`;
+  rmSync(tmp, { recursive: true, force: true });
+  log(`[bert-base] generating ${folder}… `);
+  const t0 = performance.now();
+  const out = execFileSync(venv.python, [GENERATOR, tmp, TINY], { stdio: ["ignore", "pipe", "inherit"] }).toString();
+  const info: Generated = { ...JSON.parse(out), generate_s: (performance.now() - t0) / 1000, venv_s: venv.seconds, key };
+  writeFileSync(join(tmp, ".generated.json"), `${JSON.stringify(info)}\n`);
+  renameSync(tmp, folder);
+  log(`${info.generate_s.toFixed(1)} s, ${(info.bytes / 1e6).toFixed(0)} MB\n`);
+  return { folder, info };
+}
+
+// ---------------------------------------------------------------- running the sides
+
+interface SideResult {
+  side: string;
+  texts: number;
+  load_s: number;
+  warmup_s: number;
+  pass_s: number[];
+  threads: { before: number; afterLoad: number; afterRun: number };
+  peak_rss_mb: number;
+  labels: string[];
+  p_positive: number[];
+  token_lengths?: number[];
+}
+
+interface Spec {
+  folder: string;
+  data: string;
+  n: number;
+  threads: number;
+  batchSize: number;
+  maxTokensPerBatch: number;
+  passes: number;
+}
+
+function runSide(script: string, spec: Spec): SideResult {
+  const out = execFileSync(process.execPath, [script, JSON.stringify(spec)], {
+    cwd: PROJECT_ROOT,
+    maxBuffer: 1 << 28,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return JSON.parse(out.toString());
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+interface Case {
+  model: "tiny" | "base";
+  modelName: string;
+  folder: string;
+  set: "sst2" | "imdb";
+  setName: string;
+  n: number;
+  target: string;
+}
+
+interface CaseResult extends Case {
+  ours: SideResult[];
+  peer: SideResult[];
+}
+
+function runCase(c: Case): CaseResult {
+  const spec: Spec = { folder: c.folder, data: c.set === "sst2" ? SST2 : IMDB, n: c.n, threads: THREADS, batchSize: BATCH, maxTokensPerBatch: MAX_TOKENS, passes: PASSES };
+  const ours: SideResult[] = [];
+  const peer: SideResult[] = [];
+  for (let r = 0; r < REPEAT; r++) {
+    log(`${c.modelName} / ${c.setName}: round ${r + 1}/${REPEAT}: `);
+    const order = r % 2 === 0 ? (["peer", "ours"] as const) : (["ours", "peer"] as const);
+    for (const side of order) {
+      const res = runSide(side === "ours" ? OURS : PEER, spec);
+      (side === "ours" ? ours : peer).push(res);
+      log(`${side} ${(c.n / median(res.pass_s)).toFixed(1)} texts/s (load ${res.load_s.toFixed(2)} s); `);
+    }
+    log("\n");
+  }
+  return { ...c, ours, peer };
+}
+
+const throughput = (rs: SideResult[]) => median(rs.flatMap((r) => r.pass_s.map((s) => r.texts / s)));
+const loadTime = (rs: SideResult[]) => median(rs.map((r) => r.load_s));
+
+function agreement(a: SideResult, b: SideResult): { equal: number; maxDiff: number } {
+  let equal = 0;
+  let maxDiff = 0;
+  for (let i = 0; i < a.labels.length; i++) {
+    if (a.labels[i] === b.labels[i]) equal++;
+    maxDiff = Math.max(maxDiff, Math.abs(a.p_positive[i]! - b.p_positive[i]!));
+  }
+  return { equal: equal / a.labels.length, maxDiff };
+}
+
+/** Padded tokens the model runs: transformers.js's input-order chunks vs sorted length buckets. */
+function padding(lengths: number[]): { real: number; chunks: number; buckets: number } {
+  const real = lengths.reduce((a, b) => a + b, 0);
+  let chunks = 0;
+  for (let i = 0; i < lengths.length; i += BATCH) {
+    const chunk = lengths.slice(i, i + BATCH);
+    chunks += chunk.length * Math.max(...chunk);
+  }
+  // Sorted ascending, a batch closes at BATCH texts or when one more text would pass MAX_TOKENS
+  // padded tokens: the plan loadBert's bucketing is meant to follow (an estimate, not its own count).
+  const sorted = [...lengths].sort((a, b) => a - b);
+  let buckets = 0;
+  let count = 0;
+  let longest = 0;
+  for (const len of sorted) {
+    if (count > 0 && (count === BATCH || (count + 1) * Math.max(longest, len) > MAX_TOKENS)) {
+      buckets += count * longest;
+      count = 0;
+      longest = 0;
+    }
+    count++;
+    longest = Math.max(longest, len);
+  }
+  buckets += count * longest;
+  return { real, chunks, buckets };
+}
+
+// ---------------------------------------------------------------- thread check
+
+interface ThreadCheck {
+  side: string;
+  added: Record<number, number>;
+  seconds: Record<number, number>;
+}
+
+/** Each side at 1 and at THREADS threads on a compute-bound slice: extra OS threads and pass time. */
+function threadCheck(folder: string): ThreadCheck[] {
+  const checks: ThreadCheck[] = [];
+  for (const [side, script] of [["transformers.js", PEER], ["senti-mlops", OURS]] as const) {
+    const check: ThreadCheck = { side, added: {}, seconds: {} };
+    for (const threads of [1, THREADS]) {
+      const r = runSide(script, { folder, data: SST2, n: 64, threads, batchSize: BATCH, maxTokensPerBatch: MAX_TOKENS, passes: 1 });
+      check.added[threads] = r.threads.afterLoad - r.threads.before;
+      check.seconds[threads] = r.pass_s[0]!;
+    }
+    log(`thread check ${side}: ${JSON.stringify(check)}\n`);
+    checks.push(check);
+  }
+  return checks;
+}
+
+// ---------------------------------------------------------------- main
+
+const cases: Case[] = [];
+let base: { folder: string; info: Generated } | undefined;
+if (MODELS.has("tiny")) {
+  cases.push({ model: "tiny", modelName: "bert-tiny-sst2", folder: TINY, set: "sst2", setName: "SST-2 dev", n: Number(values.sst2), target: "≥ 1.0×" });
+  cases.push({ model: "tiny", modelName: "bert-tiny-sst2", folder: TINY, set: "imdb", setName: "IMDB test", n: Number(values.imdb), target: "≥ 1.5×" });
+}
+if (MODELS.has("base")) {
+  base = ensureBertBase();
+  cases.push({ model: "base", modelName: "BERT-base random", folder: base.folder, set: "sst2", setName: "SST-2 dev", n: Number(values["base-sst2"]), target: "≥ 1.0×" });
+  cases.push({ model: "base", modelName: "BERT-base random", folder: base.folder, set: "imdb", setName: "IMDB test", n: Number(values["base-imdb"]), target: "≥ 1.5×" });
+}
+const started = performance.now();
+const threadChecks = values["skip-thread-check"] ? [] : threadCheck(base?.folder ?? TINY);
+const results = cases.map(runCase);
+const minutes = (performance.now() - started) / 60000;
+mkdirSync(CACHE, { recursive: true });
+writeFileSync(join(CACHE, "last-run.json"), JSON.stringify({ results, threadChecks, loadAtStart }));
+
+const fmt = (n: number, d = 1) => n.toFixed(d);
+const int = (n: number) => Math.round(n).toLocaleString("en-US");
+const peerVersion = JSON.parse(readFileSync(join(PROJECT_ROOT, "node_modules/@huggingface/transformers/package.json"), "utf8")).version;
+const ortVersion = JSON.parse(readFileSync(join(PROJECT_ROOT, "node_modules/onnxruntime-node/package.json"), "utf8")).version;
+const modelBytes = (folder: string) => statSync(join(folder, "onnx", "model.onnx")).size;
+
+const lines: string[] = [
+  `### BERT: \`loadBert\` + \`predict\` vs transformers.js ${peerVersion} \`pipeline('text-classification')\``,
+  "",
+  `Measured on ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB (load average ${loadAtStart.map((l) => l.toFixed(2)).join(" / ")} at the start; ${fmt(minutes)} min in all). ` +
+    `Same run, same model folder, fp32 \`onnx/model.onnx\` on onnxruntime-node ${ortVersion} with ${THREADS} intra-op threads (1 inter-op) on both sides. ` +
+    `Each side in its own process, one after the other, alternating which goes first; a process loads the model, runs one untimed warm-up pass ` +
+    `over the texts, then ${PASSES} timed pass(es). Figures are medians over ${REPEAT} processes per side. Batch size ${BATCH} for both: ` +
+    `transformers.js gets consecutive chunks of ${BATCH} texts in input order (its pipeline has no batching of its own: one call is one batch ` +
+    `padded to its longest text); senti-mlops gets all texts in one \`predict\` call with \`maxBatchSize: ${BATCH}, maxTokensPerBatch: ${MAX_TOKENS}\` ` +
+    `and buckets them by length itself. Both truncate at ${MAX_LENGTH} tokens.`,
+  "",
+  "| model | texts | tokens / text, mean (max) | senti-mlops (texts/s) | transformers.js (texts/s) | ratio (ours / peer) | target |",
+  "|---|---|---:|---:|---:|---:|---:|",
+];
+for (const r of results) {
+  const lengths = r.peer[0]!.token_lengths!;
+  const mean = lengths.reduce((a, b) => a + b, 0) / lengths.length;
+  const ours = throughput(r.ours);
+  const peer = throughput(r.peer);
+  lines.push(
+    `| ${r.modelName} | ${r.setName}, ${r.set === "sst2" && r.n === 872 ? "all 872" : `first ${r.n}`} | ${fmt(mean)} (${Math.max(...lengths)}) | ${fmt(ours)} | ${fmt(peer)} | **${fmt(ours / peer, 2)}×** | ${r.target} |`,
+  );
+}
+lines.push("", "| model | ONNX file | senti-mlops load (s) | transformers.js load (s) | ratio | peak RSS, ours / peer (MB) |", "|---|---:|---:|---:|---:|---:|");
+for (const model of ["tiny", "base"] as const) {
+  const rs = results.filter((r) => r.model === model);
+  if (rs.length === 0) continue;
+  const ours = loadTime(rs.flatMap((r) => r.ours));
+  const peer = loadTime(rs.flatMap((r) => r.peer));
+  const rss = (side: "ours" | "peer") => Math.max(...rs.flatMap((r) => r[side].map((x) => x.peak_rss_mb)));
+  lines.push(
+    `| ${rs[0]!.modelName} | ${fmt(modelBytes(rs[0]!.folder) / 1e6)} MB | ${fmt(ours, 2)} | ${fmt(peer, 2)} | ${fmt(ours / peer, 2)}× | ${int(rss("ours"))} / ${int(rss("peer"))} |`,
+  );
+}
+lines.push(
+  "",
+  "Same results on both sides (last process of each side; on the random model the probabilities are near-constant, so only the difference says something):",
+  "",
+  "| model | texts | labels equal | max abs difference of P(POSITIVE) |",
+  "|---|---|---:|---:|",
+);
+for (const r of results) {
+  const a = agreement(r.ours.at(-1)!, r.peer.at(-1)!);
+  lines.push(`| ${r.modelName} | ${r.setName} (${r.n}) | ${fmt(a.equal * 100, 2)}% | ${a.maxDiff.toExponential(1)} |`);
+}
+lines.push(
+  "",
+  `Padded tokens each side runs (tokens counted with transformers.js's tokenizer; "sorted buckets" is what sorting by length into batches of ≤ ${BATCH} texts and ≤ ${MAX_TOKENS} padded tokens gives, an estimate of loadBert's plan):`,
+  "",
+  "| texts | real tokens | transformers.js, input-order chunks | sorted buckets |",
+  "|---|---:|---:|---:|",
+);
+const seen = new Set<string>();
+for (const r of results) {
+  if (seen.has(`${r.set}:${r.n}`)) continue; // same tokenizer for both models
+  seen.add(`${r.set}:${r.n}`);
+  const p = padding(r.peer[0]!.token_lengths!);
+  lines.push(`| ${r.setName} (${r.n}) | ${int(p.real)} | ${int(p.chunks)} (${fmt(p.chunks / p.real, 2)}×) | ${int(p.buckets)} (${fmt(p.buckets / p.real, 2)}×) |`);
+}
+if (threadChecks.length > 0) {
+  lines.push(
+    "",
+    `Thread check (${base ? "BERT-base random" : "bert-tiny-sst2"}, first 64 SST-2 dev sentences, batch ${BATCH}): threads that loading adds to the process, and one warm pass at 1 and ${THREADS} threads:`,
+    "",
+    `| side | threads added at 1 / ${THREADS} | pass at 1 thread (s) | pass at ${THREADS} threads (s) | speed-up |`,
+    "|---|---:|---:|---:|---:|",
+  );
+  for (const c of threadChecks) {
+    lines.push(`| ${c.side} | ${c.added[1]} / ${c.added[THREADS]} | ${fmt(c.seconds[1]!, 2)} | ${fmt(c.seconds[THREADS]!, 2)} | ${fmt(c.seconds[1]! / c.seconds[THREADS]!, 2)}× |`);
+  }
+}
+if (base) {
+  const g = base.info;
+  lines.push(
+    "",
+    `BERT-base random: 12 layers, hidden 768, 12 heads, intermediate 3072, vocab 30,522, 512 positions, 2 labels; ${int(g.parameters)} parameters, ` +
+      `${fmt(g.bytes / 1e6)} MB fp32 ONNX (opset 14, ${g.nodes} nodes), N(0, 0.02) weights from a fixed seed, tokenizer files copied from bert-tiny-sst2. ` +
+      `Built by \`bench/bert/make-bert-base.py\` with the \`onnx\` Python package (no torch) in ${fmt(g.generate_s)} s` +
+      `${g.venv_s ? ` (plus ${fmt(g.venv_s)} s to install onnx + numpy into .cache/bench-bert/venv)` : ""}, on the first run, into .cache/bench-bert/bert-base-random-${g.key}/ (key: hash of the generator and its requirements).`,
+  );
+}
+lines.push("");
+const table = lines.join("\n");
+process.stdout.write(`${table}\n`);
+
+if (values.write) {
+  writeBenchmarkSection("bert", table, {
+    heading: "BERT inference vs transformers.js",
+    intro: "Written by `npm run bench:bert -- --write` (`bench/bert/run.ts`).",
+  });
+}
