@@ -46,6 +46,7 @@ const { values } = parseArgs({
     "base-sst2": { type: "string", default: "256" },
     "base-imdb": { type: "string", default: "128" },
     "skip-thread-check": { type: "boolean", default: false },
+    profile: { type: "boolean", default: false },
   },
 });
 const REPEAT = Number(values.repeat);
@@ -58,6 +59,7 @@ const MODELS = new Set(values.models!.split(","));
 if (!existsSync(join(PROJECT_ROOT, "dist", "index.node.js"))) throw new Error("run `npm run build` first");
 
 const OURS = join(PROJECT_ROOT, "bench/bert/ours.mjs");
+const PROFILE = join(PROJECT_ROOT, "bench/bert/profile.mjs");
 const PEER = join(PROJECT_ROOT, "bench/bert/peer.mjs");
 const TINY = join(SHARED, "models", "bert-tiny-sst2");
 const SST2 = join(SHARED, "data", "sst2", "dev.csv");
@@ -144,8 +146,8 @@ interface Spec {
   passes: number;
 }
 
-function runSide(script: string, spec: Spec): SideResult {
-  const out = execFileSync(process.execPath, [script, JSON.stringify(spec)], {
+function runSide(script: string, spec: Spec, extraArgs: string[] = []): SideResult {
+  const out = execFileSync(process.execPath, [script, ...extraArgs, JSON.stringify(spec)], {
     cwd: PROJECT_ROOT,
     maxBuffer: 1 << 28,
     stdio: ["ignore", "pipe", "inherit"],
@@ -169,9 +171,21 @@ interface Case {
   target: string;
 }
 
+interface Profile {
+  side: string;
+  texts: number;
+  total_ms: number;
+  session_run_ms: number;
+  other_ms: number;
+  runs: number;
+  padded_tokens: number;
+  tokenize_only_ms: number;
+}
+
 interface CaseResult extends Case {
   ours: SideResult[];
   peer: SideResult[];
+  profile?: { ours: Profile; peer: Profile };
 }
 
 function runCase(c: Case): CaseResult {
@@ -188,7 +202,12 @@ function runCase(c: Case): CaseResult {
     }
     log("\n");
   }
-  return { ...c, ours, peer };
+  if (!values.profile) return { ...c, ours, peer };
+  // One more process per side: a warm pass split into session.run and the rest (bench/bert/profile.mjs).
+  const profileOf = (side: "ours" | "peer") => runSide(PROFILE, spec, [side]) as unknown as Profile;
+  const profile = { peer: profileOf("peer"), ours: profileOf("ours") };
+  log(`${c.modelName} / ${c.setName}: profile ${JSON.stringify(profile)}\n`);
+  return { ...c, ours, peer, profile };
 }
 
 const throughput = (rs: SideResult[]) => median(rs.flatMap((r) => r.pass_s.map((s) => r.texts / s)));
@@ -350,6 +369,24 @@ if (threadChecks.length > 0) {
   );
   for (const c of threadChecks) {
     lines.push(`| ${c.side} | ${c.added[1]} / ${c.added[THREADS]} | ${fmt(c.seconds[1]!, 2)} | ${fmt(c.seconds[THREADS]!, 2)} | ${fmt(c.seconds[1]! / c.seconds[THREADS]!, 2)}× |`);
+  }
+}
+const profiled = results.filter((r) => r.profile);
+if (profiled.length > 0) {
+  lines.push(
+    "",
+    "Where the time goes (`--profile`: one more process per side, one warm pass, ONNX Runtime's `session.run` timed by wrapping the session; " +
+      "\"other\" is everything else in the pass: tokenization, padding and tensor building, post-processing; \"tokenize only\" is the side's tokenizer alone over the same texts):",
+    "",
+    "| model | texts | side | pass (ms) | session.run (ms) | other (ms) | tokenize only (ms) | runs | padded tokens |",
+    "|---|---|---|---:|---:|---:|---:|---:|---:|",
+  );
+  for (const r of profiled) {
+    for (const [name, p] of [["senti-mlops", r.profile!.ours], ["transformers.js", r.profile!.peer]] as const) {
+      lines.push(
+        `| ${r.modelName} | ${r.setName} (${r.n}) | ${name} | ${int(p.total_ms)} | ${int(p.session_run_ms)} | ${int(p.other_ms)} | ${int(p.tokenize_only_ms)} | ${p.runs} | ${int(p.padded_tokens)} |`,
+      );
+    }
   }
 }
 if (base) {
