@@ -1,0 +1,279 @@
+/**
+ * `loadBert`: a Hugging Face ONNX sequence classifier (`config.json`, `tokenizer.json`,
+ * `tokenizer_config.json`, `onnx/model.onnx` or `onnx/model_quantized.onnx`) from a folder, a
+ * model hub, a logged or registered model, or an artifact store, ready for `predict`.
+ *
+ * @module
+ */
+import { SentiMlopsError, describeType, isSentiMlopsError } from "../errors.js";
+import { artifactUriScheme } from "../adapters/artifact-resolver.js";
+import type { ArtifactStore } from "../adapters/artifact-store.js";
+import type { ByteStore } from "../adapters/byte-store.js";
+import { resolveArtifactUri, type ModelStoreContext } from "../models/model-uri.js";
+import type { BatchLimits } from "./batch-plan.js";
+import { parseBertConfig } from "./bert-config.js";
+import { bertFilesFromArtifacts, bertFilesFromByteStore, type BertFiles } from "./bert-files.js";
+import { BERT_MODEL_FILES, createBertModel, type BertDtype, type BertModel } from "./bert-model.js";
+import { createBertSession } from "./bert-session.js";
+import { createBertTokenizer } from "./bert-tokenizer.js";
+import { createHubFiles } from "./hub-files.js";
+import type { OrtLike, OrtSessionOptionsLike } from "./ort-like.js";
+
+/** Options of {@link loadBert}. */
+export interface LoadBertOptions {
+  /** ONNX Runtime intra-op threads (inter-op is 1). @default ONNX Runtime's default (one per core) */
+  threads?: number;
+  /** `"q8"` runs `onnx/model_quantized.onnx`. @default "fp32" (`onnx/model.onnx`) */
+  dtype?: BertDtype;
+  /**
+   * Longest input in tokens, special tokens included; longer texts are truncated.
+   * @default min(512, tokenizer_config.json model_max_length, config.json max_position_embeddings)
+   */
+  maxLength?: number;
+  /** Texts per ONNX Runtime call at most. @default 32 */
+  maxBatchSize?: number;
+  /** Padded tokens (texts × longest text) per call at most. @default 8192 */
+  maxTokensPerBatch?: number;
+  /** ONNX Runtime execution providers, e.g. `["cpu"]`, `["wasm"]`, `["webgpu", "wasm"]`. @default the runtime's */
+  executionProviders?: string[];
+  /**
+   * The ONNX Runtime binding. `senti-mlops/bert` supplies onnxruntime-node in Node and
+   * onnxruntime-web elsewhere; required with the universal core.
+   */
+  runtime?: OrtLike;
+  /** The hub revision (branch, tag or commit) of an http(s) source. @default "main" */
+  revision?: string;
+  /**
+   * Where files of an http(s) source are cached; `false` for none. @default in Node, a folder under
+   * `$SENTI_MLOPS_CACHE` or `~/.cache/senti-mlops/models`; in browsers, IndexedDB database
+   * `senti-mlops`, object store `models`
+   */
+  cache?: ByteStore | false;
+  /** Resolves `runs:/`, `models:/` and artifact URIs (`s3://…`, `mlflow-artifacts:/…`): a client from `createTracking`. */
+  tracking?: ModelStoreContext;
+  /** The `fetch` used for http(s) sources. @default globalThis.fetch */
+  fetch?: typeof globalThis.fetch;
+}
+
+/**
+ * Where a model can be loaded from: a local folder path or `file:` URL (Node), an http(s) hub URL,
+ * a `runs:/`, `models:/` or artifact URI (with `tracking`), or an artifact store holding the folder.
+ */
+export type BertSource = string | URL | ArtifactStore;
+
+/**
+ * What an entry point supplies to the universal loader: the default runtime, local folders, the
+ * default cache.
+ *
+ * @example
+ * ```ts
+ * const environment: BertEnvironment = { runtime: () => import("onnxruntime-web") };
+ * ```
+ */
+export interface BertEnvironment {
+  /** The ONNX Runtime binding when `options.runtime` is not given. */
+  runtime?: () => Promise<OrtLike>;
+  /** Opens a local folder as a byte store, or `null` when it is not a folder. */
+  openLocalFolder?: (path: string) => Promise<ByteStore | null>;
+  /** The cache of http(s) sources when `options.cache` is not given; the model disposes it. */
+  defaultCache?: () => ByteStore | undefined;
+}
+
+const DEFAULT_MAX_LENGTH = 512;
+const DEFAULT_LIMITS: BatchLimits = Object.freeze({ maxBatchSize: 32, maxTokensPerBatch: 8192 });
+
+function positiveInteger(value: unknown, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] ${name} must be a positive integer, got ${typeof value === "number" ? value : describeType(value)}`);
+  }
+  return value;
+}
+
+function checkOptions(options: LoadBertOptions): Readonly<LoadBertOptions> {
+  if (options === null || typeof options !== "object") {
+    throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] options must be an object, got ${describeType(options)}`);
+  }
+  positiveInteger(options.threads, "threads");
+  positiveInteger(options.maxLength, "maxLength");
+  positiveInteger(options.maxBatchSize, "maxBatchSize");
+  positiveInteger(options.maxTokensPerBatch, "maxTokensPerBatch");
+  if (options.dtype !== undefined && !(options.dtype in BERT_MODEL_FILES)) {
+    throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] dtype must be "fp32" or "q8", got ${JSON.stringify(options.dtype)}`);
+  }
+  if (options.executionProviders !== undefined && !(Array.isArray(options.executionProviders) && options.executionProviders.every((p) => typeof p === "string"))) {
+    throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] executionProviders must be an array of strings, got ${describeType(options.executionProviders)}`);
+  }
+  if (options.revision !== undefined && typeof options.revision !== "string") {
+    throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] revision must be a string, got ${describeType(options.revision)}`);
+  }
+  return Object.freeze({ ...options, executionProviders: options.executionProviders ? [...options.executionProviders] : undefined });
+}
+
+async function runtimeOf(options: Readonly<LoadBertOptions>, environment: BertEnvironment): Promise<OrtLike> {
+  const runtime = options.runtime ?? (await environment.runtime?.());
+  if (!runtime || typeof runtime.InferenceSession?.create !== "function" || typeof runtime.Tensor !== "function") {
+    throw SentiMlopsError.invalidParameterValue(
+      `[senti-mlops] [bert] no ONNX Runtime: import loadBert from "senti-mlops/bert" (it binds onnxruntime-node or onnxruntime-web), or pass options.runtime (got ${describeType(runtime)})`,
+    );
+  }
+  return runtime;
+}
+
+function isArtifactStore(value: unknown): value is ArtifactStore {
+  return typeof value === "object" && value !== null && typeof (value as ArtifactStore).readArtifact === "function";
+}
+
+/** The files of `source`, and whether they came from a local path (for messages). */
+async function openSource(source: BertSource, options: Readonly<LoadBertOptions>, environment: BertEnvironment): Promise<BertFiles> {
+  if (isArtifactStore(source)) return bertFilesFromArtifacts(source, { source: source.uri, owns: false });
+  const text = source instanceof URL ? source.href : source;
+  if (typeof text !== "string" || text.trim() === "") {
+    throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] source must be a folder path, an http(s) URL, a runs:/ or models:/ URI, or an artifact store, got ${describeType(source)}`);
+  }
+  if (/^https?:\/\//i.test(text)) {
+    let cache: ByteStore | undefined;
+    let ownsCache = false;
+    if (options.cache !== false) {
+      cache = options.cache ?? environment.defaultCache?.();
+      ownsCache = options.cache === undefined && cache !== undefined;
+    }
+    return createHubFiles({ baseUrl: text, revision: options.revision, cache, ownsCache, fetch: options.fetch });
+  }
+  const local = async (path: string): Promise<BertFiles> => {
+    if (!environment.openLocalFolder) {
+      throw new SentiMlopsError(
+        "NOT_IMPLEMENTED",
+        `[senti-mlops] [bert] cannot read the local folder ${path} here (folders need Node.js): pass an http(s) URL, a models:/ URI with tracking, or an artifact store`,
+      );
+    }
+    const store = await environment.openLocalFolder(path);
+    if (!store) throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `[senti-mlops] [bert] no model folder at ${path}`);
+    return bertFilesFromByteStore(store, { source: path, owns: true });
+  };
+  if (artifactUriScheme(text) === "file") return local(text);
+  const tracking = options.tracking;
+  if (!tracking) {
+    throw SentiMlopsError.invalidParameterValue(
+      `[senti-mlops] [bert] loading ${text} needs a tracking client: loadBert(${JSON.stringify(text)}, { tracking: await createTracking(uri) })`,
+    );
+  }
+  const uri = await resolveArtifactUri(tracking, text);
+  if (artifactUriScheme(uri) === "file" && environment.openLocalFolder) return local(uri);
+  const artifacts = await tracking.openArtifacts(uri);
+  return bertFilesFromArtifacts(artifacts, { source: text === uri ? uri : `${text} (${uri})`, owns: true });
+}
+
+/**
+ * Loads a model from an open {@link BertFiles}; {@link loadBert} and the BERT model codec call it.
+ * On failure the files are disposed; on success the model owns them.
+ *
+ * @example
+ * ```ts
+ * const model = await loadBertFromFiles(bertFilesFromByteStore(store, { source: "memory" }), { runtime: ort });
+ * ```
+ */
+export async function loadBertFromFiles(files: BertFiles, options: LoadBertOptions = {}, environment: BertEnvironment = {}): Promise<BertModel> {
+  try {
+    const checked = checkOptions(options);
+    const runtime = await runtimeOf(checked, environment);
+    const dtype = checked.dtype ?? "fp32";
+    const modelFile = BERT_MODEL_FILES[dtype];
+    const source = files.source;
+
+    const required = async (path: string): Promise<Uint8Array> => {
+      const bytes = await files.read(path);
+      if (bytes) return bytes;
+      const why = path === modelFile ? ` (dtype ${JSON.stringify(dtype)} runs ${modelFile})` : "";
+      throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `[senti-mlops] [bert] ${path} is missing from ${source}${why}`);
+    };
+    const json = async (path: string): Promise<unknown> => {
+      const bytes = await required(path);
+      try {
+        return JSON.parse(new TextDecoder().decode(bytes));
+      } catch (e) {
+        throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] ${path} of ${source} is not valid JSON: ${(e as Error).message}`, { cause: e });
+      }
+    };
+    const [configJson, tokenizerJson, tokenizerConfig, modelBytes] = await Promise.all([
+      json("config.json"),
+      json("tokenizer.json"),
+      json("tokenizer_config.json"),
+      required(modelFile),
+    ]);
+
+    const config = parseBertConfig(configJson, source);
+    const tokenizerMax = (tokenizerConfig as { model_max_length?: unknown }).model_max_length;
+    const maxLength =
+      checked.maxLength ??
+      Math.min(DEFAULT_MAX_LENGTH, typeof tokenizerMax === "number" && tokenizerMax > 0 ? tokenizerMax : Infinity, config.maxPositions ?? Infinity);
+    if (config.maxPositions !== undefined && maxLength > config.maxPositions) {
+      throw SentiMlopsError.invalidParameterValue(
+        `[senti-mlops] [bert] maxLength ${maxLength} exceeds the model's max_position_embeddings (${config.maxPositions}) in config.json of ${source}`,
+      );
+    }
+    const tokenizer = await createBertTokenizer({ tokenizerJson, tokenizerConfig, maxLength, source });
+
+    const sessionOptions: OrtSessionOptionsLike = {
+      interOpNumThreads: 1,
+      graphOptimizationLevel: "all",
+      ...(checked.threads !== undefined ? { intraOpNumThreads: checked.threads } : {}),
+      ...(checked.executionProviders ? { executionProviders: checked.executionProviders } : {}),
+    };
+    const session = await createBertSession(runtime, modelBytes, { file: modelFile, source, numLabels: config.labels.length, sessionOptions });
+    try {
+      // One short run checks what the session's metadata cannot: the logits' width at run time.
+      await session.run([tokenizer.encode("")]);
+    } catch (e) {
+      await session.release().catch(() => {});
+      if (isSentiMlopsError(e)) throw e;
+      throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] ${modelFile} of ${source} fails on a test input: ${(e as Error)?.message ?? e}`, { cause: e });
+    }
+    const limits: BatchLimits = Object.freeze({
+      maxBatchSize: checked.maxBatchSize ?? DEFAULT_LIMITS.maxBatchSize,
+      maxTokensPerBatch: checked.maxTokensPerBatch ?? DEFAULT_LIMITS.maxTokensPerBatch,
+    });
+    return createBertModel({ config, tokenizer, session, files, dtype, limits });
+  } catch (e) {
+    await files.dispose().catch(() => {});
+    throw e;
+  }
+}
+
+/**
+ * The loader behind every entry's `loadBert`, given what the entry supplies.
+ *
+ * @example
+ * ```ts
+ * const model = await loadBertIn({ runtime: async () => ort }, "https://huggingface.co/org/model", {});
+ * ```
+ */
+export async function loadBertIn(environment: BertEnvironment, source: BertSource, options: LoadBertOptions = {}): Promise<BertModel> {
+  const checked = checkOptions(options);
+  // Resolve the runtime first, so a missing one fails before anything is downloaded.
+  const runtime = await runtimeOf(checked, environment);
+  const files = await openSource(source, checked, environment);
+  return loadBertFromFiles(files, { ...checked, runtime }, environment);
+}
+
+/**
+ * Loads a BERT-family sequence classifier exported to ONNX in the Hugging Face folder layout.
+ * `config.json` gives the labels (`id2label`) and the scoring (`problem_type`); the tokenizer is
+ * built from `tokenizer.json`. This universal core needs `options.runtime`; import `loadBert` from
+ * `senti-mlops/bert` to get onnxruntime-node (Node) or onnxruntime-web (browsers) bound for you.
+ *
+ * @throws {SentiMlopsError} `RESOURCE_DOES_NOT_EXIST` naming the file and the source when one is
+ * missing; `INVALID_PARAMETER_VALUE` for bad options, a config without `id2label`, or an ONNX model
+ * whose inputs and outputs do not fit a sequence classifier (the message lists what was found).
+ *
+ * @example
+ * ```ts
+ * import * as ort from "onnxruntime-web";
+ * const model = await loadBert("https://huggingface.co/org/bert-sst2", { runtime: ort, dtype: "q8" });
+ * await predict(model, ["Great movie!"]); // [{ label: "POSITIVE", score: 0.97 }]
+ * await model.dispose();
+ * ```
+ */
+export function loadBert(source: BertSource, options: LoadBertOptions = {}): Promise<BertModel> {
+  return loadBertIn({}, source, options);
+}

@@ -1,0 +1,68 @@
+/**
+ * What `senti-mlops/bert` supplies in Node: onnxruntime-node (imported on first load), local
+ * folders through the fs byte store, and an on-disk cache for hub downloads.
+ *
+ * @module
+ */
+import { stat } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { SentiMlopsError } from "../errors.js";
+import { createFsByteStore } from "../adapters/fs.js";
+import type { ByteStore } from "../adapters/byte-store.js";
+import { defaultCacheDir } from "../data/cache.js";
+import type { BertEnvironment } from "./load-bert.js";
+import type { OrtLike } from "./ort-like.js";
+
+/**
+ * Imports onnxruntime-node, with an error naming the package when it is not installed.
+ *
+ * @example
+ * ```ts
+ * const ort = await importOnnxruntimeNode();
+ * ```
+ */
+export async function importOnnxruntimeNode(): Promise<OrtLike> {
+  try {
+    const mod = (await import("onnxruntime-node")) as unknown as OrtLike & { default?: OrtLike };
+    return typeof mod.InferenceSession?.create === "function" ? mod : mod.default!;
+  } catch (e) {
+    throw new SentiMlopsError(
+      "NOT_IMPLEMENTED",
+      `[senti-mlops] [bert] BERT models in Node need the package onnxruntime-node: npm install onnxruntime-node (or pass options.runtime) (${(e as Error)?.message ?? e})`,
+      { cause: e },
+    );
+  }
+}
+
+/**
+ * Opens a local folder (a path or `file:` URL) as a byte store, or `null` when it is not a folder.
+ *
+ * @example
+ * ```ts
+ * const store = await openLocalBertFolder("./bert-tiny-sst2");
+ * ```
+ */
+export async function openLocalBertFolder(path: string): Promise<ByteStore | null> {
+  const local = path.startsWith("file:") ? fileURLToPath(path) : path;
+  const isFolder = await stat(local).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+  return isFolder ? createFsByteStore({ root: local }) : null;
+}
+
+/**
+ * The Node environment of the loader: onnxruntime-node, local folders, and the cache folder
+ * `$SENTI_MLOPS_CACHE/models` (else `$XDG_CACHE_HOME/senti-mlops/models`, else
+ * `~/.cache/senti-mlops/models`), read from the environment at each load.
+ *
+ * @example
+ * ```ts
+ * const model = await loadBertIn(NODE_BERT_ENVIRONMENT, "./bert-tiny-sst2");
+ * ```
+ */
+export const NODE_BERT_ENVIRONMENT: BertEnvironment = Object.freeze({
+  runtime: importOnnxruntimeNode,
+  openLocalFolder: openLocalBertFolder,
+  defaultCache: () => createFsByteStore({ root: defaultCacheDir("models") }),
+});
