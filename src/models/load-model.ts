@@ -103,7 +103,15 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
   }
   if (options.openLocalFolder) {
     const folder = await options.openLocalFolder(text);
-    if (folder) return readFolder(folder, options);
+    if (folder) {
+      if ((await folder.readArtifact("MLmodel")) === null) {
+        await folder.dispose();
+        throw SentiMlopsError.invalidParameterValue(
+          `[senti-mlops] [models] ${text} is a directory, but not an MLflow model folder (it has no MLmodel file)`,
+        );
+      }
+      return readFolder(folder, options);
+    }
   }
   const path = text.startsWith("file://") ? decodeURIComponent(new URL(text).pathname) : text;
   if (!options.readFile) {
