@@ -220,6 +220,45 @@ describe("installed from the tarball", { timeout: TIMEOUT }, () => {
     expect(fromCjs).toEqual(fromEsm);
   });
 
+  const REGISTRY_BODY = `
+    const tracking = await createTracking("memory:");
+    const run = await tracking.startRun({ experimentName: "pack" });
+    const { model } = await trainTfidf(${ROWS}, { C: 10 });
+    const logged = await run.logModel(model, "model", { registeredModelName: "packed" });
+    await run.end();
+    await tracking.registry.setRegisteredModelAlias("packed", "champion", logged.version.version);
+    const champion = await loadModel("models:/packed@champion", { tracking });
+    const listing = await (await tracking.runArtifacts(run.runId)).listArtifacts("model");
+    console.log(JSON.stringify({
+      labels: (await predict(champion, ["wonderful story", "awful and boring"])).map((p) => p.label),
+      files: listing.map((f) => f.path),
+      memoryStore: typeof createMemoryRegistryStore, artifactStore: typeof createArtifactStore, s3: typeof createS3ByteStore,
+    }));
+  `;
+  const REGISTRY_EXPECTED = {
+    labels: ["Positive", "Negative"],
+    files: ["model/MLmodel", "model/model.senti"],
+    memoryStore: "function",
+    artifactStore: "function",
+    s3: "function",
+  };
+
+  test("log, register, alias and load by models:/ through ESM (tracking, registry, adapters entries)", async () => {
+    const out = await esm<unknown>(
+      `import { trainTfidf, predict, loadModel } from "senti-mlops";\nimport { createTracking } from "senti-mlops/tracking";\n` +
+        `import { createMemoryRegistryStore } from "senti-mlops/registry";\nimport { createArtifactStore, createS3ByteStore } from "senti-mlops/adapters";\n${REGISTRY_BODY}`,
+    );
+    expect(out).toEqual(REGISTRY_EXPECTED);
+  });
+
+  test("log, register, alias and load by models:/ through CommonJS", async () => {
+    const out = await cjs<unknown>(
+      `const { trainTfidf, predict, loadModel } = require("senti-mlops");\nconst { createTracking } = require("senti-mlops/tracking");\n` +
+        `const { createMemoryRegistryStore } = require("senti-mlops/registry");\nconst { createArtifactStore, createS3ByteStore } = require("senti-mlops/adapters");\n${REGISTRY_BODY}`,
+    );
+    expect(out).toEqual(REGISTRY_EXPECTED);
+  });
+
   test("the senti-mlops bin runs from node_modules/.bin", async () => {
     const bin = join(app, "node_modules", ".bin", "senti-mlops");
     const version = await runProcess(bin, ["--version"], { cwd: app });
