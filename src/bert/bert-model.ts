@@ -68,6 +68,8 @@ export interface BertModel extends SentimentModel {
   readonly activation: "softmax" | "sigmoid";
   /** The batching limits in use. */
   readonly limits: BatchLimits;
+  /** Batches are padded to a multiple of this many tokens. */
+  readonly padToMultipleOf: number;
   /**
    * Probabilities of each label for each text, in input order. Concurrent calls share batches.
    *
@@ -108,6 +110,8 @@ export interface BertModelParts {
   readonly files: BertFiles;
   readonly dtype: BertDtype;
   readonly limits: BatchLimits;
+  /** The session pads batches to a multiple of this; batches are planned on padded lengths. @default 1 */
+  readonly padToMultipleOf?: number;
 }
 
 function checkTexts(texts: unknown): readonly string[] {
@@ -132,9 +136,10 @@ function checkTexts(texts: unknown): readonly string[] {
  */
 export function createBertModel(parts: BertModelParts): BertModel {
   const { config, tokenizer, session, files, dtype, limits } = parts;
+  const multiple = parts.padToMultipleOf ?? 1;
   const queue = createBatchQueue<BertEncoding, Float32Array>({
     limits,
-    lengthOf: (e) => e.ids.length,
+    lengthOf: (e) => Math.ceil(e.ids.length / multiple) * multiple,
     run: (batch) => session.run(batch),
   });
   let disposed: Promise<void> | undefined;
@@ -157,6 +162,7 @@ export function createBertModel(parts: BertModelParts): BertModel {
     tokenizer,
     activation: config.activation,
     limits,
+    padToMultipleOf: multiple,
     async predictProba(texts) {
       return (await logits(texts, "predictProba")).map((row) => scoresOf(row, config.activation));
     },

@@ -42,6 +42,8 @@ export interface BertSessionOptions {
   numLabels: number;
   /** Passed to `InferenceSession.create`. */
   sessionOptions?: OrtSessionOptionsLike;
+  /** Each batch is padded to a multiple of this many tokens. @default 1 */
+  padToMultipleOf?: number;
 }
 
 function metadataOf(list: readonly OrtValueMetadataLike[] | undefined, name: string): OrtValueMetadataLike | undefined {
@@ -84,6 +86,7 @@ export async function createBertSession(ort: OrtLike, bytes: Uint8Array, options
 /** Checks a created session's inputs and outputs and wraps it. */
 function checkSession(ort: OrtLike, session: OrtSessionLike, options: BertSessionOptions): BertSession {
   const { file, source, numLabels } = options;
+  const multiple = options.padToMultipleOf ?? 1;
   const inputs = [...session.inputNames];
   const outputs = [...session.outputNames];
   const found = `inputs: ${inputs.join(", ") || "none"}; outputs: ${outputs.join(", ") || "none"}`;
@@ -116,8 +119,9 @@ function checkSession(ort: OrtLike, session: OrtSessionLike, options: BertSessio
 
   const feeds = (batch: readonly BertEncoding[]): Record<string, OrtTensorLike> => {
     const rows = batch.length;
-    let width = 0;
-    for (const e of batch) if (e.ids.length > width) width = e.ids.length;
+    let longest = 0;
+    for (const e of batch) if (e.ids.length > longest) longest = e.ids.length;
+    const width = Math.ceil(longest / multiple) * multiple;
     const fill = (name: KnownInput): OrtTensorLike => {
       const values = new Int32Array(rows * width);
       batch.forEach((e, r) => {

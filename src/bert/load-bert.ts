@@ -34,6 +34,14 @@ export interface LoadBertOptions {
   maxBatchSize?: number;
   /** Padded tokens (texts × longest text) per call at most. @default 8192 */
   maxTokensPerBatch?: number;
+  /**
+   * Batches are padded to a multiple of this many tokens. ONNX Runtime's vector kernels round
+   * differently when the padded length changes its remainder modulo their width (onnxruntime-web's
+   * WASM SIMD: 4 floats), so with the default a text's scores do not depend on which texts share
+   * its batch (checked bit for bit on onnxruntime-web and on onnxruntime-node x64, which is exact at
+   * any padding). 1 pads to the longest text only. @default 4
+   */
+  padToMultipleOf?: number;
   /** ONNX Runtime execution providers, e.g. `["cpu"]`, `["wasm"]`, `["webgpu", "wasm"]`. @default the runtime's */
   executionProviders?: string[];
   /**
@@ -81,6 +89,7 @@ export interface BertEnvironment {
 
 const DEFAULT_MAX_LENGTH = 512;
 const DEFAULT_LIMITS: BatchLimits = Object.freeze({ maxBatchSize: 32, maxTokensPerBatch: 8192 });
+const DEFAULT_PAD_MULTIPLE = 4;
 
 function positiveInteger(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -98,6 +107,7 @@ function checkOptions(options: LoadBertOptions): Readonly<LoadBertOptions> {
   positiveInteger(options.maxLength, "maxLength");
   positiveInteger(options.maxBatchSize, "maxBatchSize");
   positiveInteger(options.maxTokensPerBatch, "maxTokensPerBatch");
+  positiveInteger(options.padToMultipleOf, "padToMultipleOf");
   if (options.dtype !== undefined && !(options.dtype in BERT_MODEL_FILES)) {
     throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] dtype must be "fp32" or "q8", got ${JSON.stringify(options.dtype)}`);
   }
@@ -220,7 +230,8 @@ export async function loadBertFromFiles(files: BertFiles, options: LoadBertOptio
       ...(checked.threads !== undefined ? { intraOpNumThreads: checked.threads } : {}),
       ...(checked.executionProviders ? { executionProviders: checked.executionProviders } : {}),
     };
-    const session = await createBertSession(runtime, modelBytes, { file: modelFile, source, numLabels: config.labels.length, sessionOptions });
+    const padToMultipleOf = checked.padToMultipleOf ?? DEFAULT_PAD_MULTIPLE;
+    const session = await createBertSession(runtime, modelBytes, { file: modelFile, source, numLabels: config.labels.length, sessionOptions, padToMultipleOf });
     try {
       // One short run checks what the session's metadata cannot: the logits' width at run time.
       await session.run([tokenizer.encode("")]);
@@ -233,7 +244,7 @@ export async function loadBertFromFiles(files: BertFiles, options: LoadBertOptio
       maxBatchSize: checked.maxBatchSize ?? DEFAULT_LIMITS.maxBatchSize,
       maxTokensPerBatch: checked.maxTokensPerBatch ?? DEFAULT_LIMITS.maxTokensPerBatch,
     });
-    return createBertModel({ config, tokenizer, session, files, dtype, limits });
+    return createBertModel({ config, tokenizer, session, files, dtype, limits, padToMultipleOf });
   } catch (e) {
     await files.dispose().catch(() => {});
     throw e;

@@ -158,7 +158,7 @@ export function onnxModel(spec: { op: "Identity" | "Cast"; input: OnnxValue; out
   const attributes = spec.op === "Cast" ? [msg(5, [str(1, "to"), int(3, ONNX_FLOAT), int(20, 2)])] : [];
   const node = msg(1, [str(1, spec.input.name), str(2, spec.output.name), str(3, "n0"), str(4, spec.op), ...attributes]);
   const graph = msg(7, [node, str(2, "g"), valueInfo(11, spec.input), valueInfo(12, spec.output)]);
-  return new Uint8Array([...int(1, 8), ...str(2, "senti-mlops-test"), graph, ...msg(8, [str(1, ""), int(2, 14)])]);
+  return new Uint8Array([...int(1, 8), ...str(2, "senti-mlops-test"), ...graph, ...msg(8, [str(1, ""), int(2, 14)])]);
 }
 
 /** Writes `bytes` at `dir/path`, creating folders. */

@@ -115,14 +115,17 @@ describe("loadBert on onnxruntime-node", () => {
       expect(runs).toHaveLength(1);
       expect(runs[0]![0]).toBe(9);
 
-      // 128 texts in two batches of 64: sorted by length, each padded to its own longest.
+      // 128 texts in two batches of 64: sorted by length, each padded to its own longest (rounded up
+      // to the padding multiple).
       runs.length = 0;
       await other.predictProba(texts.slice(0, 128));
-      const lengths = texts.slice(0, 128).map((t) => other.tokenizer.encode(t).ids.length).sort((a, b) => a - b);
+      const m = other.padToMultipleOf;
+      const lengths = texts.slice(0, 128).map((t) => Math.ceil(other.tokenizer.encode(t).ids.length / m) * m).sort((a, b) => a - b);
       expect(runs).toEqual([
         [64, lengths[63]],
         [64, lengths[127]],
       ]);
+      expect(lengths[63]).toBeLessThan(lengths[127]!);
     } finally {
       await other.dispose();
     }
