@@ -49,7 +49,8 @@ await measure({
     // Token counts (with [CLS]/[SEP], truncated at 512) so run.ts can show how much padding each
     // batching scheme runs. Not timed.
     const lengths = texts.map((t) => pipe.tokenizer(t, { truncation: true }).input_ids.dims[1]);
-    return { token_lengths: lengths, dtype: pipe.model.sessions.model.config.dtype, max_length: pipe.tokenizer.model_max_length };
+    const full = texts.map((t) => pipe.tokenizer(t).input_ids.dims[1]);
+    return { token_lengths: lengths, full_lengths: full, dtype: pipe.model.sessions.model.config.dtype, max_length: pipe.tokenizer.model_max_length };
   },
   async dispose(pipe) {
     await pipe.dispose();
