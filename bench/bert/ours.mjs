@@ -9,6 +9,11 @@ import { predict } from "senti-mlops";
 import { loadBert } from "senti-mlops/bert";
 import { measure } from "./common.mjs";
 
+// senti-mlops/bert imports onnxruntime-node on the first load; transformers.js imports it with the
+// module. Import it here too, so that neither side's load time includes loading the native binding
+// and both sides' thread counts start from a process that already has it.
+await import("onnxruntime-node");
+
 // Same guard as the peer: the model folder is local, nothing may be fetched.
 globalThis.fetch = (url) => {
   throw new Error(`bench/bert ours tried to fetch ${url}: nothing may be downloaded`);
