@@ -24,7 +24,14 @@ import { loadBertFromFiles, type BertEnvironment, type LoadBertOptions } from ".
  */
 export type BertCodecOptions = Omit<LoadBertOptions, "revision" | "cache" | "tracking" | "fetch">;
 
-/** The version of the folder layout the codec writes. */
+/**
+ * The version of the folder layout the codec writes (the MLmodel's `format_version`).
+ *
+ * @example
+ * ```ts
+ * logged.mlmodel.flavors.senti_mlops?.format_version === BERT_FORMAT_VERSION; // true
+ * ```
+ */
 export const BERT_FORMAT_VERSION = 1;
 
 /**

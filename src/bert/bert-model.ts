@@ -15,7 +15,15 @@ import type { BertSession } from "./bert-session.js";
 import type { BertEncoding, BertTokenizer } from "./bert-tokenizer.js";
 import { scoresOf } from "./scores.js";
 
-/** Which ONNX file of the folder runs: `onnx/model.onnx` (fp32) or `onnx/model_quantized.onnx` (q8). */
+/**
+ * Which ONNX file of the folder runs: `onnx/model.onnx` (fp32) or `onnx/model_quantized.onnx` (q8).
+ *
+ * @example
+ * ```ts
+ * const dtype: BertDtype = "q8";
+ * await loadBert("./bert-sst2", { dtype });
+ * ```
+ */
 export type BertDtype = "fp32" | "q8";
 
 /**
@@ -102,7 +110,14 @@ export function isBertModel(value: unknown): value is BertModel {
   return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
 }
 
-/** The parts {@link createBertModel} assembles. */
+/**
+ * The parts {@link createBertModel} assembles.
+ *
+ * @example
+ * ```ts
+ * const parts: BertModelParts = { config, tokenizer, session, files, dtype: "fp32", limits: { maxBatchSize: 32, maxTokensPerBatch: 8192 }, padToMultipleOf: 4 };
+ * ```
+ */
 export interface BertModelParts {
   readonly config: BertConfig;
   readonly tokenizer: BertTokenizer;

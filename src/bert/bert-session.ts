@@ -32,7 +32,14 @@ export interface BertSession {
   release(): Promise<void>;
 }
 
-/** Options of {@link createBertSession}. */
+/**
+ * Options of {@link createBertSession}.
+ *
+ * @example
+ * ```ts
+ * const options: BertSessionOptions = { file: "onnx/model.onnx", source: "./model", numLabels: 2, sessionOptions: { intraOpNumThreads: 2 } };
+ * ```
+ */
 export interface BertSessionOptions {
   /** The model file, for messages (`onnx/model.onnx`). */
   file: string;
@@ -119,7 +126,8 @@ function checkSession(ort: OrtLike, session: OrtSessionLike, options: BertSessio
 
   const feeds = (batch: readonly BertEncoding[]): Record<string, OrtTensorLike> => {
     const rows = batch.length;
-    let longest = 0;
+    // At least one column, so a text that encodes to no tokens at all still gets a (masked) row.
+    let longest = 1;
     for (const e of batch) if (e.ids.length > longest) longest = e.ids.length;
     const width = Math.ceil(longest / multiple) * multiple;
     const fill = (name: KnownInput): OrtTensorLike => {

@@ -64,7 +64,14 @@ function importTokenizers(): Promise<TokenizerClass> {
   return library;
 }
 
-/** Options of {@link createBertTokenizer}. */
+/**
+ * Options of {@link createBertTokenizer}.
+ *
+ * @example
+ * ```ts
+ * const options: BertTokenizerOptions = { tokenizerJson, tokenizerConfig, maxLength: 512, source: "./model" };
+ * ```
+ */
 export interface BertTokenizerOptions {
   /** The parsed `tokenizer.json`. */
   tokenizerJson: unknown;

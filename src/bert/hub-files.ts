@@ -9,7 +9,14 @@ import { SentiMlopsError } from "../errors.js";
 import type { ByteStore } from "../adapters/byte-store.js";
 import type { BertFiles } from "./bert-files.js";
 
-/** Options of {@link createHubFiles}. */
+/**
+ * Options of {@link createHubFiles}.
+ *
+ * @example
+ * ```ts
+ * const options: HubFilesOptions = { baseUrl: "https://huggingface.co/org/model", revision: "v1.0", cache: createMemoryByteStore() };
+ * ```
+ */
 export interface HubFilesOptions {
   /** The model's base URL, e.g. `https://huggingface.co/org/model`. */
   baseUrl: string;

@@ -19,7 +19,14 @@ import { createBertTokenizer } from "./bert-tokenizer.js";
 import { createHubFiles } from "./hub-files.js";
 import type { OrtLike, OrtSessionOptionsLike } from "./ort-like.js";
 
-/** Options of {@link loadBert}. */
+/**
+ * Options of {@link loadBert}.
+ *
+ * @example
+ * ```ts
+ * const options: LoadBertOptions = { threads: 2, dtype: "q8", maxLength: 256, maxBatchSize: 64 };
+ * ```
+ */
 export interface LoadBertOptions {
   /** ONNX Runtime intra-op threads (inter-op is 1). @default ONNX Runtime's default (one per core) */
   threads?: number;
@@ -66,6 +73,11 @@ export interface LoadBertOptions {
 /**
  * Where a model can be loaded from: a local folder path or `file:` URL (Node), an http(s) hub URL,
  * a `runs:/`, `models:/` or artifact URI (with `tracking`), or an artifact store holding the folder.
+ *
+ * @example
+ * ```ts
+ * const sources: BertSource[] = ["./bert-sst2", "https://huggingface.co/org/bert-sst2", "models:/sentiment-bert@champion"];
+ * ```
  */
 export type BertSource = string | URL | ArtifactStore;
 
@@ -134,7 +146,7 @@ function isArtifactStore(value: unknown): value is ArtifactStore {
   return typeof value === "object" && value !== null && typeof (value as ArtifactStore).readArtifact === "function";
 }
 
-/** The files of `source`, and whether they came from a local path (for messages). */
+/** The files of `source`: a hub, a local folder, or artifacts found through `tracking`. */
 async function openSource(source: BertSource, options: Readonly<LoadBertOptions>, environment: BertEnvironment): Promise<BertFiles> {
   if (isArtifactStore(source)) return bertFilesFromArtifacts(source, { source: source.uri, owns: false });
   const text = source instanceof URL ? source.href : source;
