@@ -1,0 +1,262 @@
+/**
+ * The service's configuration: environment variables, validated once at start with zod. Every bad
+ * variable gets one message naming it, what it must be and what it was.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** When a newly trained model replaces the one being served. */
+export type PromotionPolicy = "if-better" | "always" | "never";
+
+/** TF-IDF options used by `POST /train_model` (a subset of `trainTfidf`'s, camelCase). */
+export interface TrainOptions {
+  readonly ngramRange: readonly [number, number];
+  readonly minDf: number;
+  readonly maxDf?: number;
+  readonly maxFeatures?: number;
+  readonly sublinearTf: boolean;
+  readonly C: number;
+  readonly maxIter?: number;
+  readonly stopWords?: "english";
+}
+
+/** The validated configuration of the service (frozen). */
+export interface ServiceConfig {
+  /** `HOST`: the address to listen on. @default "0.0.0.0" */
+  readonly host: string;
+  /** `PORT`: 0 picks a free port. @default 5001 */
+  readonly port: number;
+  /** `MLFLOW_TRACKING_URI`: an MLflow server URL, `sqlite:///file.db` or `memory:`. @default "sqlite:///mlflow.db" */
+  readonly trackingUri: string;
+  /** `MLFLOW_ARTIFACT_ROOT`: artifact root of new experiments in embedded stores. @default "./mlruns" (the library's) */
+  readonly artifactRoot: string | undefined;
+  /**
+   * `MODEL_URI`: the TF-IDF model served at start. `none` serves none until a training
+   * job promotes one. @default `models:/<REGISTERED_MODEL_NAME>@<MODEL_ALIAS>`
+   */
+  readonly modelUri: string | null;
+  /** True when `MODEL_URI` was set: failing to load it then stops the start. */
+  readonly modelUriExplicit: boolean;
+  /** `REGISTERED_MODEL_NAME`: where trained models are registered. @default "sentiment-tfidf" */
+  readonly registeredModelName: string;
+  /** `MODEL_ALIAS`: the alias a promoted version gets. @default "champion" */
+  readonly modelAlias: string;
+  /** `EXPERIMENT_NAME`: the experiment of training runs. @default "sentiment" */
+  readonly experimentName: string;
+  /** `BERT_MODEL`: a BERT source for `loadBert` (folder, hub URL, `models:/…`). @default none */
+  readonly bertModel: string | null;
+  /** `TRAIN_DATA`: a text,label CSV (or TSV/JSONL) for `POST /train_model`. @default none (training disabled) */
+  readonly trainData: string | null;
+  /** `VALIDATION_SPLIT`: share of `TRAIN_DATA` held out for validation. @default 0.2 */
+  readonly validationSplit: number;
+  /** `TRAIN_SEED`: seed of the train/validation shuffle. @default 42 */
+  readonly trainSeed: number;
+  /** `TRAIN_OPTIONS`: JSON of TF-IDF options. @default {"ngramRange":[1,2],"minDf":2,"sublinearTf":true,"C":4} */
+  readonly trainOptions: TrainOptions;
+  /** `PROMOTION_POLICY`: `if-better` (beats the served model's validation accuracy), `always`, `never`. @default "if-better" */
+  readonly promotionPolicy: PromotionPolicy;
+  /** `API_TOKEN`: the Bearer token of `/train_model`; unset disables training (403). @default none */
+  readonly apiToken: string | null;
+  /** `MAX_BODY`: request body limit in bytes (`"1mb"`, `"100kb"` or a number). @default 1 MiB */
+  readonly maxBody: number;
+  /** `MAX_REVIEWS`: texts per request. @default 256 */
+  readonly maxReviews: number;
+  /** `MAX_REVIEW_CHARS`: characters (UTF-16 code units) per text. @default 20000 */
+  readonly maxReviewChars: number;
+  /** `LOG_LEVEL`: pino level. @default "info" */
+  readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** `SHUTDOWN_TIMEOUT_MS`: how long SIGTERM waits for in-flight requests. @default 10000 */
+  readonly shutdownTimeoutMs: number;
+}
+
+/** Raised by {@link loadConfig}: one line per bad variable in `problems`. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** Parses "1048576", "100kb", "1mb" (binary units, as Express's `limit`). */
+function parseSize(value: string): number | null {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(value);
+  if (!match) return null;
+  const bytes = Math.floor(Number(match[1]) * SIZE_UNITS[(match[2] ?? "b").toLowerCase()]!);
+  return Number.isSafeInteger(bytes) ? bytes : null;
+}
+
+const integer = (min: number, max: number, what: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, { error: `must be ${what}` })
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, { error: `must be ${what}` });
+
+const trainOptionsSchema = z
+  .object({
+    ngramRange: z.tuple([z.int().min(1), z.int().min(1)]).refine(([a, b]) => a <= b, { error: "min must be ≤ max" }),
+    minDf: z.number().min(0),
+    maxDf: z.number().gt(0).optional(),
+    maxFeatures: z.int().min(1).optional(),
+    sublinearTf: z.boolean(),
+    C: z.number().gt(0),
+    maxIter: z.int().min(1).optional(),
+    stopWords: z.literal("english").optional(),
+  })
+  .strict();
+
+const DEFAULT_TRAIN_OPTIONS = { ngramRange: [1, 2], minDf: 2, sublinearTf: true, C: 4 };
+
+const name = z.string().trim().min(1, { error: "must not be empty" }).max(256, { error: "must be at most 256 characters" });
+
+const envSchema = z.object({
+  HOST: z.string().trim().min(1, { error: "must be a host name or address" }).default("0.0.0.0"),
+  PORT: integer(0, 65535, "an integer from 0 to 65535").default(5001),
+  MLFLOW_TRACKING_URI: z
+    .string()
+    .trim()
+    .regex(/^(https?:\/\/\S+|sqlite:\/\/\/\S+|memory:\S*)$/i, { error: "must be an http(s):// MLflow server URL, sqlite:///path or memory:" })
+    .default("sqlite:///mlflow.db"),
+  MLFLOW_ARTIFACT_ROOT: z.string().trim().min(1, { error: "must not be empty" }).optional(),
+  MODEL_URI: z.string().trim().optional(),
+  REGISTERED_MODEL_NAME: name.default("sentiment-tfidf"),
+  MODEL_ALIAS: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z_][\w-]{0,254}$/, { error: "must be an alias name (letters, digits, _ and -, not starting with a digit)" })
+    .refine((a) => !/^(latest|v\d+)$/i.test(a), { error: "must not be 'latest' or v<number> (reserved by MLflow)" })
+    .default("champion"),
+  EXPERIMENT_NAME: name.default("sentiment"),
+  BERT_MODEL: z.string().trim().optional(),
+  TRAIN_DATA: z.string().trim().optional(),
+  VALIDATION_SPLIT: z
+    .string()
+    .trim()
+    .transform(Number)
+    .refine((n) => Number.isFinite(n) && n > 0 && n < 1, { error: "must be a number between 0 and 1 (exclusive)" })
+    .default(0.2),
+  TRAIN_SEED: integer(0, 2 ** 31 - 1, "a non-negative integer").default(42),
+  TRAIN_OPTIONS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: "custom", message: "must be a JSON object" });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string(), z.unknown(), { error: "must be a JSON object" }))
+    .optional(),
+  PROMOTION_POLICY: z.enum(["if-better", "always", "never"], { error: "must be one of if-better, always, never" }).default("if-better"),
+  API_TOKEN: z
+    .string()
+    .min(16, { error: "must be at least 16 characters (or unset to disable training)" })
+    .max(4096, { error: "must be at most 4096 characters" })
+    .regex(/^[\x21-\x7e]+$/, { error: "must be printable ASCII without spaces" })
+    .optional(),
+  MAX_BODY: z
+    .string()
+    .transform((v, ctx) => {
+      const bytes = parseSize(v);
+      if (bytes === null || bytes < 64 || bytes > 1024 ** 3) {
+        ctx.addIssue({ code: "custom", message: 'must be a size from 64 bytes to 1gb, e.g. 1048576, "100kb" or "1mb"' });
+        return z.NEVER;
+      }
+      return bytes;
+    })
+    .default(1024 * 1024),
+  MAX_REVIEWS: integer(1, 100_000, "an integer from 1 to 100000").default(256),
+  MAX_REVIEW_CHARS: integer(1, 10_000_000, "an integer from 1 to 10000000").default(20_000),
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "must be one of fatal, error, warn, info, debug, trace, silent" })
+    .default("info"),
+  SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, "an integer from 0 to 600000").default(10_000),
+});
+
+/** Describes a value for a message without echoing secrets or huge strings. */
+function shown(key: string, value: string | undefined): string {
+  if (value === undefined) return "unset";
+  if (key === "API_TOKEN") return `a value of ${value.length} characters`;
+  return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+}
+
+/**
+ * Reads and validates the configuration from environment variables. Empty values count as unset.
+ *
+ * @throws {ConfigError} listing every bad variable, one line each.
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig({ PORT: "0", MLFLOW_TRACKING_URI: "memory:", API_TOKEN: "a-long-secret-token" });
+ * config.port; // 0
+ * ```
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): ServiceConfig {
+  const present = Object.fromEntries(Object.keys(envSchema.shape).flatMap((k) => (env[k] !== undefined && env[k] !== "" ? [[k, env[k]]] : [])));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const byKey = new Map<string, string>();
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0]);
+      if (!byKey.has(key)) byKey.set(key, `${key} ${issue.message}, got ${shown(key, present[key])}`);
+    }
+    throw new ConfigError([...byKey.values()]);
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  let trainOptions = DEFAULT_TRAIN_OPTIONS as unknown as TrainOptions;
+  if (e.TRAIN_OPTIONS) {
+    const options = trainOptionsSchema.safeParse({ ...DEFAULT_TRAIN_OPTIONS, ...e.TRAIN_OPTIONS });
+    if (options.success) trainOptions = options.data as TrainOptions;
+    else {
+      const issue = options.error.issues[0]!;
+      problems.push(`TRAIN_OPTIONS ${issue.path.length ? `field ${issue.path.join(".")}: ` : ""}${issue.message}`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const explicit = e.MODEL_URI !== undefined;
+  const modelUri = explicit ? (e.MODEL_URI === "none" ? null : e.MODEL_URI!) : `models:/${e.REGISTERED_MODEL_NAME}@${e.MODEL_ALIAS}`;
+  return Object.freeze({
+    host: e.HOST,
+    port: e.PORT,
+    trackingUri: e.MLFLOW_TRACKING_URI,
+    artifactRoot: e.MLFLOW_ARTIFACT_ROOT,
+    modelUri,
+    modelUriExplicit: explicit && modelUri !== null,
+    registeredModelName: e.REGISTERED_MODEL_NAME,
+    modelAlias: e.MODEL_ALIAS,
+    experimentName: e.EXPERIMENT_NAME,
+    bertModel: e.BERT_MODEL ?? null,
+    trainData: e.TRAIN_DATA ?? null,
+    validationSplit: e.VALIDATION_SPLIT,
+    trainSeed: e.TRAIN_SEED,
+    trainOptions: Object.freeze(trainOptions),
+    promotionPolicy: e.PROMOTION_POLICY,
+    apiToken: e.API_TOKEN ?? null,
+    maxBody: e.MAX_BODY,
+    maxReviews: e.MAX_REVIEWS,
+    maxReviewChars: e.MAX_REVIEW_CHARS,
+    logLevel: e.LOG_LEVEL,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  });
+}
+
+/**
+ * Removes credentials from a URI before it is shown or logged (`http://user:secret@host` →
+ * `http://user:***@host`).
+ *
+ * @example
+ * ```ts
+ * redactUri("http://me:pw@mlflow:5000"); // "http://me:***@mlflow:5000"
+ * ```
+ */
+export function redactUri(uri: string): string {
+  return uri.replace(/^([a-z][\w+.-]*:\/\/)([^/@:]*):([^/@]*)@/i, "$1$2:***@");
+}

@@ -1,0 +1,76 @@
+/**
+ * Prometheus metrics (prom-client), in a registry of the service's own so that several services in
+ * one process (tests) do not collide: requests by route and status, their latency, predictions by
+ * model and label, model load time, training jobs, and Node's default process metrics.
+ *
+ * @module
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+
+/** The service's metrics. */
+export interface ServiceMetrics {
+  readonly registry: Registry;
+  readonly requests: Counter<"method" | "route" | "status">;
+  readonly requestDuration: Histogram<"method" | "route" | "status">;
+  readonly predictions: Counter<"model" | "label">;
+  readonly modelLoadSeconds: Histogram<"model">;
+  readonly modelInfo: Gauge<"model" | "uri" | "version">;
+  readonly trainingJobs: Counter<"status">;
+}
+
+/**
+ * Creates the metrics in a fresh registry.
+ *
+ * @example
+ * ```ts
+ * const metrics = createServiceMetrics();
+ * metrics.predictions.inc({ model: "tfidf", label: "Positive" });
+ * const text = await metrics.registry.metrics(); // Prometheus text format
+ * ```
+ */
+export function createServiceMetrics(options: { defaultMetrics?: boolean } = {}): ServiceMetrics {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return Object.freeze({
+    registry,
+    requests: new Counter({
+      name: "http_requests_total",
+      help: "HTTP requests answered, by method, route and status",
+      labelNames: ["method", "route", "status"] as const,
+      registers,
+    }),
+    requestDuration: new Histogram({
+      name: "http_request_duration_seconds",
+      help: "Time to answer HTTP requests, by method, route and status",
+      labelNames: ["method", "route", "status"] as const,
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers,
+    }),
+    predictions: new Counter({
+      name: "predictions_total",
+      help: "Texts classified, by model kind and predicted label",
+      labelNames: ["model", "label"] as const,
+      registers,
+    }),
+    modelLoadSeconds: new Histogram({
+      name: "model_load_duration_seconds",
+      help: "Time to load a model (at start, and each hot swap), by model kind",
+      labelNames: ["model"] as const,
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    }),
+    modelInfo: new Gauge({
+      name: "served_model_info",
+      help: "1 for the model being served, by kind, URI and registered version",
+      labelNames: ["model", "uri", "version"] as const,
+      registers,
+    }),
+    trainingJobs: new Counter({
+      name: "training_jobs_total",
+      help: "Training jobs finished, by outcome (promoted, kept, failed, cancelled)",
+      labelNames: ["status"] as const,
+      registers,
+    }),
+  });
+}
