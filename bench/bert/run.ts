@@ -5,6 +5,7 @@
  *   npm run bench:bert                          # prints the tables
  *   npm run bench:bert -- --write               # and writes them into docs/benchmarks.md
  *   npm run bench:bert -- --models tiny --repeat 1 --sst2 64 --imdb 16   # a quick development run
+ *   npm run bench:bert -- --profile tiny        # adds where the time goes (session.run vs the rest)
  *
  * Models: shared/models/bert-tiny-sst2 (trained, 4 × 128) and a BERT-base-size (12 × 768, 110 M
  * parameters) random-weight model that bench/bert/make-bert-base.py builds with the `onnx` Python
@@ -46,7 +47,8 @@ const { values } = parseArgs({
     "base-sst2": { type: "string", default: "256" },
     "base-imdb": { type: "string", default: "128" },
     "skip-thread-check": { type: "boolean", default: false },
-    profile: { type: "boolean", default: false },
+    // "tiny", "base" or "tiny,base": which models' cases also get a profile process per side.
+    profile: { type: "string", default: "" },
   },
 });
 const REPEAT = Number(values.repeat);
@@ -203,7 +205,7 @@ function runCase(c: Case): CaseResult {
     }
     log("\n");
   }
-  if (!values.profile) return { ...c, ours, peer };
+  if (!values.profile!.split(",").includes(c.model)) return { ...c, ours, peer };
   // One more process per side: a warm pass split into session.run and the rest (bench/bert/profile.mjs).
   const profileOf = (side: "ours" | "peer") => runSide(PROFILE, spec, [side]) as unknown as Profile;
   const profile = { peer: profileOf("peer"), ours: profileOf("ours") };
@@ -386,8 +388,8 @@ if (threadChecks.length > 0) {
   lines.push(
     "",
     `Thread check: OS threads that loading adds to the process at 1 / ${THREADS} / 4 intra-op threads (ONNX Runtime's pool adds threads − 1; ` +
-      "senti-mlops's process shows one more thread at every setting, which ONNX Runtime's first session adds in any process (bare onnxruntime-node does the same) " +
-      "and transformers.js's import has already started), and one warm pass over the first 64 SST-2 dev sentences " +
+      "senti-mlops's process shows one more thread at every setting: the first ONNX Runtime session adds it in any process that has not imported " +
+      "transformers.js, bare onnxruntime-node included, and it does not grow with the thread count), and one warm pass over the first 64 SST-2 dev sentences " +
       `(${base ? "BERT-base random" : "bert-tiny-sst2"}, batch ${BATCH}) at 1 and ${THREADS} threads:`,
     "",
     `| side | threads added at 1 / ${THREADS} / 4 | pass at 1 thread (s) | pass at ${THREADS} threads (s) | speed-up |`,
