@@ -3,6 +3,12 @@
  * the `tokenizer.json` pipeline (normalizer, pre-tokenizer, model, post-processor) runs unchanged;
  * senti-mlops adds only truncation, which keeps the post-processor's special tokens.
  *
+ * Long texts: when the tokenizer splits words on whitespace and normalizes character by character
+ * (BERT's `BertNormalizer` + `BertPreTokenizer`, and the like), the tokens of a text cut at a space
+ * are exactly the first tokens of the whole text. Such a tokenizer encodes a growing prefix of a
+ * long text until it has enough tokens, instead of the whole text (an IMDB review can be 2,500
+ * tokens for 510 kept). Any other tokenizer encodes the whole text, then truncates.
+ *
  * @module
  */
 import { SentiMlopsError } from "../errors.js";
@@ -47,6 +53,50 @@ interface TokenizerLike {
 type TokenizerClass = new (tokenizerJson: object, tokenizerConfig: object) => TokenizerLike;
 
 let library: Promise<TokenizerClass> | undefined;
+
+/** Normalizers that work character by character, so normalizing a prefix gives a prefix. */
+const LOCAL_NORMALIZERS = new Set(["BertNormalizer", "Lowercase", "NFC", "NFD", "NFKC", "NFKD", "StripAccents", "Strip"]);
+/** Pre-tokenizers whose words never span ASCII whitespace. */
+const WHITESPACE_PRE_TOKENIZERS = new Set(["BertPreTokenizer", "Whitespace", "WhitespaceSplit"]);
+
+/** The component types of a normalizer or pre-tokenizer config (a `Sequence` flattened). */
+function componentTypes(config: unknown, nested: "normalizers" | "pretokenizers"): string[] | undefined {
+  if (config === null || config === undefined) return [];
+  if (typeof config !== "object") return undefined;
+  const c = config as { type?: unknown } & Record<string, unknown>;
+  if (c.type === "Sequence") {
+    const parts = c[nested];
+    if (!Array.isArray(parts)) return undefined;
+    const types: string[] = [];
+    for (const part of parts) {
+      const inner = componentTypes(part, nested);
+      if (!inner) return undefined;
+      types.push(...inner);
+    }
+    return types;
+  }
+  return typeof c.type === "string" ? [c.type] : undefined;
+}
+
+/**
+ * True when the tokens of a text cut at an ASCII whitespace character are a prefix of the tokens of
+ * the whole text: character-local normalizers, a pre-tokenizer that splits on whitespace, and no
+ * added token containing whitespace.
+ */
+function prefixesTokenizeAsPrefixes(tokenizerJson: Record<string, unknown>): boolean {
+  const normalizers = componentTypes(tokenizerJson.normalizer, "normalizers");
+  const preTokenizers = componentTypes(tokenizerJson.pre_tokenizer, "pretokenizers");
+  if (!normalizers || !preTokenizers) return false;
+  if (!normalizers.every((t) => LOCAL_NORMALIZERS.has(t))) return false;
+  if (preTokenizers.length === 0 || !preTokenizers.some((t) => WHITESPACE_PRE_TOKENIZERS.has(t))) return false;
+  if (!preTokenizers.every((t) => WHITESPACE_PRE_TOKENIZERS.has(t) || t === "Punctuation" || t === "Digits")) return false;
+  const added = tokenizerJson.added_tokens;
+  return !Array.isArray(added) || added.every((t) => typeof (t as { content?: unknown })?.content === "string" && !/\s/.test((t as { content: string }).content));
+}
+
+/** Characters first tried per kept token when encoding a prefix of a long text (English averages 4–5). */
+const PREFIX_CHARS_PER_TOKEN = 5;
+const ASCII_SPACE = /[ \t\n\r]/g;
 
 /** Imports `@huggingface/tokenizers` once, with an error naming the package when it is missing. */
 function importTokenizers(): Promise<TokenizerClass> {
@@ -121,6 +171,27 @@ export async function createBertTokenizer(options: BertTokenizerOptions): Promis
   }
   const budget = maxLength - special;
   const unk = tokenizer.model?.unk_token_id;
+  const prefixSafe = prefixesTokenizeAsPrefixes(tokenizerJson as Record<string, unknown>);
+
+  /** The first `budget` tokens of `text` (all of them when there are fewer), without special tokens. */
+  const contentTokens = (text: string): string[] => {
+    if (prefixSafe) {
+      // Encode growing prefixes cut at whitespace until one yields `budget` tokens: those are the
+      // whole text's first tokens (see the module comment).
+      let chars = budget * PREFIX_CHARS_PER_TOKEN;
+      while (chars < text.length) {
+        ASCII_SPACE.lastIndex = chars;
+        const cut = ASCII_SPACE.exec(text)?.index;
+        if (cut === undefined) break;
+        const tokens = tokenizer.tokenize(text.slice(0, cut), { add_special_tokens: false });
+        if (tokens.length >= budget) return tokens.slice(0, budget);
+        // Too short: aim past the end from the characters per token seen so far (at least 1.5×).
+        chars = Math.max(Math.ceil(cut * 1.5), Math.ceil((cut / Math.max(tokens.length, 1)) * budget * 1.2));
+      }
+    }
+    const tokens = tokenizer.tokenize(text, { add_special_tokens: false });
+    return tokens.length > budget ? tokens.slice(0, budget) : tokens;
+  };
 
   const idOf = (token: string): number => {
     const id = tokenizer.token_to_id(token) ?? unk;
@@ -133,8 +204,7 @@ export async function createBertTokenizer(options: BertTokenizerOptions): Promis
   return Object.freeze({
     maxLength,
     encode(text: string): BertEncoding {
-      const content = tokenizer.tokenize(text, { add_special_tokens: false });
-      const kept = content.length > budget ? content.slice(0, budget) : content;
+      const kept = contentTokens(text);
       const processed = post ? post.post_process(kept, null, true) : { tokens: kept, token_type_ids: undefined };
       const ids = processed.tokens.map(idOf);
       const typeIds = processed.token_type_ids ?? new Array<number>(ids.length).fill(0);

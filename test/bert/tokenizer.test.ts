@@ -8,6 +8,8 @@ import { join } from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
 import { describe, expect, it } from "vitest";
 import { createBertTokenizer } from "../../src/bert/index.js";
+import { parse } from "csv-parse/sync";
+import { dataFile } from "../peers/sklearn.js";
 import { BERT_DIR, readSst2Dev, reference } from "./helpers.js";
 
 const tokenizerJson = JSON.parse(readFileSync(join(BERT_DIR, "tokenizer.json"), "utf8")) as object;
@@ -50,6 +52,25 @@ describe("bert tokenizer", () => {
     // Texts that fit are untouched.
     const short = (await make(64)).encode(reference[0]!.text).ids;
     expect(short).toEqual(reference[0]!.input_ids);
+  });
+
+  it("truncates IMDB reviews exactly as encoding the whole review and cutting it would (long-text prefix path)", async () => {
+    const library = new Tokenizer(tokenizerJson, tokenizerConfig);
+    const rows = parse(readFileSync(dataFile("imdb/test.csv"), "utf8"), { columns: true, to: 301 }) as { text: string }[];
+    const reviews = rows.map((r) => r.text);
+    // Two long stress texts as well: whitespace only at the very end, and none at all.
+    reviews.push(`${"unbelievably".repeat(2000)} end`, "x".repeat(20_000));
+    for (const maxLength of [512, 128]) {
+      const tokenizer = await make(maxLength);
+      let truncated = 0;
+      for (const text of reviews) {
+        const full = library.encode(text).ids;
+        const expected = full.length <= maxLength ? full : [...full.slice(0, maxLength - 1), full.at(-1)!];
+        if (full.length > maxLength) truncated++;
+        expect(tokenizer.encode(text).ids).toEqual(expected);
+      }
+      expect(truncated).toBeGreaterThan(10);
+    }
   });
 
   it("refuses a maxLength that leaves no room beside the special tokens", async () => {
