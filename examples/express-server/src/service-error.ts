@@ -75,5 +75,10 @@ export function toErrorAnswer(error: unknown, limits: { maxBody?: number } = {})
     const detail = type === "entity.too.large" && limits.maxBody ? ` (MAX_BODY = ${limits.maxBody} bytes)` : "";
     return { status, body: { error_code: code, message: `${message}${detail}` }, headers: {}, unexpected: false };
   }
+  // Other client errors from Express's stack (http-errors with expose, e.g. a corrupt gzip body): keep the 4xx, not the text.
+  const status = (error as { status?: unknown } | null)?.status;
+  if (typeof status === "number" && status >= 400 && status < 500 && (error as { expose?: unknown }).expose === true) {
+    return { status, body: { error_code: "BAD_REQUEST", message: `request rejected (HTTP ${status})` }, headers: {}, unexpected: false };
+  }
   return { status: 500, body: { error_code: "INTERNAL_ERROR", message: "internal error; see the service log" }, headers: {}, unexpected: true };
 }
