@@ -11,7 +11,7 @@ import { planBatches, type BatchLimits } from "./batch-plan.js";
  *
  * @example
  * ```ts
- * const options: BatchQueueOptions<BertEncoding, Float32Array> = { limits, lengthOf: (e) => e.ids.length, run };
+ * const options: BatchQueueOptions<BertEncoding, Float64Array> = { limits, lengthOf: (e) => e.ids.length, run };
  * ```
  */
 export interface BatchQueueOptions<I, O> {

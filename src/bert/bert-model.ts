@@ -152,7 +152,7 @@ function checkTexts(texts: unknown): readonly string[] {
 export function createBertModel(parts: BertModelParts): BertModel {
   const { config, tokenizer, session, files, dtype, limits } = parts;
   const multiple = parts.padToMultipleOf ?? 1;
-  const queue = createBatchQueue<BertEncoding, Float32Array>({
+  const queue = createBatchQueue<BertEncoding, Float64Array>({
     limits,
     lengthOf: (e) => Math.ceil(e.ids.length / multiple) * multiple,
     run: (batch) => session.run(batch),
@@ -163,7 +163,7 @@ export function createBertModel(parts: BertModelParts): BertModel {
     if (disposed) throw new SentiMlopsError("INVALID_STATE", `[senti-mlops] [bert] ${operation}() called after dispose()`);
   };
 
-  const logits = async (texts: readonly string[], operation: string): Promise<Float32Array[]> => {
+  const logits = async (texts: readonly string[], operation: string): Promise<Float64Array[]> => {
     ensureOpen(operation);
     const checked = checkTexts(texts);
     return queue.submit(checked.map((t) => tokenizer.encode(t)));

@@ -18,7 +18,7 @@ type KnownInput = (typeof KNOWN_INPUTS)[number];
  * @example
  * ```ts
  * const session = await createBertSession(ort, bytes, { file: "onnx/model.onnx", source: "./model", numLabels: 2 });
- * const rows = await session.run([tokenizer.encode("Great movie!")]); // [Float32Array [-2.4, 2.3]]
+ * const rows = await session.run([tokenizer.encode("Great movie!")]); // [Float64Array [-2.4, 2.3]]
  * await session.release();
  * ```
  */
@@ -28,7 +28,7 @@ export interface BertSession {
   /** The output the logits are read from. */
   readonly outputName: string;
   /** Logits for each encoding of the batch (one row of `numLabels` per encoding), padded per batch. */
-  run(batch: readonly BertEncoding[]): Promise<Float32Array[]>;
+  run(batch: readonly BertEncoding[]): Promise<Float64Array[]>;
   release(): Promise<void>;
 }
 
@@ -155,7 +155,14 @@ function checkSession(ort: OrtLike, session: OrtSessionLike, options: BertSessio
     outputName,
     async run(batch) {
       if (batch.length === 0) return [];
-      const result = await session.run(feeds(batch));
+      const input = feeds(batch);
+      let result: Record<string, OrtTensorLike>;
+      try {
+        result = await session.run(input);
+      } catch (e) {
+        const [rows, width] = input.input_ids!.dims;
+        throw new SentiMlopsError("INTERNAL_ERROR", `[senti-mlops] [bert] ONNX Runtime failed on a batch of ${rows} × ${width} tokens of ${file}: ${(e as Error)?.message ?? e}`, { cause: e });
+      }
       const logits = result[outputName];
       for (const [name, tensor] of Object.entries(result)) if (name !== outputName) tensor.dispose?.();
       if (!logits) throw unfit(`run() returned no ${outputName}`);
@@ -165,8 +172,8 @@ function checkSession(ort: OrtLike, session: OrtSessionLike, options: BertSessio
         throw unfit(`output ${outputName} came back as [${dims.join(", ")}], expected [${batch.length}, ${numLabels}] (config.json id2label names ${numLabels} labels)`);
       }
       const data = logits.data as ArrayLike<number>;
-      const rows: Float32Array[] = [];
-      for (let r = 0; r < batch.length; r++) rows.push(Float32Array.from({ length: numLabels }, (_, c) => Number(data[r * numLabels + c])));
+      const rows: Float64Array[] = [];
+      for (let r = 0; r < batch.length; r++) rows.push(Float64Array.from({ length: numLabels }, (_, c) => Number(data[r * numLabels + c])));
       logits.dispose?.();
       return rows;
     },

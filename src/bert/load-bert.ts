@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { SentiMlopsError, describeType, isSentiMlopsError } from "../errors.js";
+import { SentiMlopsError, describeType, hasErrorCode } from "../errors.js";
 import { artifactUriScheme } from "../adapters/artifact-resolver.js";
 import type { ArtifactStore } from "../adapters/artifact-store.js";
 import type { ByteStore } from "../adapters/byte-store.js";
@@ -249,7 +249,7 @@ export async function loadBertFromFiles(files: BertFiles, options: LoadBertOptio
       await session.run([tokenizer.encode("")]);
     } catch (e) {
       await session.release().catch(() => {});
-      if (isSentiMlopsError(e)) throw e;
+      if (hasErrorCode(e, "INVALID_PARAMETER_VALUE")) throw e;
       throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] ${modelFile} of ${source} fails on a test input: ${(e as Error)?.message ?? e}`, { cause: e });
     }
     const limits: BatchLimits = Object.freeze({
