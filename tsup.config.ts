@@ -30,6 +30,8 @@ export default defineConfig([
       "registry/index": "src/registry/index.ts",
       "adapters/index": "src/adapters/index.ts",
       "adapters/index.node": "src/adapters/index.node.ts",
+      "bert/index.node": "src/bert/index.node.ts",
+      "bert/index.web": "src/bert/index.web.ts",
       "tfidf/index.node": "src/tfidf/index.node.ts",
       // The CLI (bin/senti-mlops.js imports it), built here so that it shares the library's chunks.
       "cli/main": "src/cli/main.ts",

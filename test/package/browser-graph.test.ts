@@ -20,6 +20,7 @@ const BROWSER_ENTRIES = [
   "senti-mlops/tracking",
   "senti-mlops/registry",
   "senti-mlops/adapters",
+  "senti-mlops/bert",
 ];
 
 const FORBIDDEN_PACKAGES = ["better-sqlite3", "onnxruntime-node", "@aws-sdk"];
