@@ -14,6 +14,11 @@
  *
  * @module
  */
+import { bertCodec } from "./bert/index.web.js";
+import { loadModel as loadModelWith, type LoadModelOptions, type ModelSource } from "./models/load-model.js";
+import { tfidfCodec } from "./models/model-codec.js";
+import type { SentimentModel } from "./types.js";
+
 export { SentiMlopsError, isSentiMlopsError, hasErrorCode, ERROR_HTTP_STATUS } from "./errors.js";
 export type { ErrorCode, SentiMlopsErrorOptions } from "./errors.js";
 export type { LabeledText, TrainingData, Prediction, SentimentModel, TrainingRun } from "./types.js";
@@ -22,7 +27,9 @@ export { predict, predictProba } from "./predict.js";
 export type { PredictOptions } from "./predict.js";
 export { classificationMetrics, rocAuc } from "./metrics.js";
 export type { ClassificationMetrics } from "./metrics.js";
-export { loadModel, decodeModel } from "./models/load-model.js";
+export { decodeModel } from "./models/load-model.js";
+export { loadBert } from "./bert/index.web.js";
+export type { BertModel, LoadBertOptions, BertSource } from "./bert/index.js";
 export type { LoadModelOptions, ModelSource } from "./models/load-model.js";
 export { packageModel, readModelFolder, TEXT_CLASSIFIER_SIGNATURE } from "./models/model-folder.js";
 export type { PackageModelOptions, PackagedModel, ReadModelFolderOptions, ModelSignature, ColumnSpec } from "./models/model-folder.js";
@@ -50,3 +57,17 @@ export type {
   TfidfVectorizerOptions,
   LogisticRegressionOptions,
 } from "./tfidf/index.js";
+
+/**
+ * Loads a model: bytes, an http(s) URL, or with `options.tracking` a `runs:/`, `models:/` or
+ * artifact URI — TF-IDF and BERT (on onnxruntime-web) model folders alike, checksums verified.
+ *
+ * @example
+ * ```ts
+ * const champion = await loadModel("models:/sentiment-tfidf@champion", { tracking });
+ * await predict(champion, ["Great movie!"]);
+ * ```
+ */
+export function loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<SentimentModel> {
+  return loadModelWith(source, { codecs: [tfidfCodec, bertCodec], ...options });
+}

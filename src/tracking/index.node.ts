@@ -17,6 +17,8 @@ import { basename, join } from "node:path";
 import { SentiMlopsError } from "../errors.js";
 import type { ArtifactFile } from "../adapters/artifact-store.js";
 import { createFileArtifactBackend, createS3ArtifactBackend } from "../adapters/artifact-backends.node.js";
+import { bertCodec } from "../bert/index.node.js";
+import { tfidfCodec } from "../models/model-codec.js";
 import { openSqlStores } from "./stores/sql-store.node.js";
 import type { TrackingStore } from "./store.js";
 import { createTracking as createUniversal, type Tracking, type TrackingOptions } from "./tracking.js";
@@ -74,6 +76,7 @@ export function createTracking(uriOrStore?: string | TrackingStore, options: Tra
     user: osUser(),
     sourceName: process.argv[1] ?? "",
     readLocal,
+    codecs: [tfidfCodec, bertCodec],
     ...options,
     artifactBackends: { file: createFileArtifactBackend(), s3: createS3ArtifactBackend(), ...options.artifactBackends },
     openStores: (uri, o) =>

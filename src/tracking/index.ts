@@ -13,7 +13,26 @@
  *
  * @module
  */
-export { createTracking, DEFAULT_TRACKING_URI } from "./tracking.js";
+import { bertCodec } from "../bert/index.web.js";
+import { tfidfCodec } from "../models/model-codec.js";
+import type { TrackingStore } from "./store.js";
+import { createTracking as createTrackingWith, type Tracking, type TrackingOptions } from "./tracking.js";
+
+export { DEFAULT_TRACKING_URI } from "./tracking.js";
+
+/**
+ * Creates a tracking client (see {@link TrackingOptions}) whose `run.logModel` knows TF-IDF and
+ * BERT models (BERT decodes on onnxruntime-web here, on onnxruntime-node in Node).
+ *
+ * @example
+ * ```ts
+ * const tracking = await createTracking("http://127.0.0.1:5000");
+ * await tracking.withRun({ experimentName: "sentiment" }, (run) => run.logMetric("accuracy", 0.9));
+ * ```
+ */
+export function createTracking(uriOrStore?: string | TrackingStore, options: TrackingOptions = {}): Promise<Tracking> {
+  return createTrackingWith(uriOrStore, { codecs: [tfidfCodec, bertCodec], ...options });
+}
 export type { Tracking, TrackingOptions, StartRunOptions, OpenedStores } from "./tracking.js";
 export { createActiveRun } from "./run.js";
 export type { ActiveRun, BufferOptions, LocalFileReader, MetricOptions } from "./run.js";

@@ -174,3 +174,22 @@ describe("integrity", () => {
     await tracking.close();
   });
 });
+
+describe("BERT through the entries' default codecs", () => {
+  it("run.logModel stores a BERT model and loadModel (main entry) brings it back with the same probabilities", async () => {
+    const { loadBert } = await import("../../src/index.node.js");
+    const { BERT_DIR } = await import("../bert/helpers.js");
+    const bert = await loadBert(BERT_DIR, { threads: 1 });
+    const tracking = await createTracking("memory:");
+    const run = await tracking.startRun({});
+    const logged = await run.logModel(bert, "bert", { registeredModelName: "sentiment-bert" });
+    await run.end();
+    expect(logged.mlmodel.flavors.senti_mlops).toMatchObject({ model_kind: "bert", labels: ["NEGATIVE", "POSITIVE"] });
+    const back = await loadModel("models:/sentiment-bert/1", { tracking });
+    expect(back.kind).toBe("bert");
+    expect(await back.predictProba(texts)).toEqual(await bert.predictProba(texts));
+    await (back as { dispose(): Promise<void> }).dispose();
+    await bert.dispose();
+    await tracking.close();
+  });
+});
