@@ -77,8 +77,12 @@ export function toErrorAnswer(error: unknown, limits: { maxBody?: number } = {})
   }
   // Other client errors from Express's stack (http-errors with expose, e.g. a corrupt gzip body): keep the 4xx, not the text.
   const status = (error as { status?: unknown } | null)?.status;
-  if (typeof status === "number" && status >= 400 && status < 500 && (error as { expose?: unknown }).expose === true) {
-    return { status, body: { error_code: "BAD_REQUEST", message: `request rejected (HTTP ${status})` }, headers: {}, unexpected: false };
+  if (typeof status === "number" && status >= 400 && status < 500) {
+    // The router's "Failed to decode param" (a URIError with status 400) is the one without expose.
+    if (error instanceof URIError) return { status, body: { error_code: "BAD_REQUEST", message: "malformed percent-encoding in the URL path" }, headers: {}, unexpected: false };
+    if ((error as { expose?: unknown }).expose === true) {
+      return { status, body: { error_code: "BAD_REQUEST", message: `request rejected (HTTP ${status})` }, headers: {}, unexpected: false };
+    }
   }
   return { status: 500, body: { error_code: "INTERNAL_ERROR", message: "internal error; see the service log" }, headers: {}, unexpected: true };
 }
