@@ -12,7 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { PROJECT_ROOT, distFile } from "../helpers/dist.js";
-import { describeResult, runProcess, type ProcessResult } from "../helpers/run-process.js";
+import { BERT_DIR as BERT_TINY } from "../bert/helpers.js";
+import { cleanEnv, describeResult, runProcess, type ProcessResult } from "../helpers/run-process.js";
 
 const TIMEOUT = 300_000;
 const TYPESCRIPT = "typescript@5.9.3";
@@ -257,6 +258,27 @@ describe("installed from the tarball", { timeout: TIMEOUT }, () => {
         `const { createMemoryRegistryStore } = require("senti-mlops/registry");\nconst { createArtifactStore, createS3ByteStore } = require("senti-mlops/adapters");\n${REGISTRY_BODY}`,
     );
     expect(out).toEqual(REGISTRY_EXPECTED);
+  });
+
+  test("BERT from the tarball: with the optional peers installed, loadBert + predict through ESM and CommonJS", async () => {
+    // The optional peers a BERT user installs beside senti-mlops (onnxruntime-node's downloading
+    // postinstall is skipped, as the README says; its CPU binaries ship in the package).
+    const install = await runProcess(
+      "npm",
+      ["install", "--no-audit", "--no-fund", "onnxruntime-node@1.30.0", "@huggingface/tokenizers@0.2.0"],
+      { cwd: app, timeoutMs: TIMEOUT, env: cleanEnv({ ONNXRUNTIME_NODE_INSTALL: "skip" }) },
+    );
+    expect(install.code, describeResult(install)).toBe(0);
+    const folder = JSON.stringify(BERT_TINY);
+    const body = `
+      const bert = await loadBert(${folder}, { threads: 1 });
+      const out = await predict(bert, ["a gorgeous, witty, seductive movie.", "a dull, lifeless mess."]);
+      await bert.dispose();
+      console.log(JSON.stringify({ kind: bert.kind, labels: out.map((p) => p.label) }));
+    `;
+    const expected = { kind: "bert", labels: ["POSITIVE", "NEGATIVE"] };
+    expect(await esm(`import { loadBert, predict } from "senti-mlops";\n${body}`)).toEqual(expected);
+    expect(await cjs(`const { loadBert } = require("senti-mlops/bert");\nconst { predict } = require("senti-mlops");\n${body}`)).toEqual(expected);
   });
 
   test("the senti-mlops bin runs from node_modules/.bin", async () => {
