@@ -1,0 +1,107 @@
+/**
+ * The service's configuration: defaults, one clear message per bad variable (naming it, what it
+ * must be and what it was), secrets never echoed, credentials masked in URIs.
+ */
+import { describe, expect, test } from "vitest";
+import { ConfigError, loadConfig, redactUri } from "../../examples/express-server/src/config.js";
+
+function problems(env: Record<string, string>): readonly string[] {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).problems;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  test("defaults", () => {
+    expect(loadConfig({})).toEqual({
+      host: "0.0.0.0",
+      port: 5001,
+      trackingUri: "sqlite:///mlflow.db",
+      artifactRoot: undefined,
+      modelUri: "models:/sentiment-tfidf@champion",
+      modelUriExplicit: false,
+      registeredModelName: "sentiment-tfidf",
+      modelAlias: "champion",
+      experimentName: "sentiment",
+      bertModel: null,
+      trainData: null,
+      validationSplit: 0.2,
+      trainSeed: 42,
+      trainOptions: { ngramRange: [1, 2], minDf: 2, sublinearTf: true, C: 4 },
+      promotionPolicy: "if-better",
+      apiToken: null,
+      maxBody: 1024 * 1024,
+      maxReviews: 256,
+      maxReviewChars: 20_000,
+      logLevel: "info",
+      shutdownTimeoutMs: 10_000,
+    });
+    expect(Object.isFrozen(loadConfig({}))).toBe(true);
+  });
+
+  test("values are parsed; empty values count as unset; MODEL_URI=none serves nothing; the alias follows the name", () => {
+    const c = loadConfig({
+      PORT: "0",
+      HOST: "127.0.0.1",
+      MLFLOW_TRACKING_URI: "http://mlflow:5000",
+      MAX_BODY: "100kb",
+      MAX_REVIEWS: "32",
+      MAX_REVIEW_CHARS: "5000",
+      API_TOKEN: "0123456789abcdef",
+      TRAIN_OPTIONS: '{"C": 2, "ngramRange": [1, 1]}',
+      REGISTERED_MODEL_NAME: "reviews",
+      MODEL_ALIAS: "prod",
+      BERT_MODEL: "",
+    });
+    expect(c).toMatchObject({ port: 0, host: "127.0.0.1", trackingUri: "http://mlflow:5000", maxBody: 102_400, maxReviews: 32, maxReviewChars: 5000, bertModel: null });
+    expect(c.trainOptions).toEqual({ ngramRange: [1, 1], minDf: 2, sublinearTf: true, C: 2 });
+    expect(c.modelUri).toBe("models:/reviews@prod");
+    expect(loadConfig({ MAX_BODY: "2mb" }).maxBody).toBe(2 * 1024 * 1024);
+    expect(loadConfig({ MODEL_URI: "none" })).toMatchObject({ modelUri: null, modelUriExplicit: false });
+    expect(loadConfig({ MODEL_URI: "runs:/abc/model" })).toMatchObject({ modelUri: "runs:/abc/model", modelUriExplicit: true });
+  });
+
+  test.each([
+    [{ PORT: "abc" }, 'PORT must be an integer from 0 to 65535, got "abc"'],
+    [{ PORT: "70000" }, 'PORT must be an integer from 0 to 65535, got "70000"'],
+    [{ MLFLOW_TRACKING_URI: "mysql://db" }, 'MLFLOW_TRACKING_URI must be an http(s):// MLflow server URL, sqlite:///path or memory:, got "mysql://db"'],
+    [{ MAX_BODY: "lots" }, 'MAX_BODY must be a size from 64 bytes to 1gb, e.g. 1048576, "100kb" or "1mb", got "lots"'],
+    [{ MAX_REVIEWS: "0" }, 'MAX_REVIEWS must be an integer from 1 to 100000, got "0"'],
+    [{ MAX_REVIEW_CHARS: "-5" }, 'MAX_REVIEW_CHARS must be an integer from 1 to 10000000, got "-5"'],
+    [{ VALIDATION_SPLIT: "1.5" }, 'VALIDATION_SPLIT must be a number between 0 and 1 (exclusive), got "1.5"'],
+    [{ PROMOTION_POLICY: "maybe" }, 'PROMOTION_POLICY must be one of if-better, always, never, got "maybe"'],
+    [{ LOG_LEVEL: "loud" }, 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
+    [{ MODEL_ALIAS: "v3" }, "MODEL_ALIAS must not be 'latest' or v<number> (reserved by MLflow), got \"v3\""],
+    [{ TRAIN_OPTIONS: "{C:1}" }, 'TRAIN_OPTIONS must be a JSON object, got "{C:1}"'],
+    [{ TRAIN_OPTIONS: '{"C": -1}' }, "TRAIN_OPTIONS field C: Too small: expected number to be >0"],
+    [{ TRAIN_OPTIONS: '{"penalty": "l1"}' }, 'TRAIN_OPTIONS Unrecognized key: "penalty"'],
+  ])("%o → one message naming the variable", (env, message) => {
+    expect(problems(env as Record<string, string>)).toEqual([message]);
+  });
+
+  test("every bad variable gets its own line; API_TOKEN is never echoed", () => {
+    const secret = "short secret";
+    const p = problems({ PORT: "x", MAX_REVIEWS: "many", API_TOKEN: secret, SHUTDOWN_TIMEOUT_MS: "soon" });
+    expect(p).toHaveLength(4);
+    expect(p.map((line) => line.split(" ")[0])).toEqual(["PORT", "API_TOKEN", "MAX_REVIEWS", "SHUTDOWN_TIMEOUT_MS"]);
+    expect(p[1]).toBe("API_TOKEN must be at least 16 characters (or unset to disable training), got a value of 12 characters");
+    const error = (() => {
+      try {
+        loadConfig({ API_TOKEN: secret });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message).not.toContain(secret);
+  });
+});
+
+test("redactUri masks passwords in URIs", () => {
+  expect(redactUri("http://me:pw@mlflow:5000")).toBe("http://me:***@mlflow:5000");
+  expect(redactUri("https://mlflow.example.com")).toBe("https://mlflow.example.com");
+  expect(redactUri("sqlite:///mlflow.db")).toBe("sqlite:///mlflow.db");
+});
