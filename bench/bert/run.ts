@@ -318,11 +318,19 @@ const int = (n: number) => Math.round(n).toLocaleString("en-US");
 const peerVersion = JSON.parse(readFileSync(join(PROJECT_ROOT, "node_modules/@huggingface/transformers/package.json"), "utf8")).version;
 const ortVersion = JSON.parse(readFileSync(join(PROJECT_ROOT, "node_modules/onnxruntime-node/package.json"), "utf8")).version;
 const modelBytes = (folder: string) => statSync(join(folder, "onnx", "model.onnx")).size;
+// The commit measured: git's HEAD, or SENTI_BENCH_COMMIT when run from an exported copy of a commit.
+let commit = process.env.SENTI_BENCH_COMMIT ?? "";
+try {
+  commit ||= execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: PROJECT_ROOT, stdio: ["ignore", "pipe", "ignore"] }).toString().trim();
+} catch {
+  // not a git checkout
+}
 
 const lines: string[] = [
   `### BERT: \`loadBert\` + \`predict\` vs transformers.js ${peerVersion} \`pipeline('text-classification')\``,
   "",
-  `Measured on ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB (load average ${loadAtStart.map((l) => l.toFixed(2)).join(" / ")} at the start; ${fmt(minutes)} min in all). ` +
+  `Measured on ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB${commit ? `, senti-mlops at ${commit}` : ""} ` +
+    `(load average ${loadAtStart.map((l) => l.toFixed(2)).join(" / ")} over 1 / 5 / 15 min at the start; ${fmt(minutes)} min in all). ` +
     `Same run, same model folder, fp32 \`onnx/model.onnx\` on onnxruntime-node ${ortVersion} with ${THREADS} intra-op threads (1 inter-op) on both sides. ` +
     `Each side in its own process, one after the other, alternating which goes first; a process loads the model, runs one untimed warm-up pass ` +
     `over the texts, then ${PASSES} timed pass(es). Figures are medians over ${REPEAT} processes per side. Batch size ${BATCH} for both: ` +
@@ -432,6 +440,7 @@ if (base) {
 lines.push("");
 const table = lines.join("\n");
 process.stdout.write(`${table}\n`);
+writeFileSync(join(CACHE, "last-table.md"), `${table}\n`);
 
 if (values.write) {
   writeBenchmarkSection("bert", table, {
