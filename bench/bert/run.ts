@@ -414,7 +414,8 @@ if (profiled.length > 0) {
   lines.push(
     "",
     "Where the time goes (`--profile`: one more process per side, one warm pass, ONNX Runtime's `session.run` timed by wrapping the session; " +
-      "\"other\" is everything else in the pass: tokenization, padding and tensor building, post-processing; \"tokenize only\" is the side's tokenizer alone over the same texts):",
+      "\"other\" is everything else in the pass: tokenization, padding and tensor building, post-processing; \"tokenize only\" times the tokenizer alone over the same texts: " +
+      "@huggingface/tokenizers' `encode` for senti-mlops, the pipeline's tokenizer on each chunk with padding and truncation for transformers.js):",
     "",
     "| model | texts | side | pass (ms) | session.run (ms) | other (ms) | tokenize only (ms) | runs | padded tokens |",
     "|---|---|---|---:|---:|---:|---:|---:|---:|",
