@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { Tracking } from "senti-mlops/tracking";
 import type { ServiceConfig } from "./config.js";
@@ -24,6 +25,8 @@ export interface AppContext {
   readonly version: string;
   /** True once shutdown has begun: answers then carry `Connection: close`. */
   draining(): boolean;
+  /** Responses not yet finished (shutdown marks them `Connection: close`). */
+  readonly inFlight: Set<ServerResponse>;
 }
 
 /**

@@ -22,6 +22,8 @@ function requestMetrics(context: AppContext): RequestHandler {
   return (req, res, next) => {
     const start = process.hrtime.bigint();
     if (context.draining()) res.setHeader("Connection", "close");
+    context.inFlight.add(res);
+    res.on("close", () => context.inFlight.delete(res));
     res.on("finish", () => {
       const labels = { method: req.method, route: (req as Request).route?.path ?? "unmatched", status: String(res.statusCode) };
       context.metrics.requests.inc(labels);

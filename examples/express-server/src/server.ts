@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { DestinationStream, Logger } from "pino";
 import { hasErrorCode } from "senti-mlops";
@@ -115,6 +115,7 @@ export async function createServer(config: ServiceConfig, options: ServerOptions
   }
   const jobs = createTrainingJobs({ config, tracking, models, metrics, logger });
   let draining = false;
+  const inFlight = new Set<ServerResponse>();
   const version = serviceVersion();
   const context: AppContext = {
     config,
@@ -126,6 +127,7 @@ export async function createServer(config: ServiceConfig, options: ServerOptions
     version,
     openapi: createOpenApiDocument(config, version),
     draining: () => draining,
+    inFlight,
   };
   const http = createHttpServer({ requestTimeout: 60_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 }, createApp(context));
   http.maxHeadersCount = 100;
@@ -157,7 +159,9 @@ export async function createServer(config: ServiceConfig, options: ServerOptions
   const close = () =>
     (closing ??= (async () => {
       draining = true;
-      logger.info("draining: no new connections; waiting for in-flight requests");
+      // Answers still to come close their connection, so keep-alive clients reconnect elsewhere.
+      for (const res of inFlight) if (!res.headersSent) res.setHeader("Connection", "close");
+      logger.info({ in_flight: inFlight.size }, "draining: no new connections; waiting for in-flight requests");
       const closed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
       // Keep-alive connections become idle as their requests finish; close them as they do.
