@@ -183,9 +183,22 @@ export function createMlflowArtifactsByteStore(options: MlflowArtifactsByteStore
     files?: { path: string; is_dir?: boolean; file_size?: string | number }[];
   }
 
+  // With a remote artifact destination, the server answers a missing file with HTTP 500 carrying
+  // the object store's not-found error (S3: "An error occurred (404) when calling the HeadObject
+  // operation: Not Found"); that is absence too.
+  const absentOnRemote = <T>(absent: T) => (e: unknown): T => {
+    if (isSentiMlopsError(e) && e.code === "INTERNAL_ERROR" && /\(404\) when calling the \w+ operation|NoSuchKey/.test(e.message)) return absent;
+    throw e;
+  };
+
   return withGuards({
-    get: (key) => client.getBytes(urlOf(key), ABSENT),
-    has: (key) => client.head(urlOf(key), ABSENT),
+    get: (key) => client.getBytes(urlOf(key), ABSENT).catch(absentOnRemote(null)),
+    // A HEAD's 500 has no body to tell why: ask again with a GET, whose error says it.
+    has: (key) =>
+      client.head(urlOf(key), ABSENT).catch(async (e: unknown) => {
+        if (!(isSentiMlopsError(e) && e.code === "INTERNAL_ERROR")) throw e;
+        return (await client.getBytes(urlOf(key), ABSENT).catch(absentOnRemote(null))) !== null;
+      }),
     async put(key, bytes) {
       try {
         await client.put(urlOf(key), bytes, "application/octet-stream");
