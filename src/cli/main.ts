@@ -2,6 +2,7 @@
  * The `senti-mlops` command.
  *
  *   senti-mlops train --data FILE [--test FILE] [--out model.bin] [options]
+ *   senti-mlops train --data FILE --tracking-uri URI --register NAME [--alias champion]   (log, register)
  *   senti-mlops predict --model FILE [TEXT ...]      (texts from stdin, one per line, when none given)
  *
  * @module
@@ -9,8 +10,9 @@
 import { createInterface } from "node:readline";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { collect, readDataset } from "../data/index.js";
-import { isSentiMlopsError } from "../errors.js";
+import { hasErrorCode, isSentiMlopsError } from "../errors.js";
 import { loadModel, predict, saveModel, trainTfidf, type TrainProgress, type TrainTfidfOptions } from "../index.node.js";
+import { createTracking } from "../tracking/index.node.js";
 
 const VERSION = "0.1.0";
 
@@ -44,6 +46,16 @@ train options:
   --json                  print the metrics as JSON
   --quiet                 no progress bar
 
+tracking and registry (train):
+  --tracking-uri URI      log the run there: sqlite:///mlflow.db, http://mlflow:5000, memory:
+                          (default: $MLFLOW_TRACKING_URI when --register is given)
+  --experiment NAME       the run's experiment (default: sentiment)
+  --run-name NAME         the run's name
+  --register NAME         log the model with the run and register it as a new version of NAME
+  --alias ALIAS           point ALIAS (e.g. champion) at the new version (needs --register)
+  --skip-if-registered    do nothing when NAME@ALIAS already exists (needs --alias)
+  With --register the model is saved to a file only when --out is given.
+
 predict options:
   --model FILE            a model saved by train (required)
   --json                  one JSON object per line
@@ -54,7 +66,7 @@ class UsageError extends Error {}
 const TRAIN_OPTIONS = {
   data: { type: "string" },
   test: { type: "string" },
-  out: { type: "string", default: "model.bin" },
+  out: { type: "string" },
   "text-column": { type: "string" },
   "label-column": { type: "string" },
   "ngram-range": { type: "string" },
@@ -73,6 +85,12 @@ const TRAIN_OPTIONS = {
   "class-weight": { type: "string" },
   json: { type: "boolean" },
   quiet: { type: "boolean" },
+  "tracking-uri": { type: "string" },
+  experiment: { type: "string" },
+  "run-name": { type: "string" },
+  register: { type: "string" },
+  alias: { type: "string" },
+  "skip-if-registered": { type: "boolean" },
 } as const satisfies ParseArgsConfig["options"];
 
 const PREDICT_OPTIONS = {
@@ -132,8 +150,41 @@ async function train(args: string[]): Promise<void> {
   if (v["class-weight"] !== undefined && v["class-weight"] !== "balanced") {
     throw new UsageError(`--class-weight supports "balanced", got "${v["class-weight"]}"`);
   }
+  if (v.alias !== undefined && v.register === undefined) throw new UsageError("--alias needs --register NAME");
+  if (v["skip-if-registered"] && v.alias === undefined) throw new UsageError("--skip-if-registered needs --alias ALIAS");
+  if (v.experiment !== undefined && v["tracking-uri"] === undefined && v.register === undefined) {
+    throw new UsageError("--experiment needs --tracking-uri URI or --register NAME");
+  }
+  const tracked = v["tracking-uri"] !== undefined || v.register !== undefined;
+  const out = v.out ?? (v.register === undefined ? "model.bin" : undefined);
+  const tracking = tracked ? await createTracking(v["tracking-uri"]) : undefined;
+  try {
+    if (tracking && v.register && v.alias && v["skip-if-registered"]) {
+      try {
+        const existing = await tracking.registry.getModelVersionByAlias(v.register, v.alias);
+        const line = `models:/${v.register}@${v.alias} exists (version ${existing.version}); not training`;
+        process.stdout.write(v.json ? `${JSON.stringify({ skipped: true, model_uri: `models:/${v.register}@${v.alias}`, version: existing.version })}\n` : `${line}\n`);
+        return;
+      } catch (e) {
+        if (!hasErrorCode(e, "RESOURCE_DOES_NOT_EXIST")) throw e;
+      }
+    }
+    await trainAndReport(v, ngramRange, out, tracking);
+  } finally {
+    await tracking?.close();
+  }
+}
+
+type TrainValues = ReturnType<typeof parse<typeof TRAIN_OPTIONS>>["values"];
+
+async function trainAndReport(
+  v: TrainValues,
+  ngramRange: [number, number] | undefined,
+  out: string | undefined,
+  tracking: Awaited<ReturnType<typeof createTracking>> | undefined,
+): Promise<void> {
   const readOptions = { textColumn: v["text-column"], labelColumn: v["label-column"] };
-  const train = await collect(readDataset(v.data, readOptions));
+  const train = await collect(readDataset(v.data!, readOptions));
   const test = v.test ? await collect(readDataset(v.test, readOptions)) : undefined;
   const options: TrainTfidfOptions = {
     ngramRange,
@@ -153,10 +204,29 @@ async function train(args: string[]): Promise<void> {
     validation: test,
     onProgress: progressReporter(!v.quiet && !v.json),
   };
-  const result = await trainTfidf(train, options);
-  await saveModel(result.model, v.out!);
+  const run = tracking ? await tracking.startRun({ experimentName: v.experiment ?? "sentiment", runName: v["run-name"], buffer: true }) : undefined;
+  let result: Awaited<ReturnType<typeof trainTfidf>>;
+  let registered: { name: string; version: string; alias?: string } | undefined;
+  try {
+    result = await trainTfidf(train, { ...options, run });
+    if (run && v.register) {
+      const logged = await run.logModel(result.model, "model", { registeredModelName: v.register });
+      registered = { name: v.register, version: logged.version!.version };
+      if (v.alias) {
+        await tracking!.registry.setRegisteredModelAlias(v.register, v.alias, registered.version);
+        registered.alias = v.alias;
+      }
+    }
+    await run?.end("FINISHED");
+  } catch (e) {
+    await run?.end("FAILED").catch(() => {});
+    throw e;
+  }
+  if (out !== undefined) await saveModel(result.model, out);
   const summary = {
-    model: v.out,
+    model: out ?? null,
+    ...(run ? { run_id: run.runId, tracking_uri: tracking!.uri } : {}),
+    ...(registered ? { registered_model: registered } : {}),
     examples: result.stats.examples,
     features: result.stats.features,
     iterations: result.fit.iterations,
@@ -169,9 +239,13 @@ async function train(args: string[]): Promise<void> {
     return;
   }
   const lines = [
-    `saved ${v.out}: ${summary.examples} examples, ${summary.features} features, ${summary.iterations} iterations` +
+    `${out !== undefined ? `saved ${out}` : "trained"}: ${summary.examples} examples, ${summary.features} features, ${summary.iterations} iterations` +
       `${summary.converged ? "" : " (not converged)"}, ${summary.seconds.toFixed(1)} s`,
   ];
+  if (run) lines.push(`run ${run.runId} logged to ${redactCredentials(tracking!.uri)}`);
+  if (registered) {
+    lines.push(`registered models:/${registered.name}/${registered.version}${registered.alias ? ` (alias ${registered.alias}: models:/${registered.name}@${registered.alias})` : ""}`);
+  }
   const m = result.metrics;
   if (m) {
     lines.push(
@@ -182,6 +256,11 @@ async function train(args: string[]): Promise<void> {
     );
   }
   process.stdout.write(`${lines.join("\n")}\n`);
+}
+
+/** `http://user:secret@host` → `http://user:***@host`. */
+function redactCredentials(uri: string): string {
+  return uri.replace(/^([a-z][\w+.-]*:\/\/)([^/@:]*):([^/@]*)@/i, "$1$2:***@");
 }
 
 async function readStdinLines(): Promise<string[]> {

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { PROJECT_ROOT, distFile } from "../helpers/dist.js";
 import { describeResult, runProcess, type ProcessResult } from "../helpers/run-process.js";
 import { dataFile } from "../peers/sklearn.js";
+import { createTracking } from "../../src/tracking/index.node.js";
 
 const TRAIN = dataFile("rt-polarity/train.csv");
 const TEST = dataFile("rt-polarity/test.csv");
@@ -212,6 +213,49 @@ describe("errors: exit code ≠ 0 and one line on stderr, no stack trace", () =>
     const { message, usage } = await failing(["predict", "--model", missing, "some text"]);
     expect(message).toContain(missing);
     expect(usage).toBe(false);
+  });
+});
+
+describe("senti-mlops train with tracking and the registry", () => {
+  test("--tracking-uri --register --alias logs the run, registers a version and points the alias at it; no file unless --out", async () => {
+    const db = `sqlite:///${join(tmp, "tracked.db")}`;
+    const args = ["train", "--data", TRAIN, "--test", TEST, ...TRAIN_ARGS, "--tracking-uri", db, "--experiment", "cli", "--run-name", "cli-run"];
+    const r = await senti([...args, "--register", "cli-model", "--alias", "champion", "--skip-if-registered", "--json"]);
+    expect(r.code, describeResult(r)).toBe(0);
+    const summary = JSON.parse(r.stdout.trim()) as { model: string | null; run_id: string; registered_model: unknown; metrics: { accuracy: number } };
+    expect(summary.model).toBeNull();
+    expect(summary.registered_model).toEqual({ name: "cli-model", version: "1", alias: "champion" });
+    expect(existsSync(join(tmp, "model.bin"))).toBe(false);
+    const tracking = await createTracking(db);
+    try {
+      const run = await tracking.store.getRun(summary.run_id);
+      expect(run.info).toMatchObject({ status: "FINISHED", runName: "cli-run" });
+      expect(run.data.metrics.val_accuracy).toBeCloseTo(summary.metrics.accuracy, 12);
+      expect((await tracking.store.getExperimentByName("cli"))?.experimentId).toBe(run.info.experimentId);
+      expect(await tracking.registry.getModelVersionByAlias("cli-model", "champion")).toMatchObject({ version: "1", runId: summary.run_id });
+    } finally {
+      await tracking.close();
+    }
+
+    const skipped = await senti([...args, "--register", "cli-model", "--alias", "champion", "--skip-if-registered"]);
+    expect(skipped.code, describeResult(skipped)).toBe(0);
+    expect(skipped.stdout.trim()).toBe("models:/cli-model@champion exists (version 1); not training");
+
+    const second = await senti([...args, "--register", "cli-model", "--quiet"]);
+    expect(second.code, describeResult(second)).toBe(0);
+    expect(second.stdout).toMatch(/^trained: \d+ examples/m);
+    expect(second.stdout).toMatch(/^run [0-9a-f]{32} logged to sqlite:/m);
+    expect(second.stdout).toMatch(/^registered models:\/cli-model\/2$/m);
+  });
+
+  test.each([
+    [["--alias", "champion"], "--alias needs --register NAME"],
+    [["--register", "m", "--skip-if-registered"], "--skip-if-registered needs --alias ALIAS"],
+    [["--experiment", "x"], "--experiment needs --tracking-uri URI or --register NAME"],
+  ])("%o is a usage error (exit 2)", async (flags, message) => {
+    const r = await senti(["train", "--data", TRAIN, ...flags]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
   });
 });
 
