@@ -2,10 +2,10 @@
  * BERT in the service: `BERT_MODEL` set to the shared bert-tiny-sst2 folder, `"model": "bert"` /
  * `?model=bert` answered by loadBert's model (onnxruntime-node), exactly as `predict` on that model.
  *
- * The service imports `loadBert` from `senti-mlops/bert` at run time. The first describe injects
- * the library's loader (src/bert) so the wiring is tested whatever the installed build has; the
- * second uses the service's own import: with a `senti-mlops/bert` entry in the build it must serve
- * BERT, without one it must answer 501 NOT_IMPLEMENTED saying so (and still serve TF-IDF routes).
+ * The service imports `loadBert` from `senti-mlops/bert` at run time (so it also runs on a build
+ * without that entry, answering 501 NOT_IMPLEMENTED for bert). The first describe injects the
+ * library's loader from src/bert; the second uses the service's own import of the built entry; the
+ * third checks that a model that cannot be loaded leaves the service up with a 503 that says why.
  *
  * Needs `npm run build`, onnxruntime-node and ../shared/models/bert-tiny-sst2.
  */
@@ -61,32 +61,40 @@ describe("BERT_MODEL with the library's loadBert", () => {
 
 describe("BERT_MODEL with the service's own import of senti-mlops/bert", () => {
   let t: TestServer;
-  let available: boolean;
   beforeAll(async () => {
-    const specifier = ["senti-mlops", "bert"].join("/");
-    available = await import(specifier).then(
-      () => true,
-      () => false,
-    );
     t = await startTestServer({ BERT_MODEL: BERT_DIR });
   });
   afterAll(async () => {
     await t?.stop();
   });
 
-  test("serves BERT when the build has senti-mlops/bert, else 501 NOT_IMPLEMENTED that says why", async () => {
+  test("serves BERT through the built senti-mlops/bert entry", async () => {
     const res = await post(`${t.url}/predict?model=bert`, { reviews: REVIEWS });
     const body = (await res.json()) as Record<string, unknown>;
-    if (available) {
-      expect(res.status, JSON.stringify(body)).toBe(200);
-      expect(body).toMatchObject({ model: "BERT", predictions: ["POSITIVE", "NEGATIVE"] });
-    } else {
-      expect(res.status).toBe(501);
-      expect(body.error_code).toBe("NOT_IMPLEMENTED");
-      expect(body.message).toMatch(/senti-mlops\/bert/);
-      const info = (await (await fetch(`${t.url}/model_info`)).json()) as { models: { bert: Record<string, unknown> } };
-      expect(info.models.bert).toMatchObject({ loaded: false, uri: BERT_DIR });
-      expect(info.models.bert.problem).toMatch(/senti-mlops\/bert/);
-    }
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    const expected = await predict(t.server.models.bert.current()!.model, REVIEWS);
+    expect(body).toEqual({ model: "BERT", predictions: ["POSITIVE", "NEGATIVE"], scores: expected.map((p) => p.score), count: 2, model_version: null });
+  });
+});
+
+describe("a BERT_MODEL that cannot be loaded", () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ BERT_MODEL: join(BERT_DIR, "no-such-folder") });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  test("the service still starts; bert answers 503 with the loader's reason, shown by /model_info too", async () => {
+    expect(((await (await fetch(`${t.url}/health`)).json()) as { models: unknown }).models).toEqual({ tfidf: false, bert: false });
+    const res = await post(`${t.url}/predict`, { reviews: REVIEWS, model: "bert" });
+    const body = (await res.json()) as { error_code: string; message: string };
+    expect(res.status).toBe(503);
+    expect(body.error_code).toBe("TEMPORARILY_UNAVAILABLE");
+    expect(body.message).toMatch(/^the BERT model \(BERT_MODEL\) is not loaded: .*no-such-folder/);
+    const info = (await (await fetch(`${t.url}/model_info`)).json()) as { models: { bert: { loaded: boolean; problem: string } } };
+    expect(info.models.bert.loaded).toBe(false);
+    expect(info.models.bert.problem).toContain("no-such-folder");
   });
 });

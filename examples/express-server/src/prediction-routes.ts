@@ -27,7 +27,8 @@ export function servedModelFor(context: AppContext, kind: ModelKind): ServedMode
   const problem = context.models[kind].problem;
   if (kind === "bert") {
     if (!context.config.bertModel) throw new ServiceError("TEMPORARILY_UNAVAILABLE", "no BERT model is configured: set BERT_MODEL (a model folder, hub URL or models:/ URI) and restart");
-    if (problem && /senti-mlops\/bert/.test(problem)) throw new ServiceError("NOT_IMPLEMENTED", problem);
+    // A missing runtime (onnxruntime-node, @huggingface/tokenizers) or senti-mlops/bert entry: 501.
+    if (problem && context.models.bert.problemCode === "NOT_IMPLEMENTED") throw new ServiceError("NOT_IMPLEMENTED", problem);
     throw new ServiceError("TEMPORARILY_UNAVAILABLE", `the BERT model (BERT_MODEL) is not loaded: ${problem ?? "loading"}`);
   }
   throw new ServiceError(

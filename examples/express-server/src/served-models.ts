@@ -33,7 +33,9 @@ export interface ModelSlot {
   swap(next: ServedModel): ServedModel | null;
   /** Why there is no model (e.g. a failed load), shown by /model_info and 503 answers. */
   readonly problem: string | null;
-  setProblem(problem: string | null): void;
+  /** The error code of that failure (`NOT_IMPLEMENTED` when a runtime or entry is missing). */
+  readonly problemCode: string | null;
+  setProblem(problem: string | null, code?: string): void;
 }
 
 /**
@@ -49,19 +51,25 @@ export interface ModelSlot {
 export function createModelSlot(): ModelSlot {
   let served: ServedModel | null = null;
   let problem: string | null = null;
+  let problemCode: string | null = null;
   return {
     current: () => served,
     swap(next) {
       const previous = served;
       served = Object.freeze({ ...next });
       problem = null;
+      problemCode = null;
       return previous;
     },
     get problem() {
       return problem;
     },
-    setProblem(p) {
+    get problemCode() {
+      return problemCode;
+    },
+    setProblem(p, code) {
       problem = p;
+      problemCode = p === null ? null : (code ?? null);
     },
   };
 }

@@ -83,7 +83,7 @@ async function loadStartModels(config: ServiceConfig, tracking: Tracking, models
       record(served, started);
     } catch (e) {
       const { body } = toErrorAnswer(e);
-      models.bert.setProblem(body.message);
+      models.bert.setProblem(body.message, body.error_code);
       logger.error({ error: body, uri: redactUri(config.bertModel) }, "BERT model not loaded; /predict with model=bert answers with the reason");
     }
   }
