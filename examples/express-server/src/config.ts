@@ -70,7 +70,14 @@ export interface ServiceConfig {
   readonly shutdownTimeoutMs: number;
 }
 
-/** Raised by {@link loadConfig}: one line per bad variable in `problems`. */
+/**
+ * Raised by {@link loadConfig}: one line per bad variable in `problems`.
+ *
+ * @example
+ * ```ts
+ * try { loadConfig({ PORT: "x" }); } catch (e) { if (e instanceof ConfigError) e.problems; } // ['PORT must be an integer from 0 to 65535, got "x"']
+ * ```
+ */
 export class ConfigError extends Error {
   readonly problems: readonly string[];
   constructor(problems: readonly string[]) {

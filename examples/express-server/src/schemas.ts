@@ -66,6 +66,7 @@ export function reviewsSchema(limits: RequestLimits) {
     .meta({ description: `1 to ${limits.maxReviews} texts (MAX_REVIEWS), each at most ${limits.maxReviewChars} characters (MAX_REVIEW_CHARS)` });
 }
 
+/** `POST /predict`'s answer (the reference service's JSON, plus per-review scores and the version). */
 export const predictResponseSchema = z
   .object({
     model: z.enum(["TF-IDF", "BERT"]),
@@ -76,6 +77,7 @@ export const predictResponseSchema = z
   })
   .meta({ id: "PredictResponse", examples: [{ model: "TF-IDF", predictions: ["Positive", "Negative"], scores: [0.97, 0.94], count: 2, model_version: "1" }] });
 
+/** `GET /health`'s answer. */
 export const healthResponseSchema = z
   .object({
     status: z.literal("healthy"),
@@ -98,6 +100,7 @@ const modelStatusSchema = z
   })
   .meta({ id: "ModelStatus" });
 
+/** `GET /model_info`'s answer. */
 export const modelInfoResponseSchema = z
   .object({
     models: z.object({ tfidf: modelStatusSchema, bert: modelStatusSchema }),
@@ -118,6 +121,7 @@ export const trainRequestSchema = z
   .strict()
   .meta({ id: "TrainRequest" });
 
+/** A training job, as `GET /train_model/:id` shows it. */
 export const trainJobSchema = z
   .object({
     job_id: z.string(),
@@ -140,6 +144,7 @@ export const trainJobSchema = z
   })
   .meta({ id: "TrainingJob" });
 
+/** `POST /train_model`'s 202 answer: the job and where to poll it. */
 export const trainAcceptedSchema = trainJobSchema.extend({ status_url: z.string() }).meta({ id: "TrainingJobAccepted" });
 
 /** What `/invocations` answers: one record per row (a DataFrame in pandas' "records" orient). */
@@ -147,7 +152,14 @@ export const invocationsResponseSchema = z
   .object({ predictions: z.array(z.object({ label: z.string(), score: z.number() })) })
   .meta({ id: "InvocationsResponse", examples: [{ predictions: [{ label: "Positive", score: 0.97 }] }] });
 
-/** Describes a value's type for messages: `null`, `array`, `number`, ... */
+/**
+ * Describes a value's type for messages: `null`, `array`, `number`, ...
+ *
+ * @example
+ * ```ts
+ * typeName([1]); // "array"
+ * ```
+ */
 export function typeName(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
