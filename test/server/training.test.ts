@@ -245,3 +245,32 @@ describe("training jobs", () => {
     for (const line of t.logs) expect(line).not.toContain(TOKEN);
   });
 });
+
+describe("shutdown during a job", () => {
+  test("close() cancels the running job: the job says cancelled, its run (if started) ends KILLED, nothing is promoted", async () => {
+    const jobDir = tempDir();
+    const jobEnv = {
+      API_TOKEN: TOKEN,
+      TRAIN_DATA: writeTrainingCsv(jobDir, 20_000),
+      MLFLOW_TRACKING_URI: `sqlite:///${join(jobDir, "mlflow.db")}`,
+      MLFLOW_ARTIFACT_ROOT: join(jobDir, "mlruns"),
+    };
+    const s = await startTestServer(jobEnv);
+    const started = await post(`${s.url}/train_model`, "", { authorization: `Bearer ${TOKEN}`, "content-type": "" });
+    expect(started.status).toBe(202);
+    const id = ((await started.json()) as { job_id: string }).job_id;
+    await s.server.close();
+    const job = s.server.jobs.get(id)!;
+    expect(job).toMatchObject({ status: "cancelled", promoted: null, error: { error_code: "CANCELLED" } });
+    expect(s.server.models.tfidf.current()).toBeNull();
+    if (job.run_id) {
+      const tracking = await createTracking(jobEnv.MLFLOW_TRACKING_URI, { artifactRoot: jobEnv.MLFLOW_ARTIFACT_ROOT });
+      try {
+        expect((await tracking.store.getRun(job.run_id)).info.status).toBe("KILLED");
+      } finally {
+        await tracking.close();
+      }
+    }
+    await s.stop();
+  });
+});
