@@ -188,7 +188,7 @@ describe("BERT through the entries' default codecs", () => {
     const back = await loadModel("models:/sentiment-bert/1", { tracking });
     expect(back.kind).toBe("bert");
     expect(await back.predictProba(texts)).toEqual(await bert.predictProba(texts));
-    await (back as { dispose(): Promise<void> }).dispose();
+    await (back as unknown as { dispose(): Promise<void> }).dispose();
     await bert.dispose();
     await tracking.close();
   });

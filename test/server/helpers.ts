@@ -7,7 +7,6 @@
  * Needs `npm run build` (the service imports senti-mlops by package name, i.e. dist/) and
  * ../shared/data/sst2.
  */
-/// <reference path="../../examples/express-server/src/express-types.d.ts" />
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -36,8 +36,9 @@ export function addTrainingRoutes(app: Application, context: AppContext): void {
     res.status(202).set("Location", statusUrl).json({ ...job, status_url: statusUrl });
   });
   app.get("/train_model/:job_id", auth, (req, res) => {
-    const job = jobs.get(req.params.job_id ?? "");
-    if (!job) throw new ServiceError("RESOURCE_DOES_NOT_EXIST", `no training job with id ${JSON.stringify(String(req.params.job_id).slice(0, 64))}`);
+    const id = String(req.params.job_id ?? "");
+    const job = jobs.get(id);
+    if (!job) throw new ServiceError("RESOURCE_DOES_NOT_EXIST", `no training job with id ${JSON.stringify(id.slice(0, 64))}`);
     res.json(job);
   });
   allowOnly(app, "/train_model", ["POST"]);
