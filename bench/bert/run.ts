@@ -6,6 +6,7 @@
  *   npm run bench:bert -- --write               # and writes them into docs/benchmarks.md
  *   npm run bench:bert -- --models tiny --repeat 1 --sst2 64 --imdb 16   # a quick development run
  *   npm run bench:bert -- --profile tiny        # adds where the time goes (session.run vs the rest)
+ *   npm run bench:bert -- --only-thread-check --write   # redoes only the thread check (its own section)
  *
  * Models: shared/models/bert-tiny-sst2 (trained, 4 × 128) and a BERT-base-size (12 × 768, 110 M
  * parameters) random-weight model that bench/bert/make-bert-base.py builds with the `onnx` Python
@@ -47,6 +48,9 @@ const { values } = parseArgs({
     "base-sst2": { type: "string", default: "256" },
     "base-imdb": { type: "string", default: "128" },
     "skip-thread-check": { type: "boolean", default: false },
+    // Only the thread check (its own section of docs/benchmarks.md), e.g. to redo it on a quieter machine.
+    "only-thread-check": { type: "boolean", default: false },
+    "thread-repeat": { type: "string", default: "3" },
     // "tiny", "base" or "tiny,base": which models' cases also get a profile process per side.
     profile: { type: "string", default: "" },
   },
@@ -271,19 +275,26 @@ interface ThreadCheck {
   seconds: Record<number, number>;
 }
 
+const THREAD_REPEAT = Number(values["thread-repeat"]);
+
 /**
- * Each side at 1 and at THREADS threads on a compute-bound slice (pass time), and the OS threads
- * that loading adds at 1, THREADS and 4 intra-op threads: ONNX Runtime's pool adds threads - 1.
+ * Each side at 1 and at THREADS threads on a compute-bound slice (median pass time over
+ * THREAD_REPEAT processes per setting, settings alternating), and the OS threads that loading adds
+ * at 1, THREADS and 4 intra-op threads: ONNX Runtime's pool adds threads - 1.
  */
 function threadCheck(folder: string): ThreadCheck[] {
   const checks: ThreadCheck[] = [];
   for (const [side, script] of [["transformers.js", PEER], ["senti-mlops", OURS]] as const) {
     const check: ThreadCheck = { side, added: {}, seconds: {} };
-    for (const threads of [1, THREADS]) {
-      const r = runSide(script, { folder, data: SST2, n: 64, threads, batchSize: BATCH, maxTokensPerBatch: MAX_TOKENS, passes: 1 });
-      check.added[threads] = r.threads.afterLoad - r.threads.before;
-      check.seconds[threads] = r.pass_s[0]!;
+    const times: Record<number, number[]> = { 1: [], [THREADS]: [] };
+    for (let r = 0; r < THREAD_REPEAT; r++) {
+      for (const threads of r % 2 === 0 ? [1, THREADS] : [THREADS, 1]) {
+        const res = runSide(script, { folder, data: SST2, n: 64, threads, batchSize: BATCH, maxTokensPerBatch: MAX_TOKENS, passes: 1 });
+        check.added[threads] = res.threads.afterLoad - res.threads.before;
+        times[threads]!.push(res.pass_s[0]!);
+      }
     }
+    for (const threads of [1, THREADS]) check.seconds[threads] = median(times[threads]!);
     // Thread count only: the small model, a few texts.
     const r4 = runSide(script, { folder: TINY, data: SST2, n: 16, threads: 4, batchSize: BATCH, maxTokensPerBatch: MAX_TOKENS, passes: 0 });
     check.added[4] = r4.threads.afterLoad - r4.threads.before;
@@ -308,7 +319,7 @@ if (MODELS.has("base")) {
 }
 const started = performance.now();
 const threadChecks = values["skip-thread-check"] ? [] : threadCheck(base?.folder ?? TINY);
-const results = cases.map(runCase);
+const results = values["only-thread-check"] ? [] : cases.map(runCase);
 const minutes = (performance.now() - started) / 60000;
 mkdirSync(CACHE, { recursive: true });
 writeFileSync(join(CACHE, "last-run.json"), JSON.stringify({ results, threadChecks, loadAtStart }));
@@ -392,19 +403,20 @@ for (const r of results) {
   const p = padding(r.peer[0]!.token_lengths!);
   lines.push(`| ${r.setName} (${r.n}) | ${int(p.real)} | ${int(p.chunks)} (${fmt(p.chunks / p.real, 2)}×) | ${int(p.buckets)} (${fmt(p.buckets / p.real, 2)}×) |`);
 }
+const threadLines: string[] = [];
 if (threadChecks.length > 0) {
-  lines.push(
-    "",
-    `Thread check: OS threads that loading adds to the process at 1 / ${THREADS} / 4 intra-op threads (ONNX Runtime's pool adds threads − 1; ` +
+  threadLines.push(
+    `Measured on ${cpus().length} cores${commit ? `, senti-mlops at ${commit}` : ""} (load average ${loadAtStart.map((l) => l.toFixed(2)).join(" / ")} at the start). ` +
+      `Thread check: OS threads that loading adds to the process at 1 / ${THREADS} / 4 intra-op threads (ONNX Runtime's pool adds threads − 1; ` +
       "senti-mlops's process shows one more thread at every setting: the first ONNX Runtime session adds it in any process that has not imported " +
       "transformers.js, bare onnxruntime-node included, and it does not grow with the thread count), and one warm pass over the first 64 SST-2 dev sentences " +
-      `(${base ? "BERT-base random" : "bert-tiny-sst2"}, batch ${BATCH}) at 1 and ${THREADS} threads:`,
+      `(${base ? "BERT-base random" : "bert-tiny-sst2"}, batch ${BATCH}) at 1 and ${THREADS} threads, median of ${THREAD_REPEAT} processes per setting:`,
     "",
     `| side | threads added at 1 / ${THREADS} / 4 | pass at 1 thread (s) | pass at ${THREADS} threads (s) | speed-up |`,
     "|---|---:|---:|---:|---:|",
   );
   for (const c of threadChecks) {
-    lines.push(
+    threadLines.push(
       `| ${c.side} | ${c.added[1]} / ${c.added[THREADS]} / ${c.added[4]} | ${fmt(c.seconds[1]!, 2)} | ${fmt(c.seconds[THREADS]!, 2)} | ${fmt(c.seconds[1]! / c.seconds[THREADS]!, 2)}× |`,
     );
   }
@@ -439,13 +451,24 @@ if (base) {
   );
 }
 lines.push("");
-const table = lines.join("\n");
-process.stdout.write(`${table}\n`);
-writeFileSync(join(CACHE, "last-table.md"), `${table}\n`);
+threadLines.push("");
+const table = results.length > 0 ? lines.join("\n") : "";
+const threadTable = threadChecks.length > 0 ? `### BERT: same thread count on both sides\n\n${threadLines.join("\n")}` : "";
+process.stdout.write(`${table}\n${threadTable}\n`);
+if (table) writeFileSync(join(CACHE, "last-table.md"), `${table}\n`);
+if (threadTable) writeFileSync(join(CACHE, "last-thread-table.md"), `${threadTable}\n`);
 
 if (values.write) {
-  writeBenchmarkSection("bert", table, {
-    heading: "BERT inference vs transformers.js",
-    intro: "Written by `npm run bench:bert -- --write` (`bench/bert/run.ts`).",
-  });
+  if (table) {
+    writeBenchmarkSection("bert", table, {
+      heading: "BERT inference vs transformers.js",
+      intro: "Written by `npm run bench:bert -- --write` (`bench/bert/run.ts`).",
+    });
+  }
+  if (threadTable) {
+    writeBenchmarkSection("bert:threads", threadTable, {
+      heading: "BERT inference: thread check",
+      intro: "Written by `npm run bench:bert -- --write` (or `-- --only-thread-check --write`), `bench/bert/run.ts`.",
+    });
+  }
 }
