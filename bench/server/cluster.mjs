@@ -2,16 +2,16 @@
 // examples/express-server/dist/main.js, unchanged, in BENCH_WORKERS worker processes that share
 // its PORT (the primary accepts connections and hands them to the workers round-robin; a
 // keep-alive connection then stays with its worker). The service's configuration comes from the
-// environment as usual. Once every worker listens, the primary writes one line on stderr:
+// environment as usual (BENCH_SERVER_MAIN: another build's main.js). Once every worker listens, the primary writes one line on stderr:
 // `[cluster] N workers listening`. SIGTERM/SIGINT are passed to the workers (each drains as the
 // service does); the primary exits when they have, with 1 if any did not exit 0.
 //
 // The service has no such option itself: with more than one process, training jobs and model
 // swaps would each happen in one worker only. The benchmark needs no training (no API_TOKEN).
 import cluster from "node:cluster";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
-const MAIN = fileURLToPath(new URL("../../examples/express-server/dist/main.js", import.meta.url));
+const MAIN = process.env.BENCH_SERVER_MAIN ?? fileURLToPath(new URL("../../examples/express-server/dist/main.js", import.meta.url));
 
 if (cluster.isPrimary) {
   const workers = Number(process.env.BENCH_WORKERS ?? "2");
@@ -39,5 +39,5 @@ if (cluster.isPrimary) {
   process.on("SIGINT", () => stop("SIGINT"));
   for (let i = 0; i < workers; i++) cluster.fork();
 } else {
-  await import(MAIN);
+  await import(pathToFileURL(MAIN).href);
 }
