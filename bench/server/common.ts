@@ -30,9 +30,10 @@ export const GUNICORN_WORKERS = 2;
 export const CLUSTER_WORKERS = 2;
 export const log = (s: string) => process.stderr.write(s);
 
-export type SideName = "flask" | "ours" | "ours2";
+export type SideName = "flask" | "flask-gthread" | "ours" | "ours2";
 export const SIDE_LABEL: Record<SideName, string> = {
   flask: `Flask + scikit-learn, gunicorn ${GUNICORN_WORKERS} sync workers`,
+  "flask-gthread": `Flask + scikit-learn, gunicorn ${GUNICORN_WORKERS} gthread workers (1 thread each, keep-alive)`,
   ours: "Express service, 1 process",
   ours2: `Express service, ${CLUSTER_WORKERS} processes (node:cluster)`,
 };
@@ -167,11 +168,15 @@ export async function start(
   const base = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", LANG: process.env.LANG ?? "C.UTF-8" };
   let child: ChildProcess;
   let ready: (err: string) => boolean;
-  if (side === "flask") {
+  if (side === "flask" || side === "flask-gthread") {
     const bin = join(models.python, "..", "gunicorn");
     child = spawn(
       bin,
-      ["-w", String(GUNICORN_WORKERS), "-k", "sync", "-b", `127.0.0.1:${port}`, "--no-control-socket", "--chdir", join(PROJECT_ROOT, "bench/server"), "flask_app:create_app()"],
+      [
+        "-w", String(GUNICORN_WORKERS),
+        // sync: one request at a time per worker, Connection: close; gthread with 1 thread: the same, but keeps connections alive.
+        ...(side === "flask" ? ["-k", "sync"] : ["-k", "gthread", "--threads", "1", "--keep-alive", "5"]),
+        "-b", `127.0.0.1:${port}`, "--no-control-socket", "--chdir", join(PROJECT_ROOT, "bench/server"), "flask_app:create_app()"],
       { env: { ...base, PYTHONDONTWRITEBYTECODE: "1", BENCH_SERVER_MODEL: models.sklearn, ...extraEnv }, stdio: ["ignore", out, "pipe"] },
     );
     ready = (err) => (err.match(/\[flask_app\] model loaded/g) ?? []).length >= GUNICORN_WORKERS;
