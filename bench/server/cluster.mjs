@@ -2,8 +2,8 @@
 // examples/express-server/dist/main.js, unchanged, in BENCH_WORKERS worker processes that share
 // its PORT (the primary accepts connections and hands them to the workers round-robin; a
 // keep-alive connection then stays with its worker). The service's configuration comes from the
-// environment as usual (BENCH_SERVER_MAIN: another build's main.js). Once every worker listens, the primary writes one line on stderr:
-// `[cluster] N workers listening`. SIGTERM/SIGINT are passed to the workers (each drains as the
+// environment as usual; BENCH_SERVER_MAIN names another build's main.js. Once every worker
+// listens, the primary writes one line on stderr: `[cluster] N workers listening`. SIGTERM/SIGINT are passed to the workers (each drains as the
 // service does); the primary exits when they have, with 1 if any did not exit 0.
 //
 // The service has no such option itself: with more than one process, training jobs and model

@@ -6,7 +6,8 @@
  *   npm run bench:server                         # prints the table
  *   npm run bench:server -- --write              # and writes it into docs/benchmarks.md
  *   npm run bench:server -- --repeat 1 --duration 2 --warmup 1   # a quick development run
- *   npm run bench:server -- --profile            # adds where our time goes (see bench/server/profile.ts)
+ *   npm run bench:server -- --sides ours,ours2 --main some/other/dist/main.js   # another build of the service
+ *   npx tsx bench/server/profile.ts              # where the service's time goes (see that file)
  *
  * Set-up, done by the benchmark itself on first run and cached in .cache/bench-server/:
  *  - a venv (.cache/bench-server/venv) with Flask, gunicorn and scikit-learn pinned in
