@@ -162,8 +162,8 @@ async function main(): Promise<void> {
   const table = [
     `### \`POST /predict\`: Express service vs Flask + scikit-learn (gunicorn)`,
     "",
-    `Measured at commit ${commit} on ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB; load average ${f2(loadStart[0]!)} at the start and ${f2(loadEnd[0]!)} at the end ` +
-      `(1-minute). Node ${versions.node}; Python ${versions.python[0]}, Flask ${versions.python[1]}, gunicorn ${versions.python[2]}, scikit-learn ${versions.python[3]}. ` +
+    `Measured at commit ${commit} on ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB; 1-minute load average ${f2(loadStart[0]!)} before the run (${f2(loadEnd[0]!)} at its end, ` +
+      `the benchmark's own processes included). Node ${versions.node}; Python ${versions.python[0]}, Flask ${versions.python[1]}, gunicorn ${versions.python[2]}, scikit-learn ${versions.python[3]}. ` +
       `Both models: IMDB train (25,000 reviews), word 1–2-grams, min_df 2, sublinear tf, C 4. Load: autocannon 9.0.0 in the benchmark's own process, ` +
       `${CONNECTIONS} connections, pipelining 1, ${DURATION} s per measurement after a ${WARMUP} s warm-up, at most ${int(MAX_REQUESTS)} requests; ` +
       `median of ${REPEAT} run(s), each side a fresh server process (tree) per run, one side at a time.`,
