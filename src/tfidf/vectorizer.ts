@@ -100,21 +100,21 @@ function weighRow(
 /**
  * Merges repeated columns of one row into counts: reads `columns[from..to)`, writes unique columns
  * and their counts at `indices/data[at..]`, returns the new end. `seen` is per-column scratch of
- * two ints side by side (one cache line per lookup): `seen[2c] === row + 1` means column c was
- * seen in this row, at position `seen[2c + 1]`. Fill it with zeros before the first row.
+ * two ints side by side (one cache line per lookup): `seen[2c] === tag` means column c was seen
+ * in this row, at position `seen[2c + 1]`. Every row needs a tag no earlier row used (and never 0):
+ * then `seen` needs filling with zeros only once.
  */
 function countRow(
   columns: Int32Array,
   from: number,
   to: number,
-  row: number,
+  tag: number,
   seen: Int32Array,
   indices: Int32Array,
   data: Float64Array,
   at: number,
 ): number {
   let end = at;
-  const tag = row + 1;
   for (let k = from; k < to; k++) {
     const c = columns[k]!;
     if (seen[2 * c] === tag) {
@@ -316,7 +316,24 @@ export class TfidfVectorizer implements TfidfVectorizerState {
    */
   forEachRow(texts: readonly string[], visit: RowVisitor): void {
     const index = this.#index;
-    const seen = new Int32Array(2 * this.vocabulary.length);
+    // The per-column scratch is vocabulary-sized (megabytes for bigram models): allocating and
+    // zeroing it per call dominated one-review predictions, so it is kept and tagged across calls.
+    // A nested call (from inside `visit`) gets its own.
+    const nested = this.#scratchInUse;
+    const scratch = nested ? { seen: new Int32Array(2 * this.vocabulary.length), tag: 0 } : (this.#scratch ??= { seen: new Int32Array(2 * this.vocabulary.length), tag: 0 });
+    this.#scratchInUse = true;
+    try {
+      this.#eachRow(texts, visit, index, scratch);
+    } finally {
+      if (!nested) this.#scratchInUse = false;
+    }
+  }
+
+  #scratch: { seen: Int32Array; tag: number } | undefined;
+  #scratchInUse = false;
+
+  #eachRow(texts: readonly string[], visit: RowVisitor, index: FeatureIndex, scratch: { seen: Int32Array; tag: number }): void {
+    const seen = scratch.seen;
     const columns = new IntBuffer(1024);
     let indices = new Int32Array(1024);
     let data = new Float64Array(1024);
@@ -327,7 +344,11 @@ export class TfidfVectorizer implements TfidfVectorizerState {
         indices = new Int32Array(columns.length * 2);
         data = new Float64Array(columns.length * 2);
       }
-      const length = countRow(columns.data, 0, columns.length, r, seen, indices, data, 0);
+      if (scratch.tag === 0x7fffffff) {
+        seen.fill(0);
+        scratch.tag = 0;
+      }
+      const length = countRow(columns.data, 0, columns.length, ++scratch.tag, seen, indices, data, 0);
       weighRow(indices, data, 0, length, this.idf, this.options);
       visit(r, indices, data, length);
     }
@@ -608,7 +629,7 @@ export function createFitter(resolved: ResolvedVectorizerOptions): TfidfFitter {
       start = 0;
       for (let r = 0; r < documents; r++) {
         const rowStart = nnz;
-        nnz = countRow(all, start, ends[r]!, r, seen, indices, data, nnz);
+        nnz = countRow(all, start, ends[r]!, r + 1, seen, indices, data, nnz);
         weighRow(indices, data, rowStart, nnz, idf, resolved);
         indptr[r + 1] = nnz;
         start = ends[r]!;
