@@ -185,7 +185,8 @@ async function main(): Promise<void> {
     ...(SIDES.includes("flask-gthread")
       ? [
           "- Flask with gthread workers (reference row, not the comparison): the same app and model under `gunicorn -k gthread --threads 1 --keep-alive 5`, still one request " +
-            "at a time per worker but with keep-alive connections, to show what the sync workers' per-request reconnects cost Flask.",
+            "at a time per worker but with keep-alive connections, to show what the sync workers' per-request reconnects cost Flask. A gthread worker keeps the connections it accepts, so when one worker " +
+            "happens to hold most of the connections, the other idles (server CPU near 1 core in the table): this row varies from run to run.",
         ]
       : []),
     "- Ours: `node examples/express-server/dist/main.js` with its defaults (request validation with zod, pino logging one JSON line per request to a file, prom-client " +
