@@ -15,8 +15,8 @@
  *    the service's own code); else Node's HTTP/socket internals; garbage collection apart. CPU per
  *    request = share × the server's CPU seconds / responses (the profiler itself costs some).
  * 3. In-process (no HTTP, wall time): `predict(model, [review])` per call vs per review of 32-review calls,
- *    and what allocating a zeroed Int32Array of 2 × features (the vectorizer's per-call scratch
- *    table, `TfidfVectorizer.forEachRow`) costs on its own.
+ *    and what allocating a zeroed Int32Array of 2 × features costs on its own (the scratch table
+ *    `TfidfVectorizer.forEachRow` allocated per call until e06c0fb, which this profile found).
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -175,7 +175,7 @@ await tracking.close();
 const inProcess = [
   `| \`predict(model, [review])\`, per call | ${f1(one)} |`,
   `| \`predict(model, 32 reviews)\`, per review | ${f1(many)} |`,
-  `| \`new Int32Array(2 × ${features})\` alone (${f1((8 * features) / 2 ** 20)} MiB, zeroed; GC included) | ${f1(alloc)} |`,
+  `| \`new Int32Array(2 × ${features})\` alone (${f1((8 * features) / 2 ** 20)} MiB, zeroed; GC included): what \`forEachRow\` allocated per call before e06c0fb | ${f1(alloc)} |`,
 ];
 
 const table = [
