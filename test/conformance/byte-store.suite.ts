@@ -220,15 +220,17 @@ export function describeByteStore(
       const values = Array.from({ length: 20 }, (_, i) => new Uint8Array(64 * 1024 + i * 4099).fill(i + 1));
       const whole = (got: Uint8Array | null): boolean =>
         got === null || values.some((v) => v.byteLength === got.byteLength && got.every((b) => b === v[0]));
-      const reads: Promise<Uint8Array | null>[] = [];
+      // Each read's outcome is captured as it settles (a failed read must not go unhandled while
+      // the writes are awaited).
+      const reads: Promise<{ ok: true; value: Uint8Array | null } | { ok: false; error: unknown }>[] = [];
       const writes = values.map((value) => {
         const write = store.put("same/key.bin", value);
-        reads.push(store.get("same/key.bin"));
+        reads.push(store.get("same/key.bin").then((v) => ({ ok: true as const, value: v }), (error: unknown) => ({ ok: false as const, error })));
         return write;
       });
       await Promise.all(writes);
-      const got = await Promise.allSettled(reads);
-      if (torn === undefined) for (const read of got) expect(read.status === "fulfilled" && whole(read.value)).toBe(true);
+      const got = await Promise.all(reads);
+      if (torn === undefined) for (const read of got) expect(read.ok && whole(read.value)).toBe(true);
       const final = (await store.get("same/key.bin"))!;
       expect(final.byteLength).toBe(values[19].byteLength);
       expect(final.every((b) => b === 20)).toBe(true);
