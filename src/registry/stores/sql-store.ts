@@ -17,6 +17,7 @@
  *
  * @module
  */
+import { createSqlTransactions } from "../../tracking/sql/transactions.js";
 import { isSentiMlopsError, SentiMlopsError } from "../../errors.js";
 import { decodePageToken, encodePageToken } from "../../tracking/page-token.js";
 import { compileSearchSql, parseFilter, SQLITE_SEARCH_PRAGMA, STAGE_DELETED_INTERNAL } from "../../tracking/search/index.js";
@@ -246,25 +247,7 @@ export async function createSqlRegistryStore(db: SqlDatabase, options: SqlRegist
     if (closed) throw new SentiMlopsError("INVALID_STATE", "[senti-mlops] [registry] the SQL registry store is closed");
   };
 
-  // One transaction wrapper, created once; `body` holds what it runs (calls never nest).
-  let body: (() => unknown) | undefined;
-  const transaction = db.transaction(() => body!()) as (() => unknown) & { immediate?: () => unknown };
-  const immediate = typeof transaction.immediate === "function" ? () => transaction.immediate!() : transaction;
-  const inTransaction = <T>(fn: () => T, start: () => unknown): T => {
-    check();
-    body = fn;
-    try {
-      return start() as T;
-    } catch (e) {
-      throw toStoreError(e);
-    } finally {
-      body = undefined;
-    }
-  };
-  /** A write: one transaction, the write lock taken up front. */
-  const write = <T>(fn: () => T): T => inTransaction(fn, immediate);
-  /** A read: one consistent snapshot. */
-  const read = <T>(fn: () => T): T => inTransaction(fn, transaction);
+  const { read, write } = createSqlTransactions(db, check, toStoreError);
 
   /** The model row, after MLflow's name check (`_get_registered_model`). */
   const modelRow = (name: string): ModelRow => {

@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { createSqlTransactions } from "../sql/transactions.js";
 import { isSentiMlopsError, SentiMlopsError } from "../../errors.js";
 import { decodePageToken, encodePageToken } from "../page-token.js";
 import { generateRunName, newRunId } from "../run-name.js";
@@ -288,28 +289,7 @@ export async function createSqlStore(db: SqlDatabase, options: SqlStoreOptions =
     if (closed) throw new SentiMlopsError("INVALID_STATE", "[senti-mlops] [tracking] the SQL store is closed");
   };
 
-  // One transaction function, created once (better-sqlite3 builds a wrapper per call otherwise):
-  // it runs whatever `body` holds. Calls never nest, so one slot suffices.
-  let body: (() => unknown) | undefined;
-  const transaction = db.transaction(() => body!()) as (() => unknown) & { immediate?: () => unknown };
-  const immediate = typeof transaction.immediate === "function" ? () => transaction.immediate!() : transaction;
-
-  /** Runs `fn` in one transaction, mapping database errors. */
-  const inTransaction = <T>(fn: () => T, start: () => unknown): T => {
-    check();
-    body = fn;
-    try {
-      return start() as T;
-    } catch (e) {
-      throw toStoreError(e);
-    } finally {
-      body = undefined;
-    }
-  };
-  /** A write transaction: `BEGIN IMMEDIATE` when the driver offers it, so the write lock is taken (or waited for) up front. */
-  const write = <T>(fn: () => T): T => inTransaction(fn, immediate);
-  /** A read transaction: one consistent snapshot for the several SELECTs of a call. */
-  const read = <T>(fn: () => T): T => inTransaction(fn, transaction);
+  const { read, write } = createSqlTransactions(db, check, toStoreError);
 
   const experimentRow = (experimentId: string, view: ViewType = "ALL"): ExperimentRow => {
     const id = parseExperimentId(experimentId);
