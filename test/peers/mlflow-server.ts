@@ -13,6 +13,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { VENV_DIR } from "./python-env.js";
+import { killGroup, sleep, trackGroup, untrackGroup, waitGroupGone } from "./process-group.js";
 
 /** The `mlflow` console script of the project's virtualenv. */
 export const MLFLOW_BIN = join(VENV_DIR, "bin", "mlflow");
@@ -69,47 +70,6 @@ export async function freePort(): Promise<number> {
 }
 
 const TAIL_CHARS = 8_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** True while any process of the group `pgid` exists (zombies included). */
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-function killGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-async function waitGroupGone(pgid: number, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (!groupAlive(pgid)) return true;
-    await sleep(50);
-  }
-  return !groupAlive(pgid);
-}
-
-// Servers still running when this process exits (e.g. a crashed test run) are killed synchronously.
-const running = new Set<number>();
-let exitHookInstalled = false;
-function trackGroup(pgid: number): void {
-  running.add(pgid);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.on("exit", () => {
-      for (const g of running) killGroup(g, "SIGKILL");
-    });
-  }
-}
 
 /**
  * Starts `mlflow server` on a free 127.0.0.1 port and resolves once `GET /health` answers 200.
@@ -196,7 +156,7 @@ async function launch(
         await waitGroupGone(pgid, 5_000);
       }
       await Promise.race([exitedPromise, sleep(1_000)]);
-      running.delete(pgid);
+      untrackGroup(pgid);
       child.stdout!.destroy();
       child.stderr!.destroy();
     })());

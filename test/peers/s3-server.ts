@@ -22,6 +22,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "./mlflow-server.js";
 import { VENV_DIR } from "./python-env.js";
+import { killGroup, sleep, trackGroup, untrackGroup, waitGroupGone } from "./process-group.js";
 
 /** The `moto_server` console script of the project's virtualenv. */
 export const MOTO_SERVER_BIN = join(VENV_DIR, "bin", "moto_server");
@@ -55,46 +56,6 @@ export interface S3ServerOptions {
 const REGION = "us-east-1";
 const IAM_ACTIONS_PER_USER = 3;
 const TAIL_CHARS = 8_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
-function killGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-async function waitGroupGone(pgid: number, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (!groupAlive(pgid)) return true;
-    await sleep(50);
-  }
-  return !groupAlive(pgid);
-}
-
-const running = new Set<number>();
-let exitHookInstalled = false;
-function trackGroup(pgid: number): void {
-  running.add(pgid);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.on("exit", () => {
-      for (const g of running) killGroup(g, "SIGKILL");
-    });
-  }
-}
-
 /**
  * Starts `moto_server` on a free 127.0.0.1 port, waits until it answers, creates the IAM users and
  * their access keys, and resolves once every further request needs a valid signature.
@@ -164,7 +125,7 @@ async function launch(port: number, options: S3ServerOptions): Promise<S3Server>
         await waitGroupGone(pgid, 5_000);
       }
       await Promise.race([exitedPromise, sleep(1_000)]);
-      running.delete(pgid);
+      untrackGroup(pgid);
       child.stdout!.destroy();
       child.stderr!.destroy();
     })());
