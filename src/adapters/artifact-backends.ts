@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { RestClientOptions } from "./rest-client.js";
+import type { RestClientOptions } from "../mlflow/rest-client.js";
 import type { ArtifactBackend } from "./artifact-resolver.js";
 import { scopeByteStore, type ByteStore } from "./byte-store.js";
 import { createIndexedDbByteStore, type IndexedDbByteStoreOptions } from "./indexeddb.js";

@@ -9,7 +9,7 @@ import type { Dirent } from "node:fs";
 import { mkdir, readdir, readFile, stat, unlink } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { SentiMlopsError } from "../errors.js";
-import { writeFileAtomic } from "../node/atomic-write.js";
+import { writeFileAtomic } from "./atomic-write.js";
 import { withGuards, type ByteStore } from "./byte-store.js";
 
 /** Options of {@link createFsByteStore}. */

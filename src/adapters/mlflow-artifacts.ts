@@ -5,7 +5,7 @@
  * @module
  */
 import { isSentiMlopsError, SentiMlopsError } from "../errors.js";
-import { createRestClient, type RestClientOptions } from "./rest-client.js";
+import { createRestClient, type RestClientOptions } from "../mlflow/rest-client.js";
 import { normalizeKey, withGuards, type ByteStore, type ByteStoreEntry } from "./byte-store.js";
 
 /** Options of {@link createMlflowArtifactsByteStore}: the server, the folder, and the HTTP client's options. */

@@ -13,7 +13,7 @@
 import { mkdir, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { SentiMlopsError } from "../errors.js";
-import type { SqlDatabase } from "../tracking/sql/sql-database.js";
+import type { SqlDatabase } from "../mlflow/sql/sql-database.js";
 
 export { parseSqliteUri, type SqliteUri } from "./sqlite-uri.js";
 

@@ -15,13 +15,13 @@
  * @module
  */
 import type { ModelCodec } from "../models/model-codec.js";
-import { createBertCodecIn, type BertCodecOptions } from "./bert-codec.js";
+import { createBertCodecIn, type BertCodecOptions } from "../models/bert-codec.js";
 import type { BertModel } from "./bert-model.js";
 import { loadBertIn, type BertSource, type LoadBertOptions } from "./load-bert.js";
-import { NODE_BERT_ENVIRONMENT } from "./node-environment.js";
+import { NODE_BERT_ENVIRONMENT } from "../runtime/node-bert.js";
 
 export * from "./index.js";
-export { importOnnxruntimeNode, openLocalBertFolder, NODE_BERT_ENVIRONMENT } from "./node-environment.js";
+export { importOnnxruntimeNode, openLocalBertFolder, NODE_BERT_ENVIRONMENT } from "../runtime/node-bert.js";
 
 /**
  * Loads a BERT-family classifier from a local folder, an http(s) hub URL (cached under

@@ -15,15 +15,15 @@
  *
  * @module
  */
-import { createBertCodec } from "./bert-codec.js";
+import { createBertCodec } from "../models/bert-codec.js";
 import type { ModelCodec } from "../models/model-codec.js";
 
 export { loadBert, loadBertFromFiles, loadBertIn } from "./load-bert.js";
 export type { LoadBertOptions, BertSource, BertEnvironment } from "./load-bert.js";
 export { createBertModel, isBertModel, BERT_MODEL_FILES, BERT_CONFIG_FILES } from "./bert-model.js";
 export type { BertModel, BertModelParts, BertDtype } from "./bert-model.js";
-export { createBertCodec, createBertCodecIn, BERT_FORMAT_VERSION } from "./bert-codec.js";
-export type { BertCodecOptions } from "./bert-codec.js";
+export { createBertCodec, createBertCodecIn, BERT_FORMAT_VERSION } from "../models/bert-codec.js";
+export type { BertCodecOptions } from "../models/bert-codec.js";
 export { parseBertConfig } from "./bert-config.js";
 export type { BertConfig } from "./bert-config.js";
 export { createBertTokenizer } from "./bert-tokenizer.js";

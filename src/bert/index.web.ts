@@ -16,13 +16,13 @@
  * @module
  */
 import type { ModelCodec } from "../models/model-codec.js";
-import { createBertCodecIn, type BertCodecOptions } from "./bert-codec.js";
+import { createBertCodecIn, type BertCodecOptions } from "../models/bert-codec.js";
 import type { BertModel } from "./bert-model.js";
 import { loadBertIn, type BertSource, type LoadBertOptions } from "./load-bert.js";
-import { WEB_BERT_ENVIRONMENT } from "./web-environment.js";
+import { WEB_BERT_ENVIRONMENT } from "../runtime/web-bert.js";
 
 export * from "./index.js";
-export { importOnnxruntimeWeb, WEB_BERT_ENVIRONMENT } from "./web-environment.js";
+export { importOnnxruntimeWeb, WEB_BERT_ENVIRONMENT } from "../runtime/web-bert.js";
 
 /**
  * Loads a BERT-family classifier from an http(s) hub URL (cached in IndexedDB), a

@@ -24,4 +24,4 @@ export function defaultCacheDir(...segments: string[]): string {
   return join(xdg || join(homedir(), ".cache"), "senti-mlops", ...segments);
 }
 
-export { tempPathFor, writeFileAtomic } from "../node/atomic-write.js";
+export { tempPathFor, writeFileAtomic } from "../adapters/atomic-write.js";

@@ -7,9 +7,9 @@
  */
 import { SentiMlopsError, describeType, hasErrorCode } from "../errors.js";
 import type { SentimentModel } from "../types.js";
-import type { ModelVersion } from "../registry/types.js";
-import { LIMITS } from "../tracking/validation.js";
-import { validateModelName } from "../registry/validation.js";
+import type { ModelVersion } from "../mlflow/registry-entities.js";
+import { LIMITS } from "../mlflow/validation.js";
+import { validateModelName } from "../mlflow/registry-validation.js";
 import { joinArtifactUri } from "../adapters/artifact-resolver.js";
 import { normalizeKey } from "../adapters/byte-store.js";
 import type { MlModel } from "./mlmodel.js";

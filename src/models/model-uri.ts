@@ -7,10 +7,10 @@
 import { SentiMlopsError, describeType } from "../errors.js";
 import type { ArtifactStore } from "../adapters/artifact-store.js";
 import { joinArtifactUri } from "../adapters/artifact-resolver.js";
-import type { RegistryStore } from "../registry/store.js";
-import type { ModelVersion } from "../registry/types.js";
-import { parseModelsUri as parseRegistryModelsUri, type ParsedModelsUri } from "../registry/validation.js";
-import type { TrackingStore } from "../tracking/store.js";
+import type { RegistryStore } from "../mlflow/registry-store.js";
+import type { ModelVersion } from "../mlflow/registry-entities.js";
+import { parseModelsUri as parseRegistryModelsUri, type ParsedModelsUri } from "../mlflow/registry-validation.js";
+import type { TrackingStore } from "../mlflow/tracking-store.js";
 
 /**
  * What model URIs resolve through: a tracking store (runs), a registry (models) and artifact access.

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { SentiMlopsError } from "../errors.js";
 import { createArtifactStore, type ArtifactStore } from "../adapters/artifact-store.js";
 import { createFsByteStore } from "../adapters/fs.js";
-import { writeFileAtomic } from "../node/atomic-write.js";
+import { writeFileAtomic } from "../adapters/atomic-write.js";
 import { encodeTfidfModel } from "../tfidf/model-format.js";
 import type { TfidfModel } from "../tfidf/model.js";
 

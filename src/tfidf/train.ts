@@ -5,8 +5,8 @@
  * @module
  */
 import { SentiMlopsError, describeType } from "../errors.js";
-import { classificationMetrics, type ClassificationMetrics } from "../metrics.js";
-import { confusionMatrixSvg, rocCurveSvg } from "../plots.js";
+import { classificationMetrics, type ClassificationMetrics } from "../evaluation/metrics.js";
+import { confusionMatrixSvg, rocCurveSvg } from "../evaluation/plots.js";
 import type { LabeledText, TrainingData, TrainingRun } from "../types.js";
 import { LogisticRegression, type FitReport } from "./logistic-regression.js";
 import { TfidfModel } from "./model.js";

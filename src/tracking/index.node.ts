@@ -20,7 +20,7 @@ import { createFileArtifactBackend, createS3ArtifactBackend } from "../adapters/
 import { bertCodec } from "../bert/index.node.js";
 import { tfidfCodec } from "../models/model-codec.js";
 import { openSqlStores } from "./stores/sql-store.node.js";
-import type { TrackingStore } from "./store.js";
+import type { TrackingStore } from "../mlflow/tracking-store.js";
 import { createTracking as createUniversal, type Tracking, type TrackingOptions } from "./tracking.js";
 
 export * from "./index.js";

@@ -15,7 +15,7 @@
  */
 import { bertCodec } from "../bert/index.web.js";
 import { tfidfCodec } from "../models/model-codec.js";
-import type { TrackingStore } from "./store.js";
+import type { TrackingStore } from "../mlflow/tracking-store.js";
 import { createTracking as createTrackingWith, type Tracking, type TrackingOptions } from "./tracking.js";
 
 export { DEFAULT_TRACKING_URI } from "./tracking.js";
@@ -43,7 +43,7 @@ export type {
   CreateRunRequest,
   RunInfoUpdate,
   LogBatch,
-} from "./store.js";
+} from "../mlflow/tracking-store.js";
 export type {
   Experiment,
   Run,
@@ -58,9 +58,9 @@ export type {
   RunStatus,
   ViewType,
   LifecycleStage,
-} from "./types.js";
+} from "../mlflow/tracking-entities.js";
 export { createMemoryStore } from "./stores/memory-store.js";
 export type { MemoryStoreOptions } from "./stores/memory-store.js";
 export { createRestStore } from "./stores/rest-store.js";
 export type { RestStoreOptions } from "./stores/rest-store.js";
-export { parseFilter, parseOrderBy } from "./search/index.js";
+export { parseFilter, parseOrderBy } from "../mlflow/search/index.js";

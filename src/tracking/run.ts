@@ -8,8 +8,8 @@ import { SentiMlopsError } from "../errors.js";
 import type { ArtifactFile, ArtifactStore } from "../adapters/artifact-store.js";
 import type { LoggedModel, LogModelOptions } from "../models/log-model.js";
 import type { SentimentModel } from "../types.js";
-import type { TrackingStore } from "./store.js";
-import type { Dataset, Metric, Param, RunInfo, RunStatus, Tag } from "./types.js";
+import type { TrackingStore } from "../mlflow/tracking-store.js";
+import type { Dataset, Metric, Param, RunInfo, RunStatus, Tag } from "../mlflow/tracking-entities.js";
 
 /** Buffering of metrics: flushed when `maxBatch` points wait, every `flushIntervalMs`, and at the end. */
 export interface BufferOptions {

@@ -10,11 +10,11 @@ import { createArtifactResolver, createMemoryArtifactBackend, type ArtifactBacke
 import type { ArtifactStore } from "../adapters/artifact-store.js";
 import { logModel } from "../models/log-model.js";
 import type { ModelCodec } from "../models/model-codec.js";
-import type { RegistryStore } from "../registry/store.js";
+import type { RegistryStore } from "../mlflow/registry-store.js";
 import { createMemoryRegistryStore } from "../registry/stores/memory-store.js";
 import { createRestRegistryStore } from "../registry/stores/rest-store.js";
 import { createActiveRun, type ActiveRun, type BufferOptions, type LocalFileReader } from "./run.js";
-import type { TrackingStore } from "./store.js";
+import type { TrackingStore } from "../mlflow/tracking-store.js";
 import { createMemoryStore } from "./stores/memory-store.js";
 import { createRestStore, type RestStoreOptions } from "./stores/rest-store.js";
 

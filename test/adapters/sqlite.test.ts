@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { openSqliteDatabase, parseSqliteUri } from "../../src/adapters/sqlite.js";
 import { hasErrorCode } from "../../src/errors.js";
-import type { SqlDatabase } from "../../src/tracking/sql/sql-database.js";
+import type { SqlDatabase } from "../../src/mlflow/sql/sql-database.js";
 
 const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), "senti-sqlite-"));

@@ -24,8 +24,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, assert, beforeAll, describe, expect, it } from "vitest";
 import { hasErrorCode, isSentiMlopsError, type ErrorCode, type SentiMlopsError } from "../../src/errors.js";
-import type { CreateRunRequest, TrackingStore } from "../../src/tracking/store.js";
-import type { DatasetInput, Experiment, Metric, Run } from "../../src/tracking/types.js";
+import type { CreateRunRequest, TrackingStore } from "../../src/mlflow/tracking-store.js";
+import type { DatasetInput, Experiment, Metric, Run } from "../../src/mlflow/tracking-entities.js";
 
 /** A test this implementation is known to fail, with the reason. It still runs (`it.fails`). */
 export interface ConformanceDeviation {

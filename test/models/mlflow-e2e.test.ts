@@ -13,7 +13,7 @@ import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadModel } from "../../src/index.node.js";
 import { predict } from "../../src/predict.js";
-import { MLFLOW_VERSION } from "../../src/tracking/sql/mlflow-schema.js";
+import { MLFLOW_VERSION } from "../../src/mlflow/sql/mlflow-schema.js";
 import { trainTfidf } from "../../src/tfidf/index.js";
 import type { TfidfModel } from "../../src/tfidf/model.js";
 import { createS3ArtifactBackend } from "../../src/adapters/artifact-backends.node.js";

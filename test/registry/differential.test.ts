@@ -24,11 +24,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqliteDatabase } from "../../src/adapters/sqlite.js";
 import { isSentiMlopsError, type ErrorCode } from "../../src/errors.js";
-import type { RegistryStore } from "../../src/registry/store.js";
+import type { RegistryStore } from "../../src/mlflow/registry-store.js";
 import { createMemoryRegistryStore } from "../../src/registry/stores/memory-store.js";
 import { createRestRegistryStore } from "../../src/registry/stores/rest-store.js";
 import { createSqlRegistryStore } from "../../src/registry/stores/sql-store.js";
-import type { Page, Tag } from "../../src/tracking/types.js";
+import type { Page, Tag } from "../../src/mlflow/tracking-entities.js";
 import { startMlflowServer, type MlflowServer } from "../peers/mlflow-server.js";
 
 // ------------------------------------------------------------------------------------------------

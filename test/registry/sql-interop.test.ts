@@ -17,11 +17,11 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openSqliteDatabase } from "../../src/adapters/sqlite.js";
 import { isSentiMlopsError } from "../../src/errors.js";
-import type { RegistryStore } from "../../src/registry/store.js";
+import type { RegistryStore } from "../../src/mlflow/registry-store.js";
 import { createSqlRegistryStore } from "../../src/registry/stores/sql-store.js";
-import type { ModelVersion, RegisteredModel } from "../../src/registry/types.js";
-import { MLFLOW_VERSION } from "../../src/tracking/sql/mlflow-schema.js";
-import type { SqlDatabase } from "../../src/tracking/sql/sql-database.js";
+import type { ModelVersion, RegisteredModel } from "../../src/mlflow/registry-entities.js";
+import { MLFLOW_VERSION } from "../../src/mlflow/sql/mlflow-schema.js";
+import type { SqlDatabase } from "../../src/mlflow/sql/sql-database.js";
 import { MLFLOW_QUIET_ENV } from "../peers/mlflow-server.js";
 import { PROJECT_ROOT } from "../peers/python-env.js";
 

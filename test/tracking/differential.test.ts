@@ -36,11 +36,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isSentiMlopsError, type ErrorCode } from "../../src/errors.js";
-import type { CreateRunRequest, TrackingStore } from "../../src/tracking/store.js";
+import type { CreateRunRequest, TrackingStore } from "../../src/mlflow/tracking-store.js";
 import { createMemoryStore } from "../../src/tracking/stores/memory-store.js";
 import { createRestStore } from "../../src/tracking/stores/rest-store.js";
 import { openSqlStore } from "../../src/tracking/stores/sql-store.node.js";
-import type { DatasetInput, Metric, Page, Param, Run, Tag } from "../../src/tracking/types.js";
+import type { DatasetInput, Metric, Page, Param, Run, Tag } from "../../src/mlflow/tracking-entities.js";
 import { startMlflowServer, type MlflowServer } from "../peers/mlflow-server.js";
 
 // ------------------------------------------------------------------------------------------------

@@ -15,11 +15,11 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isSentiMlopsError } from "../../src/errors.js";
-import { MLFLOW_VERSION } from "../../src/tracking/sql/mlflow-schema.js";
-import type { TrackingStore } from "../../src/tracking/store.js";
+import { MLFLOW_VERSION } from "../../src/mlflow/sql/mlflow-schema.js";
+import type { TrackingStore } from "../../src/mlflow/tracking-store.js";
 import { createRestStore } from "../../src/tracking/stores/rest-store.js";
 import { openSqlStore } from "../../src/tracking/stores/sql-store.node.js";
-import type { Experiment, Metric, Run } from "../../src/tracking/types.js";
+import type { Experiment, Metric, Run } from "../../src/mlflow/tracking-entities.js";
 import { MLFLOW_QUIET_ENV, startMlflowServer } from "../peers/mlflow-server.js";
 import { PROJECT_ROOT, VENV_PYTHON } from "../peers/python-env.js";
 

@@ -16,9 +16,9 @@ import {
   SCHEMA_STATEMENTS,
   SEED_STATEMENTS,
   SUPPORTED_ALEMBIC_VERSIONS,
-} from "../../src/tracking/sql/mlflow-schema.js";
-import { ensureMlflowSchema } from "../../src/tracking/sql/schema.js";
-import type { SqlDatabase } from "../../src/tracking/sql/sql-database.js";
+} from "../../src/mlflow/sql/mlflow-schema.js";
+import { ensureMlflowSchema } from "../../src/mlflow/sql/schema.js";
+import type { SqlDatabase } from "../../src/mlflow/sql/sql-database.js";
 import { startMlflowServer } from "../peers/mlflow-server.js";
 import { PROJECT_ROOT, VENV_PYTHON } from "../peers/python-env.js";
 

@@ -11,13 +11,13 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { openSqliteDatabase } from "../../src/adapters/sqlite.js";
 import { hasErrorCode, isSentiMlopsError, type ErrorCode } from "../../src/errors.js";
-import { ALEMBIC_HEAD } from "../../src/tracking/sql/mlflow-schema.js";
-import type { SqlDatabase } from "../../src/tracking/sql/sql-database.js";
-import type { TrackingStore } from "../../src/tracking/store.js";
+import { ALEMBIC_HEAD } from "../../src/mlflow/sql/mlflow-schema.js";
+import type { SqlDatabase } from "../../src/mlflow/sql/sql-database.js";
+import type { TrackingStore } from "../../src/mlflow/tracking-store.js";
 import { createMemoryStore } from "../../src/tracking/stores/memory-store.js";
 import { createSqlStore } from "../../src/tracking/stores/sql-store.js";
 import { openSqlStore } from "../../src/tracking/stores/sql-store.node.js";
-import type { Metric, Run } from "../../src/tracking/types.js";
+import type { Metric, Run } from "../../src/mlflow/tracking-entities.js";
 import { describeTrackingStore } from "../conformance/tracking-store.suite.js";
 import { RUN_CASES } from "./search/search-cases.js";
 
@@ -25,8 +25,8 @@ import { RUN_CASES } from "./search/search-cases.js";
 // search order (run_id ASC) are broken the same way in both stores. Every other caller gets a
 // random id, as without the mock.
 const pinnedRunIds = vi.hoisted(() => ({ next: [] as string[] }));
-vi.mock("../../src/tracking/run-name.js", async (importOriginal) => {
-  const original = await importOriginal<typeof import("../../src/tracking/run-name.js")>();
+vi.mock("../../src/mlflow/run-name.js", async (importOriginal) => {
+  const original = await importOriginal<typeof import("../../src/mlflow/run-name.js")>();
   return { ...original, newRunId: () => pinnedRunIds.next.shift() ?? original.newRunId() };
 });
 

@@ -8,7 +8,7 @@
  * @module
  */
 import { hasErrorCode, SentiMlopsError } from "../../errors.js";
-import { paginate } from "../../tracking/page-token.js";
+import { paginate } from "../../mlflow/page-token.js";
 import {
   compareModelVersions,
   compareRegisteredModels,
@@ -18,11 +18,11 @@ import {
   parseFilter,
   type RegisteredModelSearchEntity,
   STAGE_DELETED_INTERNAL,
-} from "../../tracking/search/index.js";
-import type { TrackingStore } from "../../tracking/store.js";
-import type { Page, Tag } from "../../tracking/types.js";
-import type { CreateModelVersionRequest, RegistryStore } from "../store.js";
-import type { ModelVersion, RegisteredModel } from "../types.js";
+} from "../../mlflow/search/index.js";
+import type { TrackingStore } from "../../mlflow/tracking-store.js";
+import type { Page, Tag } from "../../mlflow/tracking-entities.js";
+import type { CreateModelVersionRequest, RegistryStore } from "../../mlflow/registry-store.js";
+import type { ModelVersion, RegisteredModel } from "../../mlflow/registry-entities.js";
 import {
   latestVersionStages,
   parseModelVersion,
@@ -36,7 +36,7 @@ import {
   validateRegistryTags,
   validateSource,
   validateStageTransition,
-} from "../validation.js";
+} from "../../mlflow/registry-validation.js";
 import {
   aliasNotFound,
   latestVersionsOf,

@@ -7,8 +7,8 @@
  * @module
  */
 import { SentiMlopsError } from "../../errors.js";
-import { compareText, parseOrderBy, type ParsedOrderBy } from "../../tracking/search/index.js";
-import type { ModelVersion, ModelVersionStage, ModelVersionStatus, RegisteredModel, RegisteredModelAlias } from "../types.js";
+import { compareText, parseOrderBy, type ParsedOrderBy } from "../../mlflow/search/index.js";
+import type { ModelVersion, ModelVersionStage, ModelVersionStatus, RegisteredModel, RegisteredModelAlias } from "../../mlflow/registry-entities.js";
 
 /**
  * `RESOURCE_DOES_NOT_EXIST` for a registered model, in MLflow's words (`sqlalchemy_store.py:440`).

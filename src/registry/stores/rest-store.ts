@@ -6,9 +6,9 @@
  *
  * @module
  */
-import { createRestClient, type RestClientOptions } from "../../adapters/rest-client.js";
-import type { Page } from "../../tracking/types.js";
-import type { RegistryStore } from "../store.js";
+import { createRestClient, type RestClientOptions } from "../../mlflow/rest-client.js";
+import type { Page } from "../../mlflow/tracking-entities.js";
+import type { RegistryStore } from "../../mlflow/registry-store.js";
 import {
   modelVersionFromWire,
   registeredModelFromWire,

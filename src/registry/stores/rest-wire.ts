@@ -10,14 +10,14 @@
  *
  * @module
  */
-import type { Tag } from "../../tracking/types.js";
+import type { Tag } from "../../mlflow/tracking-entities.js";
 import type {
   ModelVersion,
   ModelVersionStage,
   ModelVersionStatus,
   RegisteredModel,
   RegisteredModelAlias,
-} from "../types.js";
+} from "../../mlflow/registry-entities.js";
 
 /**
  * A registry tag on the wire.

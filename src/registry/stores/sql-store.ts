@@ -17,15 +17,15 @@
  *
  * @module
  */
-import { createSqlTransactions } from "../../tracking/sql/transactions.js";
+import { createSqlTransactions } from "../../mlflow/sql/transactions.js";
 import { isSentiMlopsError, SentiMlopsError } from "../../errors.js";
-import { decodePageToken, encodePageToken } from "../../tracking/page-token.js";
-import { compileSearchSql, parseFilter, SQLITE_SEARCH_PRAGMA, STAGE_DELETED_INTERNAL } from "../../tracking/search/index.js";
-import { ensureMlflowSchema } from "../../tracking/sql/schema.js";
-import type { SqlDatabase, SqlStatement } from "../../tracking/sql/sql-database.js";
-import type { Page } from "../../tracking/types.js";
-import type { CreateModelVersionRequest, RegistryStore } from "../store.js";
-import type { ModelVersion, RegisteredModel } from "../types.js";
+import { decodePageToken, encodePageToken } from "../../mlflow/page-token.js";
+import { compileSearchSql, parseFilter, SQLITE_SEARCH_PRAGMA, STAGE_DELETED_INTERNAL } from "../../mlflow/search/index.js";
+import { ensureMlflowSchema } from "../../mlflow/sql/schema.js";
+import type { SqlDatabase, SqlStatement } from "../../mlflow/sql/sql-database.js";
+import type { Page } from "../../mlflow/tracking-entities.js";
+import type { CreateModelVersionRequest, RegistryStore } from "../../mlflow/registry-store.js";
+import type { ModelVersion, RegisteredModel } from "../../mlflow/registry-entities.js";
 import {
   latestVersionStages,
   parseModelVersion,
@@ -39,7 +39,7 @@ import {
   validateRegistryTags,
   validateSource,
   validateStageTransition,
-} from "../validation.js";
+} from "../../mlflow/registry-validation.js";
 import {
   aliasNotFound,
   latestVersionsOf,

@@ -9,9 +9,9 @@
  * @module
  */
 import { SentiMlopsError } from "../../errors.js";
-import { posixNormpath } from "../../tracking/validation.js";
-import type { ModelVersion, RegisteredModel } from "../types.js";
-import { parseModelsUri } from "../validation.js";
+import { posixNormpath } from "../../mlflow/validation.js";
+import type { ModelVersion, RegisteredModel } from "../../mlflow/registry-entities.js";
+import { parseModelsUri } from "../../mlflow/registry-validation.js";
 
 /**
  * The reads {@link resolveVersionSource} needs: the store's own methods, and runs when it has them.

@@ -6,8 +6,8 @@
  * @module
  */
 import { SentiMlopsError } from "../../errors.js";
-import { paginate } from "../page-token.js";
-import { generateRunName, newRunId } from "../run-name.js";
+import { paginate } from "../../mlflow/page-token.js";
+import { generateRunName, newRunId } from "../../mlflow/run-name.js";
 import type {
   CreateRunRequest,
   LogBatch,
@@ -15,8 +15,8 @@ import type {
   SearchExperimentsOptions,
   SearchRunsOptions,
   TrackingStore,
-} from "../store.js";
-import type { Dataset, DatasetInput, Experiment, LifecycleStage, Metric, Page, Run, RunInfo, RunStatus, Tag } from "../types.js";
+} from "../../mlflow/tracking-store.js";
+import type { Dataset, DatasetInput, Experiment, LifecycleStage, Metric, Page, Run, RunInfo, RunStatus, Tag } from "../../mlflow/tracking-entities.js";
 import {
   LIMITS,
   parseExperimentId,
@@ -26,7 +26,7 @@ import {
   validateDatasetInputs,
   validateMaxResults,
   validateRunId,
-} from "../validation.js";
+} from "../../mlflow/validation.js";
 import { searchExperimentsIn, searchRunsIn } from "./search-in-memory.js";
 
 /** Options of {@link createMemoryStore}. */

@@ -6,9 +6,9 @@
  * @module
  */
 import { hasErrorCode } from "../../errors.js";
-import type { TrackingStore } from "../store.js";
-import type { Metric, Page } from "../types.js";
-import { createRestClient, type RestClientOptions } from "../../adapters/rest-client.js";
+import type { TrackingStore } from "../../mlflow/tracking-store.js";
+import type { Metric, Page } from "../../mlflow/tracking-entities.js";
+import { createRestClient, type RestClientOptions } from "../../mlflow/rest-client.js";
 import {
   datasetInputToWire,
   experimentFromWire,

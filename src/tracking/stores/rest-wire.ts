@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { DatasetInput, Experiment, Metric, Run, RunInfo, Tag } from "../types.js";
+import type { DatasetInput, Experiment, Metric, Run, RunInfo, Tag } from "../../mlflow/tracking-entities.js";
 
 /** Tag on the wire. */
 export interface WireTag {

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { compareExperiments, compareRuns, matchesExperiment, matchesRun, parseFilter, parseOrderBy } from "../search/index.js";
-import type { SearchExperimentsOptions, SearchRunsOptions } from "../store.js";
-import type { Experiment, LifecycleStage, Run, ViewType } from "../types.js";
+import { compareExperiments, compareRuns, matchesExperiment, matchesRun, parseFilter, parseOrderBy } from "../../mlflow/search/index.js";
+import type { SearchExperimentsOptions, SearchRunsOptions } from "../../mlflow/tracking-store.js";
+import type { Experiment, LifecycleStage, Run, ViewType } from "../../mlflow/tracking-entities.js";
 
 /** True when an entity in `stage` is visible under `view`. */
 export function inView(stage: LifecycleStage, view: ViewType | undefined): boolean {

@@ -7,8 +7,8 @@
 import { resolve } from "node:path";
 import { openSqliteDatabase, parseSqliteUri } from "../../adapters/sqlite.js";
 import { createSqlRegistryStore } from "../../registry/stores/sql-store.js";
-import type { RegistryStore } from "../../registry/store.js";
-import type { TrackingStore } from "../store.js";
+import type { RegistryStore } from "../../mlflow/registry-store.js";
+import type { TrackingStore } from "../../mlflow/tracking-store.js";
 import { createSqlStore, type SqlStoreOptions } from "./sql-store.js";
 
 export { createSqlStore, type SqlStoreOptions } from "./sql-store.js";

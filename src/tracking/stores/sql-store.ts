@@ -15,15 +15,15 @@
  *
  * @module
  */
-import { createSqlTransactions } from "../sql/transactions.js";
+import { createSqlTransactions } from "../../mlflow/sql/transactions.js";
 import { isSentiMlopsError, SentiMlopsError } from "../../errors.js";
-import { decodePageToken, encodePageToken } from "../page-token.js";
-import { generateRunName, newRunId } from "../run-name.js";
-import { compileSearchSql, parseFilter, parseOrderBy, SQLITE_SEARCH_PRAGMA } from "../search/index.js";
-import { ensureMlflowSchema } from "../sql/schema.js";
-import type { SqlDatabase, SqlStatement } from "../sql/sql-database.js";
-import type { LogBatch, RunInfoUpdate, SearchExperimentsOptions, SearchRunsOptions, TrackingStore } from "../store.js";
-import type { DatasetInput, Experiment, LifecycleStage, Metric, Page, Run, RunInfo, RunStatus, Tag, ViewType } from "../types.js";
+import { decodePageToken, encodePageToken } from "../../mlflow/page-token.js";
+import { generateRunName, newRunId } from "../../mlflow/run-name.js";
+import { compileSearchSql, parseFilter, parseOrderBy, SQLITE_SEARCH_PRAGMA } from "../../mlflow/search/index.js";
+import { ensureMlflowSchema } from "../../mlflow/sql/schema.js";
+import type { SqlDatabase, SqlStatement } from "../../mlflow/sql/sql-database.js";
+import type { LogBatch, RunInfoUpdate, SearchExperimentsOptions, SearchRunsOptions, TrackingStore } from "../../mlflow/tracking-store.js";
+import type { DatasetInput, Experiment, LifecycleStage, Metric, Page, Run, RunInfo, RunStatus, Tag, ViewType } from "../../mlflow/tracking-entities.js";
 import {
   LIMITS,
   parseExperimentId,
@@ -33,7 +33,7 @@ import {
   validateDatasetInputs,
   validateMaxResults,
   validateRunId,
-} from "../validation.js";
+} from "../../mlflow/validation.js";
 import { isNewerMetric, sanitizeMetricValue } from "./memory-store.js";
 
 /** Options of {@link createSqlStore}. */

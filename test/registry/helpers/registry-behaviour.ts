@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { type ErrorCode, isSentiMlopsError } from "../../../src/errors.js";
-import type { RegistryStore } from "../../../src/registry/store.js";
+import type { RegistryStore } from "../../../src/mlflow/registry-store.js";
 
 /** A store and a clock the test moves. */
 export interface RegistryFixture {

@@ -19,8 +19,8 @@ import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { openSqlStore } from "../../../src/tracking/stores/sql-store.node.js";
-import type { LogBatch } from "../../../src/tracking/store.js";
-import type { Metric } from "../../../src/tracking/types.js";
+import type { LogBatch } from "../../../src/mlflow/tracking-store.js";
+import type { Metric } from "../../../src/mlflow/tracking-entities.js";
 
 /** Points each concurrent writer logs: 10 keys × 1000 steps, every (key, step) once. */
 export const CONCURRENT_POINTS = 10_000;

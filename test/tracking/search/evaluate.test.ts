@@ -12,8 +12,8 @@ import {
   parseOrderBy,
   queriesPrompts,
   sqlLike,
-} from "../../../src/tracking/search/index.js";
-import type { Run } from "../../../src/tracking/types.js";
+} from "../../../src/mlflow/search/index.js";
+import type { Run } from "../../../src/mlflow/tracking-entities.js";
 import { makeExperiments, makeModelVersions, makeRegisteredModels, makeRuns, rid } from "./fixture.js";
 import {
   EXPERIMENT_CASES,

@@ -3,7 +3,7 @@
  * names, statuses, times, datasets), experiments, registered models and model versions; and a
  * loader that writes them into MLflow's SQLite tables (minimal columns) for the SQL tests.
  */
-import type { Experiment, Run, RunStatus } from "../../../src/tracking/types.js";
+import type { Experiment, Run, RunStatus } from "../../../src/mlflow/tracking-entities.js";
 import {
   compareExperiments,
   compareModelVersions,
@@ -18,7 +18,7 @@ import {
   type ModelVersionSearchEntity,
   type RegisteredModelSearchEntity,
   type SearchKind,
-} from "../../../src/tracking/search/index.js";
+} from "../../../src/mlflow/search/index.js";
 
 /** Run ids are 32 hex characters: r(7) = "0707…07". */
 export const rid = (n: number): string => String(n).padStart(2, "0").repeat(16);

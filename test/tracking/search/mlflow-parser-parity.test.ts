@@ -10,7 +10,7 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { parseFilter, parseOrderBy, parsePythonInt } from "../../../src/tracking/search/index.js";
+import { parseFilter, parseOrderBy, parsePythonInt } from "../../../src/mlflow/search/index.js";
 import { PROJECT_ROOT } from "../../peers/python-env.js";
 import { DEVIATIONS, PARITY_CASES, type ParityCase, caseId } from "./parity-corpus.js";
 

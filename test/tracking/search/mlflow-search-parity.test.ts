@@ -17,8 +17,8 @@ import {
   matchesRun,
   parseFilter,
   parseOrderBy,
-} from "../../../src/tracking/search/index.js";
-import type { Run } from "../../../src/tracking/types.js";
+} from "../../../src/mlflow/search/index.js";
+import type { Run } from "../../../src/mlflow/tracking-entities.js";
 import { PROJECT_ROOT } from "../../peers/python-env.js";
 import { type TestDb, evaluatorIds, loadFixture, makeRuns } from "./fixture.js";
 import {

@@ -2,7 +2,7 @@
  * Filter strings and order-by lists sent to MLflow's own parsers and SQL stores
  * (test/peers/mlflow_search.py) and to ours; see mlflow-parser-parity.test.ts.
  */
-import type { SearchKind } from "../../../src/tracking/search/index.js";
+import type { SearchKind } from "../../../src/mlflow/search/index.js";
 
 export type ParityCase =
   | { readonly kind: SearchKind; readonly filter: string }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { hasErrorCode } from "../../../src/errors.js";
-import { type SearchKind, parseFilter, parsePythonInt } from "../../../src/tracking/search/index.js";
+import { type SearchKind, parseFilter, parsePythonInt } from "../../../src/mlflow/search/index.js";
 
 const parse = (filter: string, kind: SearchKind = "runs") =>
   parseFilter(filter, kind).comparisons.map((c) => [c.entity, c.key, c.comparator, c.value]);

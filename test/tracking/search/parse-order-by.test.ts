@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { hasErrorCode } from "../../../src/errors.js";
-import { type SearchKind, parseOrderBy } from "../../../src/tracking/search/index.js";
+import { type SearchKind, parseOrderBy } from "../../../src/mlflow/search/index.js";
 
 const clauses = (orderBy: readonly string[] | undefined, kind: SearchKind = "runs") =>
   parseOrderBy(orderBy, kind).clauses.map((c) => [c.entity, c.key, c.ascending]);

@@ -18,7 +18,7 @@
  *
  * @module
  */
-import type { Experiment, Run } from "../types.js";
+import type { Experiment, Run } from "../tracking-entities.js";
 import type { Comparison, ParsedFilter } from "./parse-filter.js";
 import type { OrderByClause, ParsedOrderBy } from "./parse-order-by.js";
 import {

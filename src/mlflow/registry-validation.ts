@@ -7,9 +7,9 @@
  * @module
  */
 import { SentiMlopsError } from "../errors.js";
-import { posixNormpath, validateKey } from "../tracking/validation.js";
-import type { Tag } from "../tracking/types.js";
-import { MODEL_VERSION_STAGES, type ModelVersionStage } from "./types.js";
+import { posixNormpath, validateKey } from "./validation.js";
+import type { Tag } from "./tracking-entities.js";
+import { MODEL_VERSION_STAGES, type ModelVersionStage } from "./registry-entities.js";
 
 /**
  * The registry's limits in the pinned MLflow (`mlflow/utils/validation.py:78-92`,

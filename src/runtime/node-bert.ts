@@ -10,8 +10,8 @@ import { SentiMlopsError } from "../errors.js";
 import { createFsByteStore } from "../adapters/fs.js";
 import type { ByteStore } from "../adapters/byte-store.js";
 import { defaultCacheDir } from "../data/cache.js";
-import type { BertEnvironment } from "./load-bert.js";
-import type { OrtLike } from "./ort-like.js";
+import type { BertEnvironment } from "../bert/load-bert.js";
+import type { OrtLike } from "../bert/ort-like.js";
 
 /**
  * Imports onnxruntime-node, with an error naming the package when it is not installed.

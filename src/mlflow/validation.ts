@@ -6,7 +6,7 @@
  * @module
  */
 import { SentiMlopsError } from "../errors.js";
-import type { DatasetInput, Metric, Param, Tag } from "./types.js";
+import type { DatasetInput, Metric, Param, Tag } from "./tracking-entities.js";
 
 /** Limits applied by MLflow (see `mlflow/utils/validation.py`). */
 export const LIMITS = Object.freeze({

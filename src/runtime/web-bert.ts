@@ -6,8 +6,8 @@
  */
 import { SentiMlopsError } from "../errors.js";
 import { createIndexedDbByteStore } from "../adapters/indexeddb.js";
-import type { BertEnvironment } from "./load-bert.js";
-import type { OrtLike } from "./ort-like.js";
+import type { BertEnvironment } from "../bert/load-bert.js";
+import type { OrtLike } from "../bert/ort-like.js";
 
 /**
  * Imports onnxruntime-web, with an error naming the package when it is not installed.

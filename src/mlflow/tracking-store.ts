@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { DatasetInput, Experiment, Metric, Page, Param, Run, RunInfo, RunStatus, Tag, ViewType } from "./types.js";
+import type { DatasetInput, Experiment, Metric, Page, Param, Run, RunInfo, RunStatus, Tag, ViewType } from "./tracking-entities.js";
 
 /** Options of {@link TrackingStore.searchExperiments}. */
 export interface SearchExperimentsOptions {

@@ -7,11 +7,11 @@
  */
 import { SentiMlopsError, describeType } from "../errors.js";
 import type { ArtifactFile } from "../adapters/artifact-store.js";
-import type { ModelCodec, ModelFileReader } from "../models/model-codec.js";
-import type { SentiFlavor } from "../models/mlmodel.js";
+import type { ModelCodec, ModelFileReader } from "./model-codec.js";
+import type { SentiFlavor } from "./mlmodel.js";
 import type { SentimentModel } from "../types.js";
-import { isBertModel, BERT_MODEL_FILES, type BertModel } from "./bert-model.js";
-import { loadBertFromFiles, type BertEnvironment, type LoadBertOptions } from "./load-bert.js";
+import { isBertModel, BERT_MODEL_FILES, type BertModel } from "../bert/bert-model.js";
+import { loadBertFromFiles, type BertEnvironment, type LoadBertOptions } from "../bert/load-bert.js";
 
 /**
  * Options of {@link createBertCodec}: how decoded models run (the `loadBert` options that do not

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { SentiMlopsError } from "./errors.js";
+import { SentiMlopsError } from "../errors.js";
 
 /** Metrics of a classifier on labeled data. */
 export interface ClassificationMetrics {

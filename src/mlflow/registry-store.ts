@@ -6,8 +6,8 @@
  *
  * @module
  */
-import type { Page, Tag } from "../tracking/types.js";
-import type { ModelVersion, ModelVersionStage, RegisteredModel } from "./types.js";
+import type { Page, Tag } from "./tracking-entities.js";
+import type { ModelVersion, ModelVersionStage, RegisteredModel } from "./registry-entities.js";
 
 /** Options of {@link RegistryStore.searchRegisteredModels}. */
 export interface SearchRegisteredModelsOptions {
