@@ -17,10 +17,10 @@ afterAll(async () => {
   await rm(tempRoot, { recursive: true, force: true });
 });
 
-describeByteStore("memory", () => createMemoryByteStore());
-describeByteStore("fs", () => createFsByteStore({ root: join(tempRoot, `store-${counter++}`) }));
-describeByteStore("scoped view of memory", () => scopeByteStore(createMemoryByteStore(), "runs/1/artifacts"));
-describeByteStore("scoped view of fs", () => scopeByteStore(createFsByteStore({ root: join(tempRoot, `scoped-${counter++}`) }), "x"));
+describeByteStore("memory", () => createMemoryByteStore(), { hasListSizes: true });
+describeByteStore("fs", () => createFsByteStore({ root: join(tempRoot, `store-${counter++}`) }), { hasListSizes: true });
+describeByteStore("scoped view of memory", () => scopeByteStore(createMemoryByteStore(), "runs/1/artifacts"), { hasListSizes: true });
+describeByteStore("scoped view of fs", () => scopeByteStore(createFsByteStore({ root: join(tempRoot, `scoped-${counter++}`) }), "x"), { hasListSizes: true });
 
 describe("scopeByteStore", () => {
   it("maps keys under the prefix, lists relative keys, and leaves the parent open on dispose", async () => {

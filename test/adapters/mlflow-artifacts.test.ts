@@ -33,6 +33,7 @@ async function expectCode(fn: () => unknown, code: ErrorCode, mention?: string):
 }
 
 describeByteStore("mlflow-artifacts (real MLflow server)", () => storeAt(freshBasePath()), {
+  hasListSizes: true,
   // werkzeug's send_file stats the file, then opens it: an overwrite published in between is served
   // with the old Content-Length (mlflow/server/handlers.py _create_artifact_file_response).
   tornReadsDuringOverwrite: "the MLflow server's GET can serve a file replaced between its stat and its open",

@@ -17,7 +17,7 @@ import {
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createS3ByteStore, parseS3Uri, type S3ByteStoreOptions } from "../../src/adapters/s3.js";
 import { hasErrorCode, isSentiMlopsError, type ErrorCode } from "../../src/errors.js";
 import { describeByteStore } from "../conformance/byte-store.suite.js";
@@ -25,6 +25,28 @@ import { freePort } from "../peers/mlflow-server.js";
 import { PROJECT_ROOT } from "../peers/python-env.js";
 import { startS3Server, type S3Credentials, type S3Server } from "../peers/s3-server.js";
 import { describeArtifactStore } from "../conformance/artifact-store.suite.js";
+
+/**
+ * Every S3Client built in this file, the store's own included (it loads the SDK with a dynamic
+ * import, which this mock also serves): the SDK's class, subclassed only to record constructions
+ * and destructions, so the tests below can tell whether a store built (and destroyed) a client.
+ */
+const clients = vi.hoisted(() => ({ built: [] as { destroyed: boolean }[] }));
+vi.mock("@aws-sdk/client-s3", async (importOriginal) => {
+  const sdk = await importOriginal<typeof import("@aws-sdk/client-s3")>();
+  class RecordedS3Client extends sdk.S3Client {
+    readonly #record = { destroyed: false };
+    constructor(...args: ConstructorParameters<typeof sdk.S3Client>) {
+      super(...args);
+      clients.built.push(this.#record);
+    }
+    override destroy(): void {
+      this.#record.destroyed = true;
+      super.destroy();
+    }
+  }
+  return { ...sdk, S3Client: RecordedS3Client };
+});
 
 const MiB = 1024 * 1024;
 let server: S3Server;
@@ -76,8 +98,10 @@ afterAll(async () => {
   await server?.stop();
 });
 
-describeByteStore("s3 (fresh bucket per test, client built from options)", async () =>
-  createS3ByteStore({ bucket: await freshBucket(), ...serverOptions() }),
+describeByteStore(
+  "s3 (fresh bucket per test, client built from options)",
+  async () => createS3ByteStore({ bucket: await freshBucket(), ...serverOptions() }),
+  { hasListSizes: true },
 );
 describeArtifactStore("s3", async () => createS3ByteStore({ bucket: await freshBucket(), ...serverOptions() }));
 
@@ -91,7 +115,7 @@ describeByteStore("s3 (fresh prefix per test in a shared bucket, injected client
   await admin.send(new PutObjectCommand({ Bucket: bucket, Key: `${prefix}x/sibling`, Body: "s" }));
   await admin.send(new PutObjectCommand({ Bucket: bucket, Key: `runs/outside`, Body: "o" }));
   return createS3ByteStore({ bucket, prefix, client: admin });
-});
+}, { hasListSizes: true });
 
 describe("createS3ByteStore against moto", () => {
   it("the server refuses unsigned requests, so signatures below are really checked", async () => {
@@ -283,9 +307,22 @@ describe("createS3ByteStore against moto", () => {
   });
 
   it("dispose of a store that never made a call builds no client and succeeds", async () => {
+    const before = clients.built.length;
     const store = createS3ByteStore({ bucket: "never-used", ...serverOptions() });
-    await store.dispose();
-    await store.dispose();
+    await expect(store.dispose()).resolves.toBeUndefined();
+    await expect(store.dispose()).resolves.toBeUndefined();
+    expect(clients.built.length).toBe(before);
+    await expectCode(() => store.get("k"), "INVALID_STATE");
+    expect(clients.built.length).toBe(before);
+
+    // The control: the same options with one call build exactly one client, which dispose destroys.
+    const used = createS3ByteStore({ bucket: await freshBucket(), ...serverOptions() });
+    expect(await used.list()).toEqual([]);
+    expect(clients.built.length).toBe(before + 1);
+    const built = clients.built[before];
+    expect(built.destroyed).toBe(false);
+    await used.dispose();
+    expect(built.destroyed).toBe(true);
   });
 
   it("validates its options with INVALID_PARAMETER_VALUE naming the option", () => {

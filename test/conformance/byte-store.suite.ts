@@ -8,12 +8,12 @@
  *
  * @example
  * ```ts
- * describeByteStore("memory", () => createMemoryByteStore());
- * describeByteStore("fs", async () => createFsByteStore({ root: await mkdtemp(join(tmpdir(), "bs-")) }));
+ * describeByteStore("memory", () => createMemoryByteStore(), { hasListSizes: true });
+ * describeByteStore("fs", async () => createFsByteStore({ root: await mkdtemp(join(tmpdir(), "bs-")) }), { hasListSizes: true });
  * ```
  */
 import { randomBytes } from "node:crypto";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, assert, beforeEach, describe, expect, it } from "vitest";
 import type { ByteStore } from "../../src/adapters/byte-store.js";
 import { hasErrorCode, isSentiMlopsError, type ErrorCode } from "../../src/errors.js";
 
@@ -43,18 +43,27 @@ export interface ByteStoreDeviations {
   tornReadsDuringOverwrite?: string;
 }
 
+/** What the caller states about the implementation, plus its known deviations. */
+export interface ByteStoreSuiteOptions extends ByteStoreDeviations {
+  /**
+   * Whether the adapter has the optional `listSizes` (required, so an adapter that loses it, or
+   * gains it, fails the suite instead of silently skipping its check).
+   */
+  hasListSizes: boolean;
+}
+
 /**
  * Registers the conformance tests for one byte-store implementation.
  *
  * @example
  * ```ts
- * describeByteStore("memory", () => createMemoryByteStore());
+ * describeByteStore("memory", () => createMemoryByteStore(), { hasListSizes: true });
  * ```
  */
 export function describeByteStore(
   name: string,
   factory: () => ByteStore | Promise<ByteStore>,
-  deviations: ByteStoreDeviations = {},
+  options: ByteStoreSuiteOptions,
 ): void {
   describe(`ByteStore conformance: ${name}`, () => {
     let store: ByteStore;
@@ -123,16 +132,22 @@ export function describeByteStore(
       expect(await store.list("b")).toEqual([]); // a key, not a folder
     });
 
-    it("listSizes, where the adapter has it, agrees with list and with the stored lengths", async () => {
+    const listSizesTitle = options.hasListSizes
+      ? "listSizes is present (as declared) and agrees with list and with the stored lengths"
+      : "listSizes is absent (as declared): callers read values to learn their sizes";
+    it(listSizesTitle, async () => {
       await store.put("sz/a", bytes(1, 2, 3));
       await store.put("sz/b/c", new Uint8Array(0));
       await store.put("sz/b/d", new Uint8Array(70_000));
       await store.put("szz", bytes(1));
-      if (store.listSizes === undefined) {
+      if (!options.hasListSizes) {
         // Optional by contract: the artifact layer then reads values to learn their sizes.
-        expect(Object.keys(store)).not.toContain("listSizes");
+        expect(store.listSizes).toBeUndefined();
+        expect("listSizes" in store).toBe(false);
         return;
       }
+      expect(typeof store.listSizes).toBe("function");
+      assert(store.listSizes !== undefined);
       expect(await store.listSizes("sz")).toEqual([
         { key: "sz/a", size: 3 },
         { key: "sz/b/c", size: 0 },
@@ -210,7 +225,7 @@ export function describeByteStore(
       }
     });
 
-    const torn = deviations.tornReadsDuringOverwrite;
+    const torn = options.tornReadsDuringOverwrite;
     const raceTitle =
       torn === undefined
         ? "20 concurrent puts to one key: the last call wins, and no read ever sees a torn value"
@@ -245,9 +260,13 @@ export function describeByteStore(
     });
 
     it("dispose is idempotent", async () => {
-      await store.dispose();
-      await store.dispose();
-      await Promise.all([store.dispose(), store.dispose()]);
+      await store.put("k", bytes(1));
+      // Every call, sequential or concurrent, succeeds, and the store stays disposed (no call reopens it).
+      await expect(store.dispose()).resolves.toBeUndefined();
+      await expect(store.dispose()).resolves.toBeUndefined();
+      await expect(Promise.all([store.dispose(), store.dispose()])).resolves.toEqual([undefined, undefined]);
+      await expectError(() => store.get("k"), "INVALID_STATE");
+      await expectError(() => store.list(), "INVALID_STATE");
     });
 
     it("every call after dispose fails with INVALID_STATE", async () => {
@@ -261,8 +280,16 @@ export function describeByteStore(
     });
 
     it("dispose waits for a pending put", async () => {
+      let putSettled = false;
       const put = store.put("pending", new Uint8Array(randomBytes(256 * 1024)));
+      const settled = put.then(
+        () => void (putSettled = true),
+        () => void (putSettled = true),
+      );
       await store.dispose();
+      // The put had finished by the time dispose resolved, and it succeeded.
+      expect(putSettled).toBe(true);
+      await settled;
       await expect(put).resolves.toBeUndefined();
     });
   });

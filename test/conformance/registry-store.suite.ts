@@ -21,16 +21,16 @@
  *
  * @example
  * ```ts
- * describeRegistryStore("memory", async () => createMemoryRegistryStore());
+ * describeRegistryStore("memory", async () => createMemoryRegistryStore({ tracking }), { newRun: async () => … });
  * describeRegistryStore("rest", async () => createRestRegistryStore(url), { newRun: async () => … });
  * ```
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, assert, beforeAll, describe, expect, it } from "vitest";
 import { hasErrorCode, isSentiMlopsError, type ErrorCode, type SentiMlopsError } from "../../src/errors.js";
-import type { CreateModelVersionRequest, RegistryStore } from "../../src/registry/store.js";
-import type { ModelVersion, RegisteredModel } from "../../src/registry/types.js";
-import type { Tag } from "../../src/tracking/types.js";
+import type { CreateModelVersionRequest, RegistryStore } from "../../src/mlflow/registry-store.js";
+import type { ModelVersion, RegisteredModel } from "../../src/mlflow/registry-entities.js";
+import type { Tag } from "../../src/mlflow/tracking-entities.js";
 import type { ConformanceDeviation } from "./tracking-store.suite.js";
 
 export type { ConformanceDeviation };
@@ -46,11 +46,13 @@ export interface RegistryStoreSuiteOptions {
   /** Tests this implementation is known to fail; they run with `it.fails` and carry the reason. */
   deviations?: readonly ConformanceDeviation[];
   /**
-   * Creates a run in the tracking store that shares the registry's backend. Given, the suite also
-   * checks sources inside a run's artifact directory (MLflow looks the run up for those); without
-   * it those tests are not registered, since a registry without tracking cannot know the run.
+   * Creates a run in the tracking store that shares the registry's backend, for the tests of
+   * run-bound sources (MLflow looks the run up for a source inside a run's artifact directory).
+   * Required, so those tests are always registered: a registry that cannot see the runs (e.g. a
+   * memory store without a tracking store) still passes a factory (its runs live elsewhere) and
+   * lists the test it then fails under `deviations`, with the reason.
    */
-  newRun?: () => Promise<SuiteRun>;
+  newRun: () => Promise<SuiteRun>;
 }
 
 const hex = (bytes: number): string => randomBytes(bytes).toString("hex");
@@ -85,12 +87,13 @@ async function expectError(promise: Promise<unknown>, code: ErrorCode): Promise<
  * @param name     shown in the test titles, e.g. "memory"
  * @param factory  makes a store; called once for the suite (shared by its tests) and once more for
  *                 the `close()` test
- * @param options  `deviations`: tests this implementation is known to fail (run with `it.fails`);
- *                 `newRun`: a run factory on the same backend, for run-bound sources
+ * @param options  `newRun` (required): a run factory on the same backend, for run-bound sources;
+ *                 `deviations`: tests this implementation is known to fail (run with `it.fails`)
  *
  * @example
  * ```ts
- * describeRegistryStore("memory", async () => createMemoryRegistryStore(), {
+ * describeRegistryStore("memory", async () => createMemoryRegistryStore({ tracking }), {
+ *   newRun: async () => { const r = await tracking.createRun({ experimentId: "0" }); return { runId: r.info.runId, artifactUri: r.info.artifactUri }; },
  *   deviations: [{ test: "…exact title…", reason: "…" }],
  * });
  * ```
@@ -98,7 +101,7 @@ async function expectError(promise: Promise<unknown>, code: ErrorCode): Promise<
 export function describeRegistryStore(
   name: string,
   factory: () => Promise<RegistryStore>,
-  options: RegistryStoreSuiteOptions = {},
+  options: RegistryStoreSuiteOptions,
 ): void {
   const deviations = new Map((options.deviations ?? []).map((d) => [d.test, d.reason]));
   const titles = new Set<string>();
@@ -535,28 +538,26 @@ export function describeRegistryStore(
         expect((await store.createModelVersion({ name: n, source: `models:/${base}/Staging` })).source).toBe(`models:/${base}/1`);
       });
 
-      if (options.newRun) {
-        const newRun = options.newRun;
-        test("a source inside the run's artifact directory is accepted with that run's id, not with another run's", async () => {
-          // handlers.py _validate_source_run: mlflow-artifacts sources must lie under run.info.artifact_uri.
-          const run = await newRun();
-          const other = await newRun();
-          const n = await newModel("src-artifacts");
-          const source = `${run.artifactUri}/model`;
-          await expectError(store.createModelVersion({ name: n, source, runId: other.runId }), "INVALID_PARAMETER_VALUE");
-          await expectError(store.createModelVersion({ name: n, source }), "INVALID_PARAMETER_VALUE");
-          const v = await store.createModelVersion({ name: n, source, runId: run.runId });
-          expect(v).toMatchObject({ version: "1", source, runId: run.runId });
-          expect(await store.getModelVersionDownloadUri(n, "1")).toBe(source);
-        });
+      const newRun = options.newRun;
+      test("a source inside the run's artifact directory is accepted with that run's id, not with another run's", async () => {
+        // handlers.py _validate_source_run: mlflow-artifacts sources must lie under run.info.artifact_uri.
+        const run = await newRun();
+        const other = await newRun();
+        const n = await newModel("src-artifacts");
+        const source = `${run.artifactUri}/model`;
+        await expectError(store.createModelVersion({ name: n, source, runId: other.runId }), "INVALID_PARAMETER_VALUE");
+        await expectError(store.createModelVersion({ name: n, source }), "INVALID_PARAMETER_VALUE");
+        const v = await store.createModelVersion({ name: n, source, runId: run.runId });
+        expect(v).toMatchObject({ version: "1", source, runId: run.runId });
+        expect(await store.getModelVersionDownloadUri(n, "1")).toBe(source);
+      });
 
-        test("a runs:/ source of an existing run registers with its id", async () => {
-          const run = await newRun();
-          const n = await newModel("src-real-run");
-          const v = await store.createModelVersion({ name: n, source: `runs:/${run.runId}/model`, runId: run.runId });
-          expect(v).toMatchObject({ version: "1", runId: run.runId, source: `runs:/${run.runId}/model` });
-        });
-      }
+      test("a runs:/ source of an existing run registers with its id", async () => {
+        const run = await newRun();
+        const n = await newModel("src-real-run");
+        const v = await store.createModelVersion({ name: n, source: `runs:/${run.runId}/model`, runId: run.runId });
+        expect(v).toMatchObject({ version: "1", runId: run.runId, source: `runs:/${run.runId}/model` });
+      });
     });
 
     // ------------------------------------------------------------------------------------------

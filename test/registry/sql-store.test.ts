@@ -7,11 +7,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, assert, describe, expect, it } from "vitest";
 import { openSqliteDatabase } from "../../src/adapters/sqlite.js";
 import { isSentiMlopsError } from "../../src/errors.js";
 import { createSqlRegistryStore } from "../../src/registry/stores/sql-store.js";
-import { ALEMBIC_HEAD } from "../../src/tracking/sql/mlflow-schema.js";
+import { ALEMBIC_HEAD } from "../../src/mlflow/sql/mlflow-schema.js";
 import { createSqlStore } from "../../src/tracking/stores/sql-store.js";
 import { describeRegistryStore } from "../conformance/registry-store.suite.js";
 import { describeRegistryBehaviour } from "./helpers/registry-behaviour.js";
@@ -20,7 +20,27 @@ const dir = mkdtempSync(join(tmpdir(), "senti-sql-registry-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let counter = 0;
 
-describeRegistryStore("sql (in-memory SQLite)", async () => createSqlRegistryStore(await openSqliteDatabase(":memory:"), { closeDatabase: true }));
+/** The suite's in-memory database (the factory's first) with a SQL tracking store on it, for the suite's runs. */
+let inMemory: Promise<{ db: Awaited<ReturnType<typeof openSqliteDatabase>>; tracking: Awaited<ReturnType<typeof createSqlStore>> }> | undefined;
+describeRegistryStore(
+  "sql (in-memory SQLite)",
+  async () => {
+    const opened = (async () => {
+      const db = await openSqliteDatabase(":memory:");
+      // The registry store owns (and closes) the connection; the tracking store is never closed.
+      return { db, tracking: await createSqlStore(db, { artifactRoot: "mlflow-artifacts:/", closeDatabase: false }) };
+    })();
+    inMemory ??= opened;
+    return createSqlRegistryStore((await opened).db, { closeDatabase: true });
+  },
+  {
+    newRun: async () => {
+      assert(inMemory, "the suite's store is made before its tests run");
+      const run = await (await inMemory).tracking.createRun({ experimentId: "0" });
+      return { runId: run.info.runId, artifactUri: run.info.artifactUri };
+    },
+  },
+);
 
 const shared = (async () => {
   const db = await openSqliteDatabase(join(dir, "conformance.db"));

@@ -83,11 +83,28 @@ describe("trainTfidf", () => {
 
   it("balances class weights and accepts a weight per label", async () => {
     const skewed = [...rows.filter((r) => r.label === 1).slice(0, 900), ...rows.filter((r) => r.label === 0).slice(0, 100)];
+    expect(skewed.filter((r) => r.label === 0)).toHaveLength(100);
     const plain = await trainTfidf(skewed, { validation: test });
     const balanced = await trainTfidf(skewed, { classWeight: "balanced", validation: test });
     const negCol = (m: typeof plain) => m.metrics!.confusionMatrix[0]![0]! + m.metrics!.confusionMatrix[1]![0]!;
     expect(negCol(balanced)).toBeGreaterThan(negCol(plain));
-    await expect(trainTfidf(skewed, { classWeight: { Negative: 9 } })).resolves.toBeTruthy();
+
+    // A weight per label shifts the model toward that label: more Negative predictions, and a
+    // higher P(Negative) for every validation text.
+    const weighted = await trainTfidf(skewed, { classWeight: { Negative: 9 }, validation: test });
+    expect(negCol(weighted)).toBeGreaterThan(negCol(plain));
+    const texts = test.map((r) => r.text);
+    const [pPlain, pWeighted] = await Promise.all([predictProba(plain.model, texts), predictProba(weighted.model, texts)]);
+    for (const [i, p] of pWeighted.entries()) expect(p[0]!, texts[i]).toBeGreaterThan(pPlain[i]![0]!);
+
+    // scikit-learn's semantics: a class weight multiplies each example's loss (an unnamed label
+    // weighs 1). "balanced" weighs Negative 1000 / (2 · 100) = 5 and Positive 1000 / (2 · 900) = 5/9,
+    // i.e. 5/9 · { Negative: 9, Positive: 1 }; so { Negative: 9 } at C = 1 is the same objective as
+    // "balanced" at C = 9/5, and the two models must agree.
+    const balancedRescaled = await trainTfidf(skewed, { classWeight: "balanced", C: 9 / 5 });
+    const pRescaled = await predictProba(balancedRescaled.model, texts);
+    for (const [i, p] of pWeighted.entries()) expect(Math.abs(p[0]! - pRescaled[i]![0]!), texts[i]).toBeLessThan(1e-3);
+
     const err = await rejection(trainTfidf(skewed, { classWeight: { nope: 2 } }));
     expect(err.message).toMatch(/classWeight names "nope"/);
   });

@@ -112,8 +112,21 @@ describe("matchesRun", () => {
     expect(matchesRun(renamed, parseFilter("run_name = 'from-tag'", "runs"))).toBe(true);
   });
 
-  it("every run case evaluates without error", () => {
-    for (const c of RUN_CASES) expect(() => searchRuns(c.filter)).not.toThrow();
+  it("every run case evaluates to distinct fixture runs in the default order, a conjunction to the intersection of its comparisons", () => {
+    const all = searchRuns("");
+    expect(new Set(all).size).toBe(runs.length);
+    let conjunctions = 0;
+    for (const c of RUN_CASES) {
+      const f = parseFilter(c.filter, "runs");
+      const ids = searchRuns(c.filter);
+      // A subsequence of the default order: fixture runs only, none twice, none reordered.
+      expect(all.filter((n) => ids.includes(n)), c.filter).toEqual(ids);
+      // Each comparison on its own, then intersected in the default order.
+      const each = f.comparisons.map((comparison) => new Set(runs.filter((r) => matchesRun(r, { ...f, comparisons: [comparison] })).map(runNumber)));
+      expect(ids, c.filter).toEqual(all.filter((n) => each.every((matched) => matched.has(n))));
+      if (f.comparisons.length > 1) conjunctions++;
+    }
+    expect(conjunctions).toBeGreaterThan(0);
   });
 });
 
