@@ -11,28 +11,31 @@ const common: Options = {
 };
 
 // All library entries are built together so that they share chunks: one TfidfModel class (and one
-// declaration of it) whether it comes from "senti-mlops" in Node or from "senti-mlops/tfidf".
-// Separate builds gave each its own copy: `instanceof` failed across entries and the .d.ts classes
-// (with #private) were not assignable to each other. Chunks only hold modules reachable from the
-// same entries, so universal entries still reach no node:* or native packages:
-// test/package/browser-graph.test.ts checks.
+// declaration of it) whichever entry it comes from. Separate builds gave each its own copy:
+// `instanceof` failed across entries and the .d.ts classes (with #private) were not assignable to
+// each other.
+//
+// `#runtime` stays an import: package.json "imports" resolves it when the package is loaded, to
+// dist/runtime/node.* under the `node` condition and dist/runtime/web.* otherwise (built here as
+// entries, sharing the same chunks). test/package/browser-graph.test.ts checks that the web side
+// reaches no node:* or native package.
 export default defineConfig([
   {
     ...common,
     platform: "node",
+    external: ["#runtime"],
     entry: {
       index: "src/index.ts",
-      "tfidf/index": "src/tfidf/index.ts",
-      "tracking/index": "src/tracking/index.ts",
-      "tracking/index.node": "src/tracking/index.node.ts",
-      "index.node": "src/index.node.ts",
-      "data/index": "src/data/index.ts",
-      "registry/index": "src/registry/index.ts",
-      "adapters/index": "src/adapters/index.ts",
-      "adapters/index.node": "src/adapters/index.node.ts",
-      "bert/index.node": "src/bert/index.node.ts",
-      "bert/index.web": "src/bert/index.web.ts",
-      "tfidf/index.node": "src/tfidf/index.node.ts",
+      tfidf: "src/entries/tfidf.ts",
+      bert: "src/entries/bert.ts",
+      tracking: "src/entries/tracking.ts",
+      registry: "src/entries/registry.ts",
+      models: "src/entries/models.ts",
+      adapters: "src/entries/adapters.ts",
+      data: "src/entries/data.ts",
+      node: "src/entries/node.ts",
+      "runtime/node": "src/runtime/node.ts",
+      "runtime/web": "src/runtime/web.ts",
       // The CLI (bin/senti-mlops.js imports it), built here so that it shares the library's chunks.
       "cli/main": "src/cli/main.ts",
       // Worker threads, started by src/node/worker-script.ts as new URL("./<name>.js", import.meta.url).

@@ -49,8 +49,32 @@ export type ErrorCode = keyof typeof ERROR_HTTP_STATUS;
 
 const BRAND = Symbol.for("senti-mlops.error");
 
+/**
+ * The part of senti-mlops an error comes from, carried by {@link SentiMlopsError.component} (a
+ * service can log or route on it without reading the message).
+ *
+ * @example
+ * ```ts
+ * const where: Component = "tracking";
+ * ```
+ */
+export type Component =
+  | "adapters"
+  | "bert"
+  | "cli"
+  | "data"
+  | "evaluation"
+  | "mlflow"
+  | "models"
+  | "registry"
+  | "runtime"
+  | "tfidf"
+  | "tracking";
+
 /** Options accepted by {@link SentiMlopsError}. */
 export interface SentiMlopsErrorOptions {
+  /** The part of the library that raised it. */
+  component?: Component;
   /** The underlying error, kept as the standard `cause`. */
   cause?: unknown;
   /** Extra machine-readable fields, merged into {@link SentiMlopsError.toJSON}'s output. */
@@ -77,6 +101,8 @@ export class SentiMlopsError extends Error {
   readonly httpStatus: number;
   /** Extra machine-readable fields. */
   readonly details: Readonly<Record<string, unknown>> | undefined;
+  /** The part of the library that raised it, when known. */
+  readonly component: Component | undefined;
 
   constructor(code: ErrorCode, message: string, options: SentiMlopsErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -84,6 +110,7 @@ export class SentiMlopsError extends Error {
     this.code = code;
     this.httpStatus = ERROR_HTTP_STATUS[code] ?? 500;
     this.details = options.details;
+    this.component = options.component;
     Object.defineProperty(this, BRAND, { value: true });
   }
 

@@ -11,6 +11,7 @@
  */
 import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
 import { SentiMlopsError, isSentiMlopsError, type ErrorCode } from "../errors.js";
+import { importOptionalPeer } from "../optional-peer.js";
 import { normalizeKey, normalizePrefix, withGuards, type ByteStore, type ByteStoreEntry } from "./byte-store.js";
 
 const MiB = 1024 * 1024;
@@ -115,30 +116,22 @@ type LibStorageModule = typeof import("@aws-sdk/lib-storage");
 let clientS3Module: Promise<ClientS3Module> | undefined;
 let libStorageModule: Promise<LibStorageModule> | undefined;
 
-function loadOptionalPeer<T>(name: string, load: () => Promise<T>, reset: () => void): Promise<T> {
-  return load().catch((cause: unknown) => {
+function loadPeer<T>(name: string, load: () => Promise<T>, reset: () => void): Promise<T> {
+  return importOptionalPeer({ name, feature: "S3 byte stores (s3:// artifacts)", component: "adapters" }, load).catch((e: unknown) => {
     reset(); // a later call may retry, e.g. after the package was installed
-    const code = (cause as { code?: string } | null)?.code;
-    if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {
-      throw new SentiMlopsError(
-        "NOT_IMPLEMENTED",
-        `The S3 byte store needs the optional peer dependency ${name}: run \`npm install ${name}\``,
-        { cause },
-      );
-    }
-    throw new SentiMlopsError("NOT_IMPLEMENTED", `${name} could not be loaded: ${messageOf(cause)}`, { cause });
+    throw e;
   });
 }
 
 function loadClientS3(): Promise<ClientS3Module> {
-  clientS3Module ??= loadOptionalPeer("@aws-sdk/client-s3", () => import("@aws-sdk/client-s3"), () => {
+  clientS3Module ??= loadPeer("@aws-sdk/client-s3", () => import("@aws-sdk/client-s3"), () => {
     clientS3Module = undefined;
   });
   return clientS3Module;
 }
 
 function loadLibStorage(): Promise<LibStorageModule> {
-  libStorageModule ??= loadOptionalPeer("@aws-sdk/lib-storage", () => import("@aws-sdk/lib-storage"), () => {
+  libStorageModule ??= loadPeer("@aws-sdk/lib-storage", () => import("@aws-sdk/lib-storage"), () => {
     libStorageModule = undefined;
   });
   return libStorageModule;

@@ -13,6 +13,7 @@
 import { mkdir, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { SentiMlopsError } from "../errors.js";
+import { importOptionalPeer } from "../optional-peer.js";
 import type { SqlDatabase } from "../mlflow/sql/sql-database.js";
 
 export { parseSqliteUri, type SqliteUri } from "./sqlite-uri.js";
@@ -46,19 +47,13 @@ interface BetterSqlite3Module {
 let driver: Promise<BetterSqlite3Module> | undefined;
 
 function loadDriver(): Promise<BetterSqlite3Module> {
-  driver ??= import("better-sqlite3").then(
+  driver ??= importOptionalPeer({ name: "better-sqlite3", feature: "sqlite:/// tracking and registry stores", component: "adapters" }, () =>
+    import("better-sqlite3"),
+  ).then(
     (m) => ((m as { default?: unknown }).default ?? m) as BetterSqlite3Module,
-    (cause: unknown) => {
+    (e: unknown) => {
       driver = undefined; // let a later call retry, e.g. after installing the package
-      const code = (cause as { code?: string } | null)?.code;
-      if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {
-        throw new SentiMlopsError(
-          "NOT_IMPLEMENTED",
-          "SQLite tracking needs the optional peer dependency better-sqlite3: run `npm install better-sqlite3`",
-          { cause },
-        );
-      }
-      throw new SentiMlopsError("NOT_IMPLEMENTED", `better-sqlite3 could not be loaded: ${errorMessage(cause)}`, { cause });
+      throw e;
     },
   );
   return driver;

@@ -12,6 +12,7 @@
  * @module
  */
 import { SentiMlopsError } from "../errors.js";
+import { importOptionalPeer } from "../optional-peer.js";
 
 /**
  * One text as model inputs: token ids and token type ids, with special tokens, truncated.
@@ -100,15 +101,11 @@ const ASCII_SPACE = /[ \t\n\r]/g;
 
 /** Imports `@huggingface/tokenizers` once, with an error naming the package when it is missing. */
 function importTokenizers(): Promise<TokenizerClass> {
-  library ??= import("@huggingface/tokenizers").then(
+  library ??= importOptionalPeer({ name: "@huggingface/tokenizers", feature: "BERT models", component: "bert" }, () => import("@huggingface/tokenizers")).then(
     (mod) => (mod as unknown as { Tokenizer: TokenizerClass }).Tokenizer,
     (e: unknown) => {
       library = undefined;
-      throw new SentiMlopsError(
-        "NOT_IMPLEMENTED",
-        `[senti-mlops] [bert] BERT models need the package @huggingface/tokenizers: npm install @huggingface/tokenizers (${(e as Error)?.message ?? e})`,
-        { cause: e },
-      );
+      throw e;
     },
   );
   return library;

@@ -9,7 +9,6 @@ import { SentiMlopsError, describeType, hasErrorCode } from "../errors.js";
 import { artifactUriScheme } from "../adapters/artifact-resolver.js";
 import type { ArtifactStore } from "../adapters/artifact-store.js";
 import type { ByteStore } from "../adapters/byte-store.js";
-import { resolveArtifactUri, type ModelStoreContext } from "../models/model-uri.js";
 import type { BatchLimits } from "./batch-plan.js";
 import { parseBertConfig } from "./bert-config.js";
 import { bertFilesFromArtifacts, bertFilesFromByteStore, type BertFiles } from "./bert-files.js";
@@ -20,14 +19,14 @@ import { createHubFiles } from "./hub-files.js";
 import type { OrtLike, OrtSessionOptionsLike } from "./ort-like.js";
 
 /**
- * Options of {@link loadBert}.
+ * How a BERT model is loaded and run (the options of `loadBert` other than `tracking`).
  *
  * @example
  * ```ts
- * const options: LoadBertOptions = { threads: 2, dtype: "q8", maxLength: 256, maxBatchSize: 64 };
+ * const options: BertModelOptions = { threads: 2, dtype: "q8", maxLength: 256, maxBatchSize: 64 };
  * ```
  */
-export interface LoadBertOptions {
+export interface BertModelOptions {
   /** ONNX Runtime intra-op threads (inter-op is 1). @default ONNX Runtime's default (one per core) */
   threads?: number;
   /** `"q8"` runs `onnx/model_quantized.onnx`. @default "fp32" (`onnx/model.onnx`) */
@@ -64,8 +63,6 @@ export interface LoadBertOptions {
    * `senti-mlops`, object store `models`
    */
   cache?: ByteStore | false;
-  /** Resolves `runs:/`, `models:/` and artifact URIs (`s3://…`, `mlflow-artifacts:/…`): a client from `createTracking`. */
-  tracking?: ModelStoreContext;
   /** The `fetch` used for http(s) sources. @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
 }
@@ -111,7 +108,7 @@ function positiveInteger(value: unknown, name: string): number | undefined {
   return value;
 }
 
-function checkOptions(options: LoadBertOptions): Readonly<LoadBertOptions> {
+function checkOptions(options: BertModelOptions): Readonly<BertModelOptions> {
   if (options === null || typeof options !== "object") {
     throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] options must be an object, got ${describeType(options)}`);
   }
@@ -132,7 +129,7 @@ function checkOptions(options: LoadBertOptions): Readonly<LoadBertOptions> {
   return Object.freeze({ ...options, executionProviders: options.executionProviders ? [...options.executionProviders] : undefined });
 }
 
-async function runtimeOf(options: Readonly<LoadBertOptions>, environment: BertEnvironment): Promise<OrtLike> {
+async function runtimeOf(options: Readonly<BertModelOptions>, environment: BertEnvironment): Promise<OrtLike> {
   const runtime = options.runtime ?? (await environment.runtime?.());
   if (!runtime || typeof runtime.InferenceSession?.create !== "function" || typeof runtime.Tensor !== "function") {
     throw SentiMlopsError.invalidParameterValue(
@@ -147,7 +144,7 @@ function isArtifactStore(value: unknown): value is ArtifactStore {
 }
 
 /** The files of `source`: a hub, a local folder, or artifacts found through `tracking`. */
-async function openSource(source: BertSource, options: Readonly<LoadBertOptions>, environment: BertEnvironment): Promise<BertFiles> {
+async function openSource(source: BertSource, options: Readonly<BertModelOptions>, environment: BertEnvironment): Promise<BertFiles> {
   if (isArtifactStore(source)) return bertFilesFromArtifacts(source, { source: source.uri, owns: false });
   const text = source instanceof URL ? source.href : source;
   if (typeof text !== "string" || text.trim() === "") {
@@ -174,16 +171,10 @@ async function openSource(source: BertSource, options: Readonly<LoadBertOptions>
     return bertFilesFromByteStore(store, { source: path, owns: true });
   };
   if (artifactUriScheme(text) === "file") return local(text);
-  const tracking = options.tracking;
-  if (!tracking) {
-    throw SentiMlopsError.invalidParameterValue(
-      `[senti-mlops] [bert] loading ${text} needs a tracking client: loadBert(${JSON.stringify(text)}, { tracking: await createTracking(uri) })`,
-    );
-  }
-  const uri = await resolveArtifactUri(tracking, text);
-  if (artifactUriScheme(uri) === "file" && environment.openLocalFolder) return local(uri);
-  const artifacts = await tracking.openArtifacts(uri);
-  return bertFilesFromArtifacts(artifacts, { source: text === uri ? uri : `${text} (${uri})`, owns: true });
+  throw SentiMlopsError.invalidParameterValue(
+    `${text} is not a folder path or an http(s) URL: runs:/, models:/ and artifact URIs are loaded by loadBert with { tracking }`,
+    { component: "bert" },
+  );
 }
 
 /**
@@ -195,7 +186,7 @@ async function openSource(source: BertSource, options: Readonly<LoadBertOptions>
  * const model = await loadBertFromFiles(bertFilesFromByteStore(store, { source: "memory" }), { runtime: ort });
  * ```
  */
-export async function loadBertFromFiles(files: BertFiles, options: LoadBertOptions = {}, environment: BertEnvironment = {}): Promise<BertModel> {
+export async function loadBertFromFiles(files: BertFiles, options: BertModelOptions = {}, environment: BertEnvironment = {}): Promise<BertModel> {
   try {
     const checked = checkOptions(options);
     const runtime = await runtimeOf(checked, environment);
@@ -264,39 +255,19 @@ export async function loadBertFromFiles(files: BertFiles, options: LoadBertOptio
 }
 
 /**
- * The loader behind every entry's `loadBert`, given what the entry supplies.
+ * Loads a model from a local folder (where the environment can read one), an http(s) hub URL, or
+ * an artifact store holding the folder — the core of `loadBert`, which binds the environment of
+ * its runtime.
  *
  * @example
  * ```ts
- * const model = await loadBertIn({ runtime: async () => ort }, "https://huggingface.co/org/model", {});
+ * const model = await loadBertWith({ runtime: async () => ort }, "https://huggingface.co/org/model", {});
  * ```
  */
-export async function loadBertIn(environment: BertEnvironment, source: BertSource, options: LoadBertOptions = {}): Promise<BertModel> {
+export async function loadBertWith(environment: BertEnvironment, source: BertSource, options: BertModelOptions = {}): Promise<BertModel> {
   const checked = checkOptions(options);
   // Resolve the runtime first, so a missing one fails before anything is downloaded.
   const runtime = await runtimeOf(checked, environment);
   const files = await openSource(source, checked, environment);
   return loadBertFromFiles(files, { ...checked, runtime }, environment);
-}
-
-/**
- * Loads a BERT-family sequence classifier exported to ONNX in the Hugging Face folder layout.
- * `config.json` gives the labels (`id2label`) and the scoring (`problem_type`); the tokenizer is
- * built from `tokenizer.json`. This universal core needs `options.runtime`; import `loadBert` from
- * `senti-mlops/bert` to get onnxruntime-node (Node) or onnxruntime-web (browsers) bound for you.
- *
- * @throws {SentiMlopsError} `RESOURCE_DOES_NOT_EXIST` naming the file and the source when one is
- * missing; `INVALID_PARAMETER_VALUE` for bad options, a config without `id2label`, or an ONNX model
- * whose inputs and outputs do not fit a sequence classifier (the message lists what was found).
- *
- * @example
- * ```ts
- * import * as ort from "onnxruntime-web";
- * const model = await loadBert("https://huggingface.co/org/bert-sst2", { runtime: ort, dtype: "q8" });
- * await predict(model, ["Great movie!"]); // [{ label: "POSITIVE", score: 0.97 }]
- * await model.dispose();
- * ```
- */
-export function loadBert(source: BertSource, options: LoadBertOptions = {}): Promise<BertModel> {
-  return loadBertIn({}, source, options);
 }

@@ -9,10 +9,15 @@
  */
 import { createInterface } from "node:readline";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { collect, readDataset } from "../data/index.js";
+import { collect } from "../data/collect.js";
+import { readDataset } from "../data/read-dataset.js";
 import { hasErrorCode, isSentiMlopsError } from "../errors.js";
-import { loadModel, predict, saveModel, trainTfidf, type TrainProgress, type TrainTfidfOptions } from "../index.node.js";
-import { createTracking } from "../tracking/index.node.js";
+import { createTracking } from "../api/create-tracking.js";
+import { loadModel } from "../api/load-model.js";
+import { saveModel } from "../api/save-model.js";
+import { trainTfidf } from "../api/train-tfidf.js";
+import { predict } from "../predict.js";
+import type { TrainProgress, TrainTfidfOptions } from "../tfidf/train.js";
 
 const VERSION = "0.1.0";
 

@@ -8,10 +8,10 @@
 import { SentiMlopsError, describeType } from "../errors.js";
 import type { ArtifactFile } from "../adapters/artifact-store.js";
 import type { ModelCodec, ModelFileReader } from "./model-codec.js";
-import type { SentiFlavor } from "./mlmodel.js";
+import type { SentiFlavor } from "../mlflow/model-entities.js";
 import type { SentimentModel } from "../types.js";
 import { isBertModel, BERT_MODEL_FILES, type BertModel } from "../bert/bert-model.js";
-import { loadBertFromFiles, type BertEnvironment, type LoadBertOptions } from "../bert/load-bert.js";
+import type { BertEnvironment, BertModelOptions } from "../bert/load-bert.js";
 
 /**
  * Options of {@link createBertCodec}: how decoded models run (the `loadBert` options that do not
@@ -22,7 +22,7 @@ import { loadBertFromFiles, type BertEnvironment, type LoadBertOptions } from ".
  * const options: BertCodecOptions = { threads: 2, maxBatchSize: 64 };
  * ```
  */
-export type BertCodecOptions = Omit<LoadBertOptions, "revision" | "cache" | "tracking" | "fetch">;
+export type BertCodecOptions = Omit<BertModelOptions, "revision" | "cache" | "fetch">;
 
 /**
  * The version of the folder layout the codec writes (the MLmodel's `format_version`).
@@ -35,14 +35,17 @@ export type BertCodecOptions = Omit<LoadBertOptions, "revision" | "cache" | "tra
 export const BERT_FORMAT_VERSION = 1;
 
 /**
- * Creates the BERT codec; used by the entries, which bind their runtime through `environment`.
+ * Creates the BERT model codec for the environment of a runtime (the package's entries pass their
+ * own, so `run.logModel(bert)` and `loadModel("models:/…")` work as they are), with the options
+ * decoded models run with. The loader is imported when a BERT folder is first decoded, so pages
+ * that only read TF-IDF models do not carry it.
  *
  * @example
  * ```ts
- * const codec = createBertCodecIn({ runtime: async () => ort }, { threads: 2 });
+ * const codec = createBertCodec({ runtime: async () => ort }, { threads: 2 });
  * ```
  */
-export function createBertCodecIn(environment: BertEnvironment, options: BertCodecOptions = {}): ModelCodec {
+export function createBertCodec(environment: BertEnvironment, options: BertCodecOptions = {}): ModelCodec {
   const settings = Object.freeze({ ...options });
   return Object.freeze({
     kind: "bert",
@@ -50,11 +53,14 @@ export function createBertCodecIn(environment: BertEnvironment, options: BertCod
     dataPath: "onnx",
     async encode(model: SentimentModel): Promise<ArtifactFile[]> {
       if (!isBertModel(model)) {
-        throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] the bert codec needs a model from loadBert, got ${describeType(model)}${model && typeof model === "object" ? ` of kind ${JSON.stringify((model as SentimentModel).kind)}` : ""}`);
+        throw SentiMlopsError.invalidParameterValue(
+          `the bert codec needs a model from loadBert, got ${describeType(model)}${model && typeof model === "object" ? ` of kind ${JSON.stringify((model as SentimentModel).kind)}` : ""}`,
+          { component: "models" },
+        );
       }
       return (model as BertModel).sourceFiles();
     },
-    decode(read: ModelFileReader, flavor: SentiFlavor): Promise<SentimentModel> {
+    async decode(read: ModelFileReader, flavor: SentiFlavor): Promise<SentimentModel> {
       const listed = new Set(Object.keys(flavor.files));
       // The folder holds the ONNX file the model was logged with; prefer the one asked for.
       const dtype = settings.dtype ?? (listed.has(BERT_MODEL_FILES.fp32) ? "fp32" : "q8");
@@ -63,28 +69,8 @@ export function createBertCodecIn(environment: BertEnvironment, options: BertCod
         read: (path: string) => (listed.has(path) ? read(path) : Promise.resolve(null)),
         dispose: async () => {},
       };
+      const { loadBertFromFiles } = await import("../bert/load-bert.js");
       return loadBertFromFiles(files, { ...settings, dtype }, environment);
     },
   });
-}
-
-/**
- * Creates the BERT codec for `createTracking(uri, { codecs })` and `loadModel(uri, { codecs })`,
- * with the options decoded models run with. Import it from `senti-mlops/bert` to get the runtime
- * of the platform; from the universal core, pass `runtime`.
- *
- * @example
- * ```ts
- * import { createBertCodec, loadBert } from "senti-mlops/bert";
- * import { DEFAULT_CODECS, loadModel } from "senti-mlops";
- *
- * const codecs = [...DEFAULT_CODECS, createBertCodec({ threads: 2 })];
- * const tracking = await createTracking("sqlite:///mlflow.db", { codecs });
- * const run = await tracking.startRun({ experimentName: "sentiment" });
- * await run.logModel(await loadBert("./bert-sst2"), "model", { registeredModelName: "sentiment-bert" });
- * const model = await loadModel("models:/sentiment-bert/1", { tracking, codecs });
- * ```
- */
-export function createBertCodec(options: BertCodecOptions = {}): ModelCodec {
-  return createBertCodecIn({}, options);
 }

@@ -10,14 +10,13 @@ import { decodeTfidfModel } from "../tfidf/model-format.js";
 import type { SentimentModel } from "../types.js";
 import type { ModelCodec } from "./model-codec.js";
 import { readModelFolder } from "./model-folder.js";
-import { resolveArtifactUri, type ModelStoreContext } from "./model-uri.js";
+import { resolveArtifactUri } from "./model-uri.js";
+import type { ModelStoreContext } from "../tracking/model-logging.js";
 
 /** Options of {@link loadModel}. */
 export interface LoadModelOptions {
   /** The `fetch` used for http(s) URLs. @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
-  /** Reads a local file; the Node entry of the package supplies one. */
-  readFile?: (path: string) => Promise<Uint8Array>;
   /** Aborts a download. */
   signal?: AbortSignal;
   /**
@@ -25,9 +24,7 @@ export interface LoadModelOptions {
    * `s3://…`, `indexeddb://…`): a client from `createTracking`.
    */
   tracking?: ModelStoreContext;
-  /** Opens a local folder as an artifact store when `source` is one (the Node entry supplies it). */
-  openLocalFolder?: (path: string) => Promise<ArtifactStore | null>;
-  /** Model kinds that can be read. @default the TF-IDF codec */
+  /** Model kinds that can be read. @default TF-IDF and BERT */
   codecs?: readonly ModelCodec[];
 }
 
@@ -62,23 +59,29 @@ async function download(url: string, options: LoadModelOptions): Promise<Uint8Ar
 }
 
 /**
- * Loads a saved model: from bytes, an http(s) URL, a file path or a model folder (Node), or — with
- * `options.tracking` — a `runs:/<id>/<path>`, `models:/<name>/<version>`, `models:/<name>@<alias>`,
- * `models:/<name>/<stage>` URI or an artifact URI, resolved as MLflow resolves them. Model folders
- * are verified against the checksums in their `MLmodel` file.
- *
- * @throws {SentiMlopsError} `RESOURCE_DOES_NOT_EXIST` for a missing file or URL; the errors of
- * {@link decodeTfidfModel} for a bad file.
+ * How a runtime reads local model files (Node supplies both; browsers neither).
  *
  * @example
  * ```ts
- * const model = await loadModel("./model.bin");            // Node
- * const same = await loadModel("https://example.org/model.bin");
- * const champion = await loadModel("models:/sentiment-tfidf@champion", { tracking });
- * await predict(model, ["Great movie!"]);
+ * const local: LocalModelFiles = { readFile, openLocalFolder };
  * ```
  */
-export async function loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<SentimentModel> {
+export interface LocalModelFiles {
+  /** Reads a local file. */
+  readFile?: (path: string) => Promise<Uint8Array>;
+  /** Opens a local folder as an artifact store, or `null` when the path is not a folder. */
+  openLocalFolder?: (path: string) => Promise<ArtifactStore | null>;
+}
+
+/**
+ * The core of `loadModel`, given how the runtime reads local files.
+ *
+ * @example
+ * ```ts
+ * const model = await loadModelWith({}, "https://example.org/model.bin", { codecs });
+ * ```
+ */
+export async function loadModelWith(local: LocalModelFiles, source: ModelSource, options: LoadModelOptions = {}): Promise<SentimentModel> {
   if (source instanceof Uint8Array) return decodeModel(source);
   if (source instanceof ArrayBuffer) return decodeModel(new Uint8Array(source));
   const text = source instanceof URL ? source.href : source;
@@ -95,14 +98,14 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
       );
     }
     const uri = await resolveArtifactUri(tracking, text);
-    if (artifactUriScheme(uri) === "file" && options.openLocalFolder) {
-      const folder = await options.openLocalFolder(uri);
+    if (artifactUriScheme(uri) === "file" && local.openLocalFolder) {
+      const folder = await local.openLocalFolder(uri);
       if (folder) return readFolder(folder, options);
     }
     return readFolder(await tracking.openArtifacts(uri), options);
   }
-  if (options.openLocalFolder) {
-    const folder = await options.openLocalFolder(text);
+  if (local.openLocalFolder) {
+    const folder = await local.openLocalFolder(text);
     if (folder) {
       if ((await folder.readArtifact("MLmodel")) === null) {
         await folder.dispose();
@@ -114,13 +117,13 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     }
   }
   const path = text.startsWith("file://") ? decodeURIComponent(new URL(text).pathname) : text;
-  if (!options.readFile) {
+  if (!local.readFile) {
     throw new SentiMlopsError(
       "NOT_IMPLEMENTED",
       `[senti-mlops] [models] cannot read the file ${path} here: pass the model's bytes or a URL (file paths need Node.js)`,
     );
   }
-  return decodeModel(await options.readFile(path));
+  return decodeModel(await local.readFile(path));
 }
 
 async function readFolder(folder: ArtifactStore, options: LoadModelOptions): Promise<SentimentModel> {

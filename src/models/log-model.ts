@@ -12,44 +12,13 @@ import { LIMITS } from "../mlflow/validation.js";
 import { validateModelName } from "../mlflow/registry-validation.js";
 import { joinArtifactUri } from "../adapters/artifact-resolver.js";
 import { normalizeKey } from "../adapters/byte-store.js";
-import type { MlModel } from "./mlmodel.js";
-import { packageModel, type PackageModelOptions } from "./model-folder.js";
-import type { ModelStoreContext } from "./model-uri.js";
+import type { MlModel } from "../mlflow/model-entities.js";
+import type { LoggedModel, LogModelOptions, ModelStoreContext } from "../tracking/model-logging.js";
+import { packageModel } from "./model-folder.js";
+import type { ModelCodec } from "./model-codec.js";
 
 /** The run tag MLflow's UI reads to list a run's logged models. */
 export const LOG_MODEL_HISTORY_TAG = "mlflow.log-model.history";
-
-/** Options of {@link logModel} (and `run.logModel`). */
-export interface LogModelOptions extends Omit<PackageModelOptions, "artifactPath" | "runId"> {
-  /** Also register the model: creates the registered model when missing, then a new version. */
-  registeredModelName?: string;
-  /** Tags of the new version. */
-  versionTags?: Readonly<Record<string, string>>;
-  /** Description of the new version. */
-  versionDescription?: string;
-}
-
-/**
- * What {@link logModel} did.
- *
- * @example
- * ```ts
- * const logged: LoggedModel = await run.logModel(model, "model", { registeredModelName: "sentiment" });
- * logged.modelUri; // "runs:/0123…/model"
- * logged.version?.version; // "1"
- * ```
- */
-export interface LoggedModel {
-  readonly runId: string;
-  readonly artifactPath: string;
-  /** `runs:/<run id>/<artifact path>`. */
-  readonly modelUri: string;
-  /** Where the files are, e.g. `mlflow-artifacts:/1/0123…/artifacts/model`. */
-  readonly artifactUri: string;
-  readonly mlmodel: MlModel;
-  /** The registered version, when `registeredModelName` was given. */
-  readonly version?: ModelVersion;
-}
 
 /** The entry MLflow's `Model.get_tags_dict` appends to the history tag (flavors without `config`). */
 function historyEntry(mlmodel: MlModel): Record<string, unknown> {
@@ -90,7 +59,7 @@ export async function logModel(
   runId: string,
   model: SentimentModel,
   artifactPath: string,
-  options: LogModelOptions = {},
+  options: LogModelOptions & { readonly codecs?: readonly ModelCodec[] } = {},
 ): Promise<LoggedModel> {
   if (typeof artifactPath !== "string" || artifactPath.replace(/\/+$/, "") === "") {
     throw SentiMlopsError.invalidParameterValue(`logModel: artifactPath must be a non-empty relative path, got ${describeType(artifactPath)}`);

@@ -9,7 +9,7 @@ import { decodeTfidfModel, encodeTfidfModel, TFIDF_FORMAT_VERSION } from "../tfi
 import { TfidfModel } from "../tfidf/model.js";
 import type { SentimentModel } from "../types.js";
 import type { ArtifactFile } from "../adapters/artifact-store.js";
-import type { SentiFlavor } from "./mlmodel.js";
+import type { SentiFlavor } from "../mlflow/model-entities.js";
 
 /**
  * Reads a file of the model folder by its path relative to the folder; checksums are verified
@@ -70,22 +70,13 @@ export const tfidfCodec: ModelCodec = Object.freeze({
   },
 });
 
-/**
- * The codecs every entry knows: TF-IDF (BERT joins with its entry).
- *
- * @example
- * ```ts
- * const codec = findCodec(DEFAULT_CODECS, "tfidf");
- * ```
- */
-export const DEFAULT_CODECS: readonly ModelCodec[] = Object.freeze([tfidfCodec]);
 
 /**
  * The codec for `kind`, or an error naming the kinds that are known.
  *
  * @example
  * ```ts
- * findCodec(DEFAULT_CODECS, "tfidf").dataPath; // "model.senti"
+ * findCodec([tfidfCodec], "tfidf").dataPath; // "model.senti"
  * ```
  */
 export function findCodec(codecs: readonly ModelCodec[], kind: string): ModelCodec {

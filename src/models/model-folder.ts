@@ -7,47 +7,11 @@
 import { SentiMlopsError, describeType } from "../errors.js";
 import type { SentimentModel } from "../types.js";
 import type { ArtifactFile, ArtifactStore } from "../adapters/artifact-store.js";
-import { DEFAULT_CODECS, findCodec, type ModelCodec } from "./model-codec.js";
-import {
-  MLMODEL_MLFLOW_VERSION,
-  SENTI_FLAVOR,
-  SENTI_MLOPS_VERSION,
-  mlflowUtcTime,
-  parseMlModel,
-  sha256Hex,
-  stringifyMlModel,
-  type MlModel,
-  type ModelFileDigest,
-  type SentiFlavor,
-} from "./mlmodel.js";
+import { findCodec, tfidfCodec, type ModelCodec } from "./model-codec.js";
+import { MLMODEL_MLFLOW_VERSION, SENTI_MLOPS_VERSION, mlflowUtcTime, parseMlModel, sha256Hex, stringifyMlModel } from "./mlmodel.js";
+import { SENTI_FLAVOR, type ColumnSpec, type MlModel, type ModelFileDigest, type ModelSignature, type SentiFlavor } from "../mlflow/model-entities.js";
 
-/**
- * One column of a model signature, in MLflow's column-based schema.
- *
- * @example
- * ```ts
- * const column: ColumnSpec = { type: "string", name: "text", required: true };
- * ```
- */
-export interface ColumnSpec {
-  readonly type: "boolean" | "integer" | "long" | "float" | "double" | "string" | "binary" | "datetime";
-  readonly name?: string;
-  /** @default true */
-  readonly required?: boolean;
-}
 
-/**
- * A model signature: what the model takes and returns, as MLflow records it.
- *
- * @example
- * ```ts
- * const signature: ModelSignature = { inputs: [{ type: "string", name: "text" }], outputs: [{ type: "string", name: "label" }] };
- * ```
- */
-export interface ModelSignature {
-  readonly inputs: readonly ColumnSpec[];
-  readonly outputs?: readonly ColumnSpec[];
-}
 
 /**
  * The signature of every senti-mlops classifier: a `text` column in; `label` and `score` out.
@@ -75,7 +39,7 @@ export interface PackageModelOptions {
   signature?: ModelSignature | false;
   /** A few texts saved as `input_example.json` (and `serving_input_example.json`), as MLflow saves examples. */
   inputExample?: readonly string[];
-  /** @default {@link DEFAULT_CODECS} */
+  /** The kinds of model that can be handled. @default the TF-IDF codec only (the package's own calls pass every kind) */
   codecs?: readonly ModelCodec[];
   /** The clock, in epoch ms. @default Date.now */
   now?: () => number;
@@ -129,7 +93,7 @@ export async function packageModel(model: SentimentModel, options: PackageModelO
   if (model === null || typeof model !== "object" || typeof (model as SentimentModel).kind !== "string") {
     throw SentiMlopsError.invalidParameterValue(`model must be a senti-mlops model (with a kind), got ${describeType(model)}`);
   }
-  const codec = findCodec(options.codecs ?? DEFAULT_CODECS, model.kind);
+  const codec = findCodec(options.codecs ?? [tfidfCodec], model.kind);
   const files: ArtifactFile[] = [...(await codec.encode(model))];
   if (files.some((f) => f.path === "MLmodel")) throw new SentiMlopsError("INTERNAL_ERROR", `codec ${codec.kind} wrote a file named MLmodel`);
 
@@ -179,7 +143,7 @@ export async function packageModel(model: SentimentModel, options: PackageModelO
 
 /** Options of {@link readModelFolder}. */
 export interface ReadModelFolderOptions {
-  /** @default {@link DEFAULT_CODECS} */
+  /** The kinds of model that can be handled. @default the TF-IDF codec only (the package's own calls pass every kind) */
   codecs?: readonly ModelCodec[];
 }
 
@@ -209,7 +173,7 @@ export async function readModelFolder(folder: ArtifactStore, options: ReadModelF
       `[senti-mlops] [models] the model at ${folder.uri} has no ${SENTI_FLAVOR} flavor (flavors: ${found}); senti-mlops loads models it logged`,
     );
   }
-  const codec = findCodec(options.codecs ?? DEFAULT_CODECS, flavor.model_kind);
+  const codec = findCodec(options.codecs ?? [tfidfCodec], flavor.model_kind);
   if (flavor.format_version > codec.formatVersion) {
     throw SentiMlopsError.invalidParameterValue(
       `[senti-mlops] [models] the ${flavor.model_kind} model at ${folder.uri} has format ${flavor.format_version}; this version reads up to ${codec.formatVersion}: upgrade senti-mlops`,

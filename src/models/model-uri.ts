@@ -5,27 +5,12 @@
  * @module
  */
 import { SentiMlopsError, describeType } from "../errors.js";
-import type { ArtifactStore } from "../adapters/artifact-store.js";
 import { joinArtifactUri } from "../adapters/artifact-resolver.js";
 import type { RegistryStore } from "../mlflow/registry-store.js";
 import type { ModelVersion } from "../mlflow/registry-entities.js";
 import { parseModelsUri as parseRegistryModelsUri, type ParsedModelsUri } from "../mlflow/registry-validation.js";
-import type { TrackingStore } from "../mlflow/tracking-store.js";
+import type { ModelStoreContext } from "../tracking/model-logging.js";
 
-/**
- * What model URIs resolve through: a tracking store (runs), a registry (models) and artifact access.
- * A `Tracking` client from `createTracking` is one.
- *
- * @example
- * ```ts
- * const context: ModelStoreContext = await createTracking("sqlite:///mlflow.db");
- * ```
- */
-export interface ModelStoreContext {
-  readonly store: TrackingStore;
-  readonly registry: RegistryStore;
-  openArtifacts(uri: string): Promise<ArtifactStore>;
-}
 
 const improper = (uri: string): SentiMlopsError =>
   SentiMlopsError.invalidParameterValue(

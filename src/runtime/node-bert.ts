@@ -6,12 +6,14 @@
  */
 import { stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { SentiMlopsError } from "../errors.js";
+import { importOptionalPeer, type OptionalPeer } from "../optional-peer.js";
 import { createFsByteStore } from "../adapters/fs.js";
 import type { ByteStore } from "../adapters/byte-store.js";
 import { defaultCacheDir } from "../data/cache.js";
 import type { BertEnvironment } from "../bert/load-bert.js";
 import type { OrtLike } from "../bert/ort-like.js";
+
+const PEER: OptionalPeer = { name: "onnxruntime-node", feature: "BERT models in Node", component: "bert", alternative: "or pass options.runtime" };
 
 /**
  * Imports onnxruntime-node, with an error naming the package when it is not installed.
@@ -22,16 +24,8 @@ import type { OrtLike } from "../bert/ort-like.js";
  * ```
  */
 export async function importOnnxruntimeNode(): Promise<OrtLike> {
-  try {
-    const mod = (await import("onnxruntime-node")) as unknown as OrtLike & { default?: OrtLike };
-    return typeof mod.InferenceSession?.create === "function" ? mod : mod.default!;
-  } catch (e) {
-    throw new SentiMlopsError(
-      "NOT_IMPLEMENTED",
-      `[senti-mlops] [bert] BERT models in Node need the package onnxruntime-node: npm install onnxruntime-node (or pass options.runtime) (${(e as Error)?.message ?? e})`,
-      { cause: e },
-    );
-  }
+  const mod = (await importOptionalPeer(PEER, () => import("onnxruntime-node"))) as unknown as OrtLike & { default?: OrtLike };
+  return typeof mod.InferenceSession?.create === "function" ? mod : mod.default!;
 }
 
 /**

@@ -4,10 +4,12 @@
  *
  * @module
  */
-import { SentiMlopsError } from "../errors.js";
+import { importOptionalPeer, type OptionalPeer } from "../optional-peer.js";
 import { createIndexedDbByteStore } from "../adapters/indexeddb.js";
 import type { BertEnvironment } from "../bert/load-bert.js";
 import type { OrtLike } from "../bert/ort-like.js";
+
+const PEER: OptionalPeer = { name: "onnxruntime-web", feature: "BERT models in browsers", component: "bert", alternative: "or pass options.runtime" };
 
 /**
  * Imports onnxruntime-web, with an error naming the package when it is not installed.
@@ -18,16 +20,8 @@ import type { OrtLike } from "../bert/ort-like.js";
  * ```
  */
 export async function importOnnxruntimeWeb(): Promise<OrtLike> {
-  try {
-    const mod = (await import("onnxruntime-web")) as unknown as OrtLike & { default?: OrtLike };
-    return typeof mod.InferenceSession?.create === "function" ? mod : mod.default!;
-  } catch (e) {
-    throw new SentiMlopsError(
-      "NOT_IMPLEMENTED",
-      `[senti-mlops] [bert] BERT models in the browser need the package onnxruntime-web: npm install onnxruntime-web (or pass options.runtime) (${(e as Error)?.message ?? e})`,
-      { cause: e },
-    );
-  }
+  const mod = (await importOptionalPeer(PEER, () => import("onnxruntime-web"))) as unknown as OrtLike & { default?: OrtLike };
+  return typeof mod.InferenceSession?.create === "function" ? mod : mod.default!;
 }
 
 /**

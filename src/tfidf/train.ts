@@ -167,7 +167,7 @@ function labelIndex(raw: readonly (string | number)[], names: readonly string[] 
  * await predict(model, ["What a film!"]); // [{ label: "Positive", score: 0.93 }]
  * ```
  */
-export async function trainTfidf(data: TrainingData, options: TrainTfidfOptions = {}): Promise<TrainTfidfResult> {
+export async function trainTfidfWith(data: TrainingData, options: TrainTfidfOptions = {}): Promise<TrainTfidfResult> {
   const started = Date.now();
   const { onProgress, signal, validation, labelNames } = options;
   const classifierOptions = resolveClassifierOptions(options);

@@ -6,8 +6,8 @@
  */
 import { SentiMlopsError } from "../errors.js";
 import type { ArtifactFile, ArtifactStore } from "../adapters/artifact-store.js";
-import type { LoggedModel, LogModelOptions } from "../models/log-model.js";
 import type { SentimentModel } from "../types.js";
+import type { LoggedModel, LogModelOptions } from "./model-logging.js";
 import type { TrackingStore } from "../mlflow/tracking-store.js";
 import type { Dataset, Metric, Param, RunInfo, RunStatus, Tag } from "../mlflow/tracking-entities.js";
 

@@ -8,14 +8,11 @@ import { SentiMlopsError, describeType, hasErrorCode } from "../errors.js";
 import { createMlflowArtifactsBackend, createIndexedDbArtifactBackend } from "../adapters/artifact-backends.js";
 import { createArtifactResolver, createMemoryArtifactBackend, type ArtifactBackend, type ArtifactResolver } from "../adapters/artifact-resolver.js";
 import type { ArtifactStore } from "../adapters/artifact-store.js";
-import { logModel } from "../models/log-model.js";
-import type { ModelCodec } from "../models/model-codec.js";
 import type { RegistryStore } from "../mlflow/registry-store.js";
-import { createMemoryRegistryStore } from "../registry/stores/memory-store.js";
-import { createRestRegistryStore } from "../registry/stores/rest-store.js";
-import { createActiveRun, type ActiveRun, type BufferOptions, type LocalFileReader } from "./run.js";
 import type { TrackingStore } from "../mlflow/tracking-store.js";
-import { createMemoryStore } from "./stores/memory-store.js";
+import { createRestRegistryStore } from "../registry/stores/rest-store.js";
+import type { ModelLogger } from "./model-logging.js";
+import { createActiveRun, type ActiveRun, type BufferOptions, type LocalFileReader } from "./run.js";
 import { createRestStore, type RestStoreOptions } from "./stores/rest-store.js";
 
 /** Options of {@link createTracking}. */
@@ -45,8 +42,8 @@ export interface TrackingOptions extends RestStoreOptions {
   artifactBackends?: Readonly<Record<string, ArtifactBackend>>;
   /** Reads local files for `run.logArtifact(path)` (the Node entry supplies one). */
   readLocal?: LocalFileReader;
-  /** How model kinds are written by `run.logModel`. @default the TF-IDF codec */
-  codecs?: readonly ModelCodec[];
+  /** Implements `run.logModel` (the package's `createTracking` passes the one of its runtime). */
+  logModel?: ModelLogger;
 }
 
 /**
@@ -111,6 +108,11 @@ async function storesFor(uri: string, options: TrackingOptions, env: Readonly<Re
     return { store: createRestStore(uri, rest), registry: createRestRegistryStore(uri, rest) };
   }
   if (uri === "memory:" || uri.startsWith("memory:")) {
+    // Imported when used: a page that talks to an MLflow server does not carry the in-memory stores.
+    const [{ createMemoryStore }, { createMemoryRegistryStore }] = await Promise.all([
+      import("./stores/memory-store.js"),
+      import("../registry/stores/memory-store.js"),
+    ]);
     const store = createMemoryStore({ artifactRoot: options.artifactRoot });
     return { store, registry: createMemoryRegistryStore({ tracking: store }) };
   }
@@ -152,20 +154,21 @@ function missingRegistry(uri: string): RegistryStore {
 }
 
 /**
- * Creates a tracking client. `uriOrStore` is an MLflow server URL (`http://…`), an embedded
+ * Creates a tracking client — the core of `createTracking`, which adds what its runtime supplies
+ * (SQLite stores, local artifacts, model logging). `uriOrStore` is an MLflow server URL (`http://…`), an embedded
  * SQLite file in MLflow's schema (`sqlite:///mlflow.db`, Node), `memory:`, or a store; without it,
  * MLFLOW_TRACKING_URI is read, else `sqlite:///mlflow.db`.
  *
  * @example
  * ```ts
- * const tracking = await createTracking("sqlite:///mlflow.db");
+ * const tracking = await createTrackingClient("memory:");
  * await tracking.withRun({ experimentName: "sentiment", runName: "tfidf" }, async (run) => {
  *   await run.logParams({ C: 4, ngram: "1-2" });
  *   await run.logMetric("accuracy", 0.905);
  * });
  * ```
  */
-export async function createTracking(uriOrStore?: string | TrackingStore, options: TrackingOptions = {}): Promise<Tracking> {
+export async function createTrackingClient(uriOrStore?: string | TrackingStore, options: TrackingOptions = {}): Promise<Tracking> {
   const env = options.env ?? processEnv();
   let opened: OpenedStores;
   if (typeof uriOrStore === "object" && uriOrStore !== null) opened = { store: uriOrStore };
@@ -226,8 +229,7 @@ export async function createTracking(uriOrStore?: string | TrackingStore, option
       buffer: o.buffer === true ? {} : o.buffer || undefined,
       openArtifacts,
       readLocal: options.readLocal,
-      logModel: (runId, model, artifactPath, logOptions) =>
-        logModel(modelContext, runId, model, artifactPath, { codecs: options.codecs, ...logOptions }),
+      logModel: options.logModel && ((runId, model, artifactPath, logOptions) => options.logModel!(modelContext, runId, model, artifactPath, logOptions)),
     });
   };
 

@@ -12,17 +12,17 @@
  *
  * @module
  */
-export { normalizeKey, normalizePrefix, scopeByteStore, withGuards } from "./byte-store.js";
-export type { ByteStore, ByteStoreEntry } from "./byte-store.js";
-export { createMemoryByteStore } from "./memory.js";
-export { createIndexedDbByteStore, type IndexedDbByteStoreOptions } from "./indexeddb.js";
+export { normalizeKey, normalizePrefix, scopeByteStore, withGuards } from "../adapters/byte-store.js";
+export type { ByteStore, ByteStoreEntry } from "../adapters/byte-store.js";
+export { createMemoryByteStore } from "../adapters/memory.js";
+export { createIndexedDbByteStore, type IndexedDbByteStoreOptions } from "../adapters/indexeddb.js";
 export {
   createMlflowArtifactsByteStore,
   parseMlflowArtifactsUri,
   type MlflowArtifactsByteStoreOptions,
   type MlflowArtifactsLocation,
-} from "./mlflow-artifacts.js";
-export { createArtifactStore, type ArtifactStore, type ArtifactStoreOptions, type ArtifactInfo, type ArtifactFile } from "./artifact-store.js";
+} from "../adapters/mlflow-artifacts.js";
+export { createArtifactStore, type ArtifactStore, type ArtifactStoreOptions, type ArtifactInfo, type ArtifactFile } from "../adapters/artifact-store.js";
 export {
   artifactUriScheme,
   createArtifactResolver,
@@ -31,5 +31,5 @@ export {
   type ArtifactBackend,
   type ArtifactResolver,
   type ArtifactResolverOptions,
-} from "./artifact-resolver.js";
-export { createIndexedDbArtifactBackend, createMlflowArtifactsBackend } from "./artifact-backends.js";
+} from "../adapters/artifact-resolver.js";
+export { createIndexedDbArtifactBackend, createMlflowArtifactsBackend } from "../adapters/artifact-backends.js";

@@ -16,6 +16,6 @@
 export type { RegistryStore, SearchRegisteredModelsOptions, SearchModelVersionsOptions, CreateModelVersionRequest } from "../mlflow/registry-store.js";
 export type { ModelVersion, ModelVersionStage, ModelVersionStatus, RegisteredModel, RegisteredModelAlias } from "../mlflow/registry-entities.js";
 export { MODEL_VERSION_STAGES } from "../mlflow/registry-entities.js";
-export { createMemoryRegistryStore, type MemoryRegistryStoreOptions } from "./stores/memory-store.js";
-export { createRestRegistryStore, type RestRegistryStoreOptions } from "./stores/rest-store.js";
-export { createSqlRegistryStore, type SqlRegistryStoreOptions } from "./stores/sql-store.js";
+export { createMemoryRegistryStore, type MemoryRegistryStoreOptions } from "../registry/stores/memory-store.js";
+export { createRestRegistryStore, type RestRegistryStoreOptions } from "../registry/stores/rest-store.js";
+export { createSqlRegistryStore, type SqlRegistryStoreOptions } from "../registry/stores/sql-store.js";

@@ -1,0 +1,70 @@
+/**
+ * `loadBert`: a BERT-family classifier in the Hugging Face ONNX layout, on this runtime's ONNX
+ * Runtime.
+ *
+ * @module
+ */
+import { bertEnvironment } from "#runtime";
+import { SentiMlopsError } from "../errors.js";
+import { artifactUriScheme } from "../adapters/artifact-resolver.js";
+import { isBertModel, type BertModel } from "../bert/bert-model.js";
+import { loadBertWith, type BertModelOptions, type BertSource } from "../bert/load-bert.js";
+import { createBertCodec } from "../models/bert-codec.js";
+import { loadModelWith } from "../models/load-model.js";
+import type { ModelStoreContext } from "../tracking/model-logging.js";
+
+/**
+ * Options of {@link loadBert}.
+ *
+ * @example
+ * ```ts
+ * const options: LoadBertOptions = { threads: 2, dtype: "q8", maxLength: 256, maxBatchSize: 64 };
+ * ```
+ */
+export interface LoadBertOptions extends BertModelOptions {
+  /** Resolves `runs:/`, `models:/` and artifact URIs (`s3://…`, `mlflow-artifacts:/…`): a client from `createTracking`. */
+  tracking?: ModelStoreContext;
+}
+
+/**
+ * Loads a BERT-family sequence classifier exported to ONNX in the Hugging Face folder layout
+ * (`config.json`, `tokenizer.json`, `tokenizer_config.json`, `onnx/model.onnx` or, with
+ * `dtype: "q8"`, `onnx/model_quantized.onnx`), on onnxruntime-node in Node and onnxruntime-web
+ * elsewhere unless `options.runtime` is given. Sources: a local folder (Node), an http(s) hub URL
+ * (files cached on disk in Node, in IndexedDB in browsers), an artifact store holding the folder,
+ * or with `tracking` a logged or registered model (`runs:/…`, `models:/…`, an artifact URI), whose
+ * files are checked against its `MLmodel` checksums as `loadModel` checks them.
+ *
+ * @throws {SentiMlopsError} `NOT_IMPLEMENTED` naming the ONNX Runtime package when it is not
+ * installed; `RESOURCE_DOES_NOT_EXIST` naming the file and the source when one is missing;
+ * `DATA_LOSS` for a logged file whose checksum differs; `INVALID_PARAMETER_VALUE` for bad options,
+ * a config without `id2label`, or an ONNX model whose inputs and outputs do not fit a sequence
+ * classifier (the message lists what was found).
+ *
+ * @example
+ * ```ts
+ * const model = await loadBert("./models/bert-tiny-sst2", { threads: 2 });
+ * const hub = await loadBert("https://huggingface.co/org/bert-sst2", { dtype: "q8", revision: "v1" });
+ * const champion = await loadBert("models:/sentiment-bert@champion", { tracking });
+ * await predict(model, ["Great movie!"]); // [{ label: "POSITIVE", score: 0.99 }]
+ * await model.dispose();
+ * ```
+ */
+export async function loadBert(source: BertSource, options: LoadBertOptions = {}): Promise<BertModel> {
+  const text = source instanceof URL ? source.href : source;
+  if (typeof text !== "string" || /^https?:\/\//i.test(text) || artifactUriScheme(text) === "file") {
+    return loadBertWith(bertEnvironment, source, options);
+  }
+  // A logged or registered model: read as loadModel reads one, every file checked.
+  const { tracking, revision: _revision, cache: _cache, fetch: _fetch, ...runOptions } = options;
+  if (!tracking) {
+    throw SentiMlopsError.invalidParameterValue(`loading ${text} needs a tracking client: loadBert(${JSON.stringify(text)}, { tracking: await createTracking(uri) })`, {
+      component: "bert",
+    });
+  }
+  const model = await loadModelWith({}, text, { tracking, codecs: [createBertCodec(bertEnvironment, runOptions)] });
+  if (!isBertModel(model)) {
+    throw SentiMlopsError.invalidParameterValue(`${text} is a ${model.kind} model, not a BERT model: load it with loadModel`, { component: "bert" });
+  }
+  return model as BertModel;
+}

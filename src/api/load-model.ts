@@ -1,0 +1,31 @@
+/**
+ * `loadModel`: any saved or logged model, ready for `predict`.
+ *
+ * @module
+ */
+import { modelFiles } from "#runtime";
+import { loadModelWith, type LoadModelOptions, type ModelSource } from "../models/load-model.js";
+import type { SentimentModel } from "../types.js";
+import { DEFAULT_CODECS } from "./codecs.js";
+
+/**
+ * Loads a saved model: from bytes, an http(s) URL, a file path or a model folder (Node), or — with
+ * `options.tracking` — a `runs:/<id>/<path>`, `models:/<name>/<version>`, `models:/<name>@<alias>`,
+ * `models:/<name>/<stage>` URI or an artifact URI, resolved as MLflow resolves them. Model folders
+ * are verified against the checksums in their `MLmodel` file.
+ *
+ * @throws {SentiMlopsError} `RESOURCE_DOES_NOT_EXIST` for a missing file or URL; `DATA_LOSS` for a
+ * truncated or corrupt file or a checksum that does not match; `INVALID_PARAMETER_VALUE` for a file
+ * that is not a model.
+ *
+ * @example
+ * ```ts
+ * const model = await loadModel("./model.bin");            // Node
+ * const same = await loadModel("https://example.org/model.bin");
+ * const champion = await loadModel("models:/sentiment-tfidf@champion", { tracking });
+ * await predict(model, ["Great movie!"]);
+ * ```
+ */
+export function loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<SentimentModel> {
+  return loadModelWith(modelFiles ?? {}, source, { codecs: DEFAULT_CODECS, ...options });
+}

@@ -1,0 +1,36 @@
+/**
+ * TF-IDF + logistic-regression sentiment models, in pure TypeScript (Node and browsers).
+ *
+ * @example
+ * ```ts
+ * import { trainTfidf, encodeTfidfModel } from "senti-mlops/tfidf";
+ * const { model, metrics } = await trainTfidf(rows, { ngramRange: [1, 2], minDf: 2, sublinearTf: true, C: 4 });
+ * ```
+ *
+ * @module
+ */
+export { trainTfidf } from "../api/train-tfidf.js";
+export { DEFAULT_BINARY_LABELS } from "../tfidf/train.js";
+export type { TrainTfidfOptions, TrainTfidfResult, TrainProgress } from "../tfidf/train.js";
+export { TfidfModel } from "../tfidf/model.js";
+export type { TfidfModelInfo } from "../tfidf/model.js";
+export { TfidfVectorizer, createTfidfFitter, createFitter } from "../tfidf/vectorizer.js";
+export type { TfidfVectorizerState, TfidfFitter, FitterCounts, RowVisitor } from "../tfidf/vectorizer.js";
+export { LogisticRegression } from "../tfidf/logistic-regression.js";
+export type { LogisticRegressionState, FitReport, FitHooks } from "../tfidf/logistic-regression.js";
+export { encodeTfidfModel, decodeTfidfModel, TFIDF_FORMAT_VERSION } from "../tfidf/model-format.js";
+export { ENGLISH_STOP_WORDS } from "../tfidf/stop-words.js";
+export { resolveVectorizerOptions, resolveClassifierOptions } from "../tfidf/options.js";
+export type {
+  TfidfVectorizerOptions,
+  LogisticRegressionOptions,
+  ResolvedVectorizerOptions,
+  ResolvedClassifierOptions,
+  StripAccents,
+  Norm,
+} from "../tfidf/options.js";
+export type { CsrMatrix } from "../tfidf/csr.js";
+export { minimizeLbfgs } from "../tfidf/lbfgs.js";
+export type { LbfgsOptions, LbfgsResult, Objective } from "../tfidf/lbfgs.js";
+export type { ParallelLoss, ParallelLossFactory, TfidfParallelism } from "../tfidf/parallel.js";
+export type { BinomialProblem } from "../tfidf/kernels.js";
