@@ -1,0 +1,318 @@
+/**
+ * The README cannot drift: every fenced code block in it is either run here against the built
+ * package (dist/, through the package's own `exports`) or listed below as not executable, with
+ * the reason; and every benchmark figure its prose quotes is in docs/benchmarks.md.
+ *
+ * - ```ts blocks are written into a temp folder (cwd of the run) whose node_modules/senti-mlops
+ *   links to this checkout, and run with tsx as ES modules. A value a line shows in a comment
+ *   (`console.log(x); // 0.904`, or `expr;` then `// → [...]`) is compared with what it prints:
+ *   labels, keys and lengths exactly, numbers within the precision shown.
+ * - ```sh blocks marked `fixture=…` are run with sh (the `senti-mlops` command is bin/senti-mlops.js);
+ *   a `# {…}` line under a command is compared with its output the same way.
+ * - A `<!-- readme-test: … -->` comment right above a block (invisible on GitHub) gives it its
+ *   context: `link=<name>:<path under the shared folder>` puts a shared dataset or model at
+ *   <name> in the cwd, `prelude=<name>` runs one of PRELUDES first, `fixture=<name>` picks how a
+ *   shell block runs.
+ *
+ * Needs `npm run build` (npm test does it) and the shared data (SENTI_SHARED_DIR, default ../shared).
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { distFile, PROJECT_ROOT } from "../helpers/dist.js";
+import { cleanEnv, describeResult, runProcess } from "../helpers/run-process.js";
+import { SHARED } from "../peers/sklearn.js";
+import {
+  benchmarksHave,
+  compareToExpected,
+  extractCodeBlocks,
+  extractFigures,
+  instrumentTs,
+  markerValues,
+  readShown,
+  shellCommands,
+  SHOW_PRELUDE,
+  type CodeBlock,
+} from "./readme-blocks.js";
+
+const README = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8");
+const BENCHMARKS = readFileSync(join(PROJECT_ROOT, "docs", "benchmarks.md"), "utf8");
+const TSX = join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
+const BLOCKS = extractCodeBlocks(README);
+
+/**
+ * Shell blocks that are NOT run, with the reason: the test checks that this is exactly the set of
+ * README shell blocks without a fixture, so a new block is either run or added here.
+ */
+const NOT_EXECUTED: ReadonlyArray<{ commands: readonly string[]; reason: string }> = [
+  {
+    commands: ["npm ci && npm start", "npm ci && npm test"],
+    reason:
+      "`npm ci` would reinstall the checkout under test while it runs, `npm start` serves until it is stopped and `npm test` is " +
+      "this suite. What `npm start` runs after its build, scripts/start.sh, is run here for the curl block below (on the real " +
+      "IMDB data) and by test/server/start-script.test.ts (both starts)",
+  },
+  {
+    commands: ["npm ci && npm run build && npm pack", "npm install /path/to/senti-mlops-0.1.0.tgz"],
+    reason:
+      "installs into another project from the npm registry; test/package/pack.test.ts does exactly this (npm pack, npm install " +
+      "of the tarball in a scratch project, every entry imported as ESM and CommonJS, the bin run, the types checked)",
+  },
+  {
+    commands: ["ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node @huggingface/tokenizers"],
+    reason: "installs into another project from the npm registry; test/package/pack.test.ts installs the package's peers the same way",
+  },
+  {
+    commands: [
+      "docker build -f examples/express-server/Dockerfile -t senti-mlops-service .",
+      "docker run -p 5001:5001 -v senti-data:/data -e API_TOKEN=… senti-mlops-service",
+      "cd examples/express-server && API_TOKEN=$(openssl rand -hex 24) docker compose up --build",
+    ],
+    reason:
+      "no Docker engine runs here (as the README says); test/server/process.test.ts runs the runtime stage's CMD, ENV and " +
+      "prod-deps install, test/server/compose.test.ts the compose stack's commands with moto in MinIO's place",
+  },
+  {
+    commands: ["npm run build", "npm run typecheck", "npx vitest run test/tfidf", "npm run bench:tfidf -- --repeat 3 --write"],
+    reason:
+      "development commands on this checkout: npm test has just built it, `npx vitest run` is this suite, and the benchmark " +
+      "takes minutes and rewrites docs/benchmarks.md (whose figures the README figures test below checks); the packed types are " +
+      "type-checked by test/package/pack.test.ts",
+  },
+];
+
+/**
+ * Figures (number + unit) in the README's prose that are not benchmark results, with the reason;
+ * `context` is a piece of the README line they are on.
+ */
+const NOT_BENCHMARK_FIGURES: ReadonlyArray<{ text: string; context: string; reason: string }> = [
+  { text: "100%", context: "`maxDf: 1` means 100%", reason: "the meaning of an option value" },
+  { text: "0.2 points", context: "within 0.2 points", reason: "the parity tests' threshold (test/tfidf), not a measurement" },
+  { text: "99%", context: "≥ 99% of predictions are equal", reason: "the parity tests' threshold (test/tfidf), not a measurement" },
+  { text: "3 s", context: "≤ 3 s", reason: "the bound of test/server/load.test.ts's autocannon run" },
+];
+
+/**
+ * Bundle-size figures (kB, KiB) are not benchmark results: they belong to the size report that
+ * scripts/size-report.mjs writes into docs/benchmarks.md and test/package/size-budget.test.ts
+ * checks. The README quotes none now (it points to that report); one added later is listed here.
+ */
+const SIZE_FIGURES: ReadonlyArray<{ text: string; context: string }> = [];
+
+/** Code run before a TypeScript block marked `prelude=<name>`. */
+const PRELUDES: Record<string, string> = {
+  // `train` and `test` as in the first example, from the smaller rt-polarity split (9,596 / 1,066
+  // sentences) so that logging every option, iteration and plot stays fast.
+  "train-test": [
+    'import { readCsv as __readCsv, collect as __collect } from "senti-mlops/data";',
+    `const train = await __collect(__readCsv(${JSON.stringify(join(SHARED, "data", "rt-polarity", "train.csv"))}));`,
+    `const test = await __collect(__readCsv(${JSON.stringify(join(SHARED, "data", "rt-polarity", "test.csv"))}));`,
+    "",
+  ].join("\n"),
+};
+
+const work = mkdtempSync(join(tmpdir(), "senti-readme-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** A fresh cwd for one block: node_modules/senti-mlops → this checkout, the marker's shared links. */
+function blockDir(block: CodeBlock): string {
+  const dir = join(work, `line-${block.line}`);
+  mkdirSync(join(dir, "node_modules"), { recursive: true });
+  symlinkSync(PROJECT_ROOT, join(dir, "node_modules", "senti-mlops"), "dir");
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "readme-block", private: true, type: "module" }));
+  for (const link of markerValues(block.marker, "link")) {
+    const [name, target] = link.split(":");
+    const source = join(SHARED, target);
+    if (!existsSync(source)) throw new Error(`README.md:${block.line}: link ${link}: ${source} does not exist (SENTI_SHARED_DIR?)`);
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    symlinkSync(source, join(dir, name));
+  }
+  return dir;
+}
+
+function where(block: CodeBlock): string {
+  return `README.md:${block.line} (${block.heading})`;
+}
+
+/** A shell command as the NOT_EXECUTED list spells it: without its trailing `# comment`. */
+function bare(command: string): string {
+  return command.replace(/\s+#\s.*$/, "").trim();
+}
+
+const tsBlocks = BLOCKS.filter((b) => b.lang === "ts");
+const shBlocks = BLOCKS.filter((b) => b.lang === "sh");
+const fixtureOf = (b: CodeBlock) => markerValues(b.marker, "fixture")[0];
+
+describe("README.md code blocks", () => {
+  it("are all ts or sh blocks, and the sh blocks not run are exactly the NOT_EXECUTED list", () => {
+    expect(BLOCKS.length).toBeGreaterThan(0);
+    const other = BLOCKS.filter((b) => b.lang !== "ts" && b.lang !== "sh").map(where);
+    expect(other, "blocks in another language (this test runs ts and sh)").toEqual([]);
+    const notRun = shBlocks.filter((b) => fixtureOf(b) === undefined).map((b) => shellCommands(b.code).map((c) => bare(c.command)));
+    expect(notRun).toEqual(NOT_EXECUTED.map((e) => e.commands));
+    for (const b of shBlocks) {
+      const fixture = fixtureOf(b);
+      if (fixture !== undefined) expect(Object.keys(SHELL_FIXTURES), `${where(b)}: fixture=${fixture}`).toContain(fixture);
+    }
+    for (const b of tsBlocks) {
+      for (const name of markerValues(b.marker, "prelude")) expect(Object.keys(PRELUDES), `${where(b)}: prelude=${name}`).toContain(name);
+    }
+  });
+
+  it.each(tsBlocks.map((block) => ({ block, name: where(block) })))(
+    "ts block at $name runs against dist/ and prints what it shows",
+    async ({ block }) => {
+      distFile("index.node.js");
+      const dir = blockDir(block);
+      const { source, checks } = instrumentTs(block.code);
+      const preludes = markerValues(block.marker, "prelude").map((name) => PRELUDES[name]);
+      writeFileSync(join(dir, "block.ts"), [SHOW_PRELUDE, ...preludes, source, ""].join("\n"));
+      const result = await runProcess(TSX, ["block.ts"], { cwd: dir, env: cleanEnv({ SENTI_SHARED_DIR: SHARED }), timeoutMs: 300_000 });
+      expect(result.code, `${where(block)}\n${source}\n${describeResult(result)}`).toBe(0);
+      const shown = readShown(result.stdout);
+      for (const check of checks) {
+        expect(shown.has(check.id), `${where(block)}: \`${check.line}\` printed nothing`).toBe(true);
+        expect(compareToExpected(shown.get(check.id), check.expected), `${where(block)}: \`${check.line}\``).toEqual([]);
+      }
+    },
+    300_000,
+  );
+
+  it.each(shBlocks.filter((b) => fixtureOf(b) !== undefined).map((block) => ({ block, name: where(block) })))(
+    "sh block at $name runs",
+    async ({ block }) => {
+      distFile("cli/main.js");
+      await SHELL_FIXTURES[fixtureOf(block)!](block);
+    },
+    600_000,
+  );
+});
+
+// ------------------------------------------------------------------------------------------------
+// Shell fixtures
+
+/** Runs one README command with sh in `cwd`, `senti-mlops` on the PATH as bin/senti-mlops.js. */
+async function sh(command: string, cwd: string) {
+  const bin = join(work, "bin");
+  if (!existsSync(bin)) {
+    mkdirSync(bin);
+    symlinkSync(join(PROJECT_ROOT, "bin", "senti-mlops.js"), join(bin, "senti-mlops"));
+  }
+  return runProcess("sh", ["-c", command], { cwd, env: cleanEnv({ PATH: `${bin}:${process.env.PATH}` }), timeoutMs: 300_000 });
+}
+
+const SHELL_FIXTURES: Record<string, (block: CodeBlock) => Promise<void>> = {
+  /** The CLI block, in a cwd with the marker's train.csv/test.csv; each command's output checked loosely. */
+  async cli(block) {
+    const dir = blockDir(block);
+    const commands = shellCommands(block.code);
+    expect(commands.length).toBeGreaterThan(0);
+    for (const { command } of commands) {
+      const r = await sh(command, dir);
+      const what = `${where(block)}: ${command}\n${describeResult(r)}`;
+      expect(r.code, what).toBe(0);
+      if (/^senti-mlops train /.test(command)) {
+        expect(r.stdout, what).toMatch(/^accuracy 0\.\d{4} +precision 0\.\d{4}/m);
+        expect(r.stdout, what).toMatch(/^roc_auc +0\.\d{4}/m);
+        const out = /--out (\S+)/.exec(command)![1];
+        expect(existsSync(join(dir, out)), what).toBe(true);
+      } else if (/--json/.test(command)) {
+        const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { text: string; label: string; score: number });
+        expect(rows, what).toHaveLength(1);
+        expect(rows[0], what).toMatchObject({ text: "one review per line", label: expect.stringMatching(/^(Positive|Negative)$/) });
+      } else if (/^senti-mlops predict /.test(command)) {
+        const texts = [...command.matchAll(/"([^"]*)"/g)].map((m) => m[1]);
+        const lines = r.stdout.trim().split("\n");
+        expect(lines.map((l) => l.split("\t")[2]), what).toEqual(texts);
+        for (const l of lines) expect(l, what).toMatch(/^(Positive|Negative)\t0\.\d{4}\t/);
+      } else {
+        throw new Error(`${what}\nno check for this command: add one in test/docs/readme.test.ts`);
+      }
+    }
+  },
+
+  /**
+   * The curl block: `npm start`'s script (scripts/start.sh) on the shared IMDB data with a temp
+   * store and a free port: the CLI trains and registers the champion, the service serves it; the
+   * curl command (its port swapped in) must answer what the README shows under it.
+   */
+  async service(block) {
+    const dir = blockDir(block);
+    const child = spawn("sh", ["scripts/start.sh"], {
+      cwd: PROJECT_ROOT,
+      env: cleanEnv({
+        SENTI_SHARED_DIR: SHARED,
+        PORT: "0",
+        MLFLOW_TRACKING_URI: `sqlite:///${join(dir, "mlflow.db")}`,
+        MLFLOW_ARTIFACT_ROOT: join(dir, "mlruns"),
+      }),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        const onData = (chunk: Buffer) => {
+          output += chunk.toString();
+          const m = /"port":(\d+).*"msg":"listening"/.exec(output);
+          if (m) resolve(Number(m[1]));
+        };
+        child.stdout!.on("data", onData);
+        child.stderr!.on("data", onData);
+        void exited.then((code) => reject(new Error(`scripts/start.sh exited ${code}:\n${output}`)));
+      });
+      const commands = shellCommands(block.code);
+      expect(commands.length).toBeGreaterThan(0);
+      for (const { command, output: shown } of commands) {
+        expect(command, `${where(block)}: the service runs on port 5001 in the README`).toContain("localhost:5001");
+        const r = await sh(command.replace("localhost:5001", `127.0.0.1:${port}`), dir);
+        const what = `${where(block)}: ${command}\n${describeResult(r)}\n--- service ---\n${output}`;
+        expect(r.code, what).toBe(0);
+        expect(shown, `${where(block)}: a # {…} line under the command shows its answer`).toBeDefined();
+        expect(compareToExpected(JSON.parse(r.stdout), shown!), what).toEqual([]);
+      }
+    } finally {
+      child.kill("SIGTERM");
+      await exited;
+    }
+  },
+};
+
+// ------------------------------------------------------------------------------------------------
+// Figures
+
+describe("README.md figures", () => {
+  const figures = extractFigures(README);
+  const lines = README.split("\n");
+  const excused = (text: string, line: number) =>
+    [...NOT_BENCHMARK_FIGURES, ...SIZE_FIGURES].some((e) => e.text === text.replace(/^~/, "") && lines[line - 1].includes(e.context));
+
+  it("finds the benchmark figures it should check", () => {
+    // A sanity check of the extractor on figures the README is known to quote.
+    expect(figures.map((f) => f.text)).toEqual(expect.arrayContaining(["5.2×", "1.73×"]));
+  });
+
+  it("are each in docs/benchmarks.md (or listed as not benchmark results, or as size figures)", () => {
+    const missing = figures
+      .filter((f) => !excused(f.text, f.line))
+      .filter((f) => !f.numbers.every((n) => benchmarksHave(BENCHMARKS, n, f.unit)))
+      .map((f) => `README.md:${f.line}: ${f.text}`);
+    expect(missing, "figures the README quotes that docs/benchmarks.md does not have").toEqual([]);
+  });
+
+  it("size figures (kB, KiB) are only the listed ones, checked by test/package/size-budget.test.ts", () => {
+    const sizes = figures.filter((f) => f.unit === "kB" || f.unit === "KiB").map((f) => f.text.replace(/^~/, ""));
+    expect(sizes).toEqual(SIZE_FIGURES.map((s) => s.text));
+  });
+
+  it("every excused figure is still in the README (the lists cannot go stale)", () => {
+    for (const e of [...NOT_BENCHMARK_FIGURES, ...SIZE_FIGURES]) {
+      expect(
+        figures.some((f) => f.text.replace(/^~/, "") === e.text && lines[f.line - 1].includes(e.context)),
+        `${e.text} (${e.context})`,
+      ).toBe(true);
+    }
+  });
+});
