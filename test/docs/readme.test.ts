@@ -164,7 +164,7 @@ describe("README.md code blocks", () => {
   it.each(tsBlocks.map((block) => ({ block, name: where(block) })))(
     "ts block at $name runs against dist/ and prints what it shows",
     async ({ block }) => {
-      distFile("index.node.js");
+      distFile("."); // fails at once, with a message that says so, when dist/ has not been built
       const dir = blockDir(block);
       const { source, checks } = instrumentTs(block.code);
       const preludes = markerValues(block.marker, "prelude").map((name) => PRELUDES[name]);
@@ -183,7 +183,7 @@ describe("README.md code blocks", () => {
   it.each(shBlocks.filter((b) => fixtureOf(b) !== undefined).map((block) => ({ block, name: where(block) })))(
     "sh block at $name runs",
     async ({ block }) => {
-      distFile("cli/main.js");
+      distFile(".");
       await SHELL_FIXTURES[fixtureOf(block)!](block);
     },
     600_000,
