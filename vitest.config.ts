@@ -1,6 +1,24 @@
-import { defineConfig } from "vitest/config";
+import { fileURLToPath } from "node:url";
+import { defineConfig, type Plugin } from "vitest/config";
+
+const SRC = fileURLToPath(new URL("./src/", import.meta.url));
+
+/**
+ * Tests import the sources, and a source module that imports `#runtime` gets Node's binding from
+ * the sources too (package.json "imports" maps it into dist/, for the built package). Imports from
+ * dist/ (tests of the built package) are left to package.json.
+ */
+const runtimeFromSources: Plugin = {
+  name: "senti-mlops-runtime-from-sources",
+  enforce: "pre",
+  resolveId(id, importer) {
+    if (id === "#runtime" && importer?.startsWith(SRC)) return `${SRC}runtime/node.ts`;
+    return null;
+  },
+};
 
 export default defineConfig({
+  plugins: [runtimeFromSources],
   test: {
     include: ["test/**/*.test.ts"],
     // In order: the first prints the run's wall time at the end (teardowns run in reverse, so it is last), the second

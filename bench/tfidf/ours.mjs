@@ -2,7 +2,8 @@
 // Usage: node bench/tfidf/ours.mjs TRAIN.csv TEST.csv OPTIONS_JSON
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
-import { createPredictPool, predictProba, trainTfidf } from "senti-mlops";
+import { predictProba, trainTfidf } from "senti-mlops";
+import { createPredictPool } from "senti-mlops/node";
 
 const [trainPath, testPath, rawOptions] = process.argv.slice(2);
 const read = (path) => parse(readFileSync(path), { columns: true }).map((r) => ({ text: r.text, label: Number(r.label) }));

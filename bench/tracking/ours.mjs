@@ -3,7 +3,7 @@
 //   node bench/tracking/ours.mjs seed DB RUNS                       # the search data set (not timed)
 //   node bench/tracking/ours.mjs bench LOG_DB SEARCH_DB SPEC_JSON   # the timed side
 // SPEC_JSON: { single: N, batches: B, batchSize: S, searchRepeat: R, filter: F, maxResults: M }
-import { openSqlStore } from "senti-mlops/tracking";
+import { openSqlStores } from "senti-mlops/node";
 
 const T0 = 1_700_000_000_000; // fixed epoch ms for metric timestamps and run start times (same on both sides)
 const [mode, ...args] = process.argv.slice(2);
@@ -15,7 +15,7 @@ if (mode === "seed") {
   // deterministically over [0.5, 1) so that `metrics.acc > 0.9` matches 20% of the runs.
   const [db, rawRuns] = args;
   const runs = Number(rawRuns);
-  const store = await openSqlStore(db, { artifactRoot: "/tmp/senti-bench-artifacts" });
+  const store = (await openSqlStores(db, { artifactRoot: "/tmp/senti-bench-artifacts" })).store;
   const experimentId = await store.createExperiment("bench-search");
   const t = performance.now();
   for (let i = 0; i < runs; i++) {
@@ -39,7 +39,7 @@ if (mode === "seed") {
   const spec = JSON.parse(rawSpec);
 
   // 1 + 2: logging into a fresh file; store, experiment and run exist before the clock starts.
-  const store = await openSqlStore(logDb, { artifactRoot: "/tmp/senti-bench-artifacts" });
+  const store = (await openSqlStores(logDb, { artifactRoot: "/tmp/senti-bench-artifacts" })).store;
   const experimentId = await store.createExperiment("bench-log");
   const single = (await store.createRun({ experimentId, runName: "single" })).info.runId;
   await store.logBatch(single, { metrics: [{ key: "warmup", value: 0, timestamp: T0, step: 0 }] });
@@ -65,7 +65,7 @@ if (mode === "seed") {
   await store.close();
 
   // 3: search over the seeded file (this side's own copy).
-  const search = await openSqlStore(searchDb);
+  const search = (await openSqlStores(searchDb)).store;
   const [experiment] = (await search.searchExperiments({ filter: "name = 'bench-search'" })).items;
   const query = { experimentIds: [experiment.experimentId], filter: spec.filter, maxResults: spec.maxResults };
   const first = await search.searchRuns(query); // warm-up

@@ -103,7 +103,7 @@ const table = [
   `| batch logging, ${BATCH_SIZE} metric points per call (points/s) | ${int(result.batch.ours)} | ${int(result.batch.mlflow)} | **${fmt(result.batch.ours / result.batch.mlflow)}×** | |`,
   `| \`searchRuns\` \`${FILTER}\`, maxResults ${MAX_RESULTS}, over ${int(RUNS)} runs (ms) | ${fmt(result.search.ours)} | ${fmt(result.search.mlflow)} | **${fmt(result.search.ours / result.search.mlflow, 2)}×** (${fmt(result.search.mlflow / result.search.ours)}× faster) | ours ≤ 50 ms |`,
   "",
-  `- Per-call: ${int(result.single.oursCalls)} calls of \`store.logBatch(runId, { metrics: [point] })\` (opened with \`openSqlStore\`) vs ` +
+  `- Per-call: ${int(result.single.oursCalls)} calls of \`store.logBatch(runId, { metrics: [point] })\` (opened with \`openSqlStores\`) vs ` +
     `${int(result.single.mlflowCalls)} calls of \`MlflowClient(tracking_uri="sqlite:///…").log_metric(run_id, key, value, timestamp, step)\`.`,
   `- Batch: ${Number(values.batches)} batches of ${BATCH_SIZE} points (10 keys × 100 steps each) into one run, \`logBatch\` vs \`MlflowClient.log_batch(…, synchronous=True)\`.`,
   `- Search: ${int(RUNS)} runs in one experiment, each with metrics \`acc\`, \`loss\` and params \`C\`, \`ngram\` ` +

@@ -1,6 +1,6 @@
 /** planBatches: every input once, sorted by length, within both limits. */
 import { describe, expect, it } from "vitest";
-import { planBatches } from "../../src/bert/index.js";
+import { planBatches } from "../../src/entries/bert.js";
 
 describe("planBatches", () => {
   const lengths = Array.from({ length: 200 }, (_, i) => 3 + ((i * 37) % 97));

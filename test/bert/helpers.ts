@@ -12,7 +12,7 @@ import { pathToFileURL } from "node:url";
 import { parse } from "csv-parse/sync";
 import { PROJECT_ROOT } from "../peers/python-env.js";
 import { SHARED, dataFile } from "../peers/sklearn.js";
-import type { OrtLike } from "../../src/bert/index.js";
+import type { OrtLike } from "../../src/entries/bert.js";
 
 /** The test model (read-only). */
 export const BERT_DIR = join(SHARED, "models", "bert-tiny-sst2");

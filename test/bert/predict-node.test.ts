@@ -5,7 +5,7 @@
  */
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadBert, type BertModel, type OrtLike } from "../../src/bert/index.node.js";
+import { loadBert, type BertModel, type OrtLike } from "../../src/entries/bert.js";
 import { predict, predictProba } from "../../src/predict.js";
 import { BERT_DIR, maxAbsDiff, readSst2Dev, readmeAccuracy, reference } from "./helpers.js";
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createArtifactStore } from "../../src/adapters/artifact-store.js";
 import { createFsByteStore } from "../../src/adapters/fs.js";
-import { loadBert, type BertModel, type OrtLike } from "../../src/bert/index.web.js";
+import { loadBert, type BertModel, type OrtLike } from "../../src/entries/bert.js";
 import { predict } from "../../src/predict.js";
 import { BERT_DIR, maxAbsDiff, onnxruntimeWeb, readSst2Dev, readmeAccuracy, reference } from "./helpers.js";
 

@@ -9,7 +9,7 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loadBert } from "../../src/bert/index.node.js";
+import { loadBert } from "../../src/entries/bert.js";
 import { predict } from "../../src/predict.js";
 import { VENV_PYTHON, PROJECT_ROOT } from "../peers/python-env.js";
 import { BERT_DIR, copyModel, readSst2Dev, readmeAccuracy } from "./helpers.js";

@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFsByteStore } from "../../src/adapters/fs.js";
 import { createIndexedDbByteStore } from "../../src/adapters/indexeddb.js";
 import { createMemoryByteStore } from "../../src/adapters/memory.js";
-import { loadBert as loadBertUniversal, hubCacheKey } from "../../src/bert/index.js";
-import { loadBert, type BertModel } from "../../src/bert/index.node.js";
+import { loadBert as loadBertUniversal, hubCacheKey } from "../../src/entries/bert.js";
+import { loadBert, type BertModel } from "../../src/entries/bert.js";
 import { BERT_DIR, copyModel, editConfig, onnxModel, ONNX_FLOAT, ONNX_INT64, reference, startHub, writeInto } from "./helpers.js";
 
 const texts = reference.slice(0, 20).map((r) => r.text);

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Tokenizer } from "@huggingface/tokenizers";
 import { describe, expect, it } from "vitest";
-import { createBertTokenizer } from "../../src/bert/index.js";
+import { createBertTokenizer } from "../../src/entries/bert.js";
 import { parse } from "csv-parse/sync";
 import { dataFile } from "../peers/sklearn.js";
 import { BERT_DIR, readSst2Dev, reference } from "./helpers.js";

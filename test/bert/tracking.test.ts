@@ -6,16 +6,18 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bertCodec, createBertCodec, isBertModel, loadBert, type BertModel } from "../../src/bert/index.node.js";
-import { DEFAULT_CODECS } from "../../src/models/model-codec.js";
-import { loadModel } from "../../src/models/load-model.js";
-import type { LoggedModel } from "../../src/models/log-model.js";
+import { createBertCodec, DEFAULT_CODECS, tfidfCodec } from "../../src/entries/models.js";
+import { isBertModel, loadBert, type BertModel } from "../../src/entries/bert.js";
+import { loadModel } from "../../src/index.js";
+import type { LoggedModel } from "../../src/entries/tracking.js";
+import { bertEnvironment } from "../../src/runtime/node.js";
 import { predict, predictProba } from "../../src/predict.js";
-import { createTracking } from "../../src/tracking/index.js";
+import { createTracking } from "../../src/entries/tracking.js";
 import { BERT_DIR, reference } from "./helpers.js";
 
 const texts = reference.slice(0, 30).map((r) => r.text);
-const codecs = [...DEFAULT_CODECS, bertCodec];
+const codecs = DEFAULT_CODECS;
+const bertCodec = createBertCodec(bertEnvironment);
 
 describe("BERT models through tracking (memory:)", () => {
   let tracking: Awaited<ReturnType<typeof createTracking>>;
@@ -24,7 +26,7 @@ describe("BERT models through tracking (memory:)", () => {
   let logged: LoggedModel;
 
   beforeAll(async () => {
-    tracking = await createTracking("memory:", { codecs });
+    tracking = await createTracking("memory:");
     bert = await loadBert(BERT_DIR, { threads: 1 });
     expected = await predictProba(bert, texts);
     const run = await tracking.startRun({ experimentName: "bert" });
@@ -83,7 +85,7 @@ describe("BERT models through tracking (memory:)", () => {
   });
 
   it("loadModel decodes it with the codec, with the codec's options, and verifies checksums", async () => {
-    const model = await loadModel("models:/sentiment-bert@champion", { tracking, codecs: [...DEFAULT_CODECS, createBertCodec({ maxBatchSize: 4, threads: 1 })] });
+    const model = await loadModel("models:/sentiment-bert@champion", { tracking, codecs: [tfidfCodec, createBertCodec(bertEnvironment, { maxBatchSize: 4, threads: 1 })] });
     try {
       expect(isBertModel(model)).toBe(true);
       expect((model as BertModel).limits.maxBatchSize).toBe(4);

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { PROJECT_ROOT, distFile } from "../helpers/dist.js";
 import { describeResult, runProcess, type ProcessResult } from "../helpers/run-process.js";
 import { dataFile } from "../peers/sklearn.js";
-import { createTracking } from "../../src/tracking/index.node.js";
+import { createTracking } from "../../src/entries/tracking.js";
 
 const TRAIN = dataFile("rt-polarity/train.csv");
 const TEST = dataFile("rt-polarity/test.csv");

@@ -13,7 +13,7 @@ import { buffer } from "node:stream/consumers";
 import { createGzip } from "node:zlib";
 import { pack } from "tar-stream";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { datasets, IMDB_SHA256, type ImdbProgress } from "../../src/data/index.js";
+import { datasets, IMDB_SHA256, type ImdbProgress } from "../../src/entries/data.js";
 import { expectError } from "./helpers.js";
 
 /** `aclImdb/<split>/<polarity>/<id>_<rating>.txt` → review text (with surrounding whitespace to trim). */

@@ -6,7 +6,7 @@ import { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { CsvError } from "csv-parse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collect, readCsv, readTsv, type LabeledText } from "../../src/data/index.js";
+import { collect, readCsv, readTsv, type LabeledText } from "../../src/entries/data.js";
 import { asyncChunks, expectError, splitAt } from "./helpers.js";
 
 const TRICKY = 'text,label\n"Hello, world",1\n"She said ""hi""",0\n"two\nlines, é",1\n';

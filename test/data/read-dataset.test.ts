@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collect, readDataset } from "../../src/data/index.js";
+import { collect, readDataset } from "../../src/entries/data.js";
 import { expectError } from "./helpers.js";
 
 const EXPECTED = [

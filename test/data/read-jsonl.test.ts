@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collect, readJsonl } from "../../src/data/index.js";
+import { collect, readJsonl } from "../../src/entries/data.js";
 import { asyncChunks, expectError, splitAt } from "./helpers.js";
 
 const JSONL = '\uFEFF{"text":"Great, \\"really\\" é","label":1}\r\n\n{"text":"Bad","label":"0","id":7}\n   \n{"text":"Meh","label":"neutral"}';

@@ -4,7 +4,7 @@
  */
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readCsv, type LabeledText } from "../../src/data/index.js";
+import { readCsv, type LabeledText } from "../../src/entries/data.js";
 
 const SHARED = resolve(import.meta.dirname, "../../../shared/data");
 

@@ -7,13 +7,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadModel } from "../../src/index.node.js";
+import { loadModel } from "../../src/index.js";
 import { parseMlModel } from "../../src/models/mlmodel.js";
 import { parseModelsUri, parseRunsUri } from "../../src/models/model-uri.js";
 import { predict } from "../../src/predict.js";
-import { trainTfidf } from "../../src/tfidf/index.js";
+import { trainTfidf } from "../../src/entries/tfidf.js";
 import type { TfidfModel } from "../../src/tfidf/model.js";
-import { createTracking } from "../../src/tracking/index.node.js";
+import { createTracking } from "../../src/entries/tracking.js";
 import { dataFile } from "../peers/sklearn.js";
 
 const rows = (parse(readFileSync(dataFile("rt-polarity/train.csv")), { columns: true }) as { text: string; label: string }[]).map((r) => ({
@@ -177,7 +177,7 @@ describe("integrity", () => {
 
 describe("BERT through the entries' default codecs", () => {
   it("run.logModel stores a BERT model and loadModel (main entry) brings it back with the same probabilities", async () => {
-    const { loadBert } = await import("../../src/index.node.js");
+    const { loadBert } = await import("../../src/index.js");
     const { BERT_DIR } = await import("../bert/helpers.js");
     const bert = await loadBert(BERT_DIR, { threads: 1 });
     const tracking = await createTracking("memory:");

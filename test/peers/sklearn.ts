@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import type { CsrMatrix, TfidfVectorizerOptions } from "../../src/tfidf/index.js";
+import type { CsrMatrix, TfidfVectorizerOptions } from "../../src/entries/tfidf.js";
 import { PROJECT_ROOT, VENV_PYTHON } from "./python-env.js";
 
 const run = promisify(execFile);

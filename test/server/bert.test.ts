@@ -12,7 +12,7 @@
 import { join } from "node:path";
 import { predict } from "senti-mlops";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { loadBert } from "../../src/bert/index.node.js";
+import { loadBert } from "../../src/entries/bert.js";
 import type { BertLoader } from "../../examples/express-server/src/model-loading.js";
 import { SHARED } from "../peers/sklearn.js";
 import { createOpenApiChecker, post, startTestServer, type TestServer } from "./helpers.js";

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { trainTfidf, type TrainTfidfOptions } from "../../src/tfidf/index.js";
+import { trainTfidf, type TrainTfidfOptions } from "../../src/entries/tfidf.js";
 import { dataFile, sklearn, toSklearnVectorizer } from "../peers/sklearn.js";
 
 interface Row {

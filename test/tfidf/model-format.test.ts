@@ -8,8 +8,8 @@ import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
-import { loadModel, saveModel } from "../../src/index.node.js";
-import { decodeTfidfModel, encodeTfidfModel, trainTfidf, TFIDF_FORMAT_VERSION, type TfidfModel } from "../../src/tfidf/index.js";
+import { loadModel, saveModel } from "../../src/index.js";
+import { decodeTfidfModel, encodeTfidfModel, trainTfidf, TFIDF_FORMAT_VERSION, type TfidfModel } from "../../src/entries/tfidf.js";
 import { dataFile } from "../peers/sklearn.js";
 
 const rows = (parse(readFileSync(dataFile("rt-polarity/train.csv")), { columns: true }) as { text: string; label: string }[]).map((r) => ({

@@ -8,7 +8,7 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { createWorkerLoss } from "../../src/node/worker-loss.js";
 import { binomialLoss } from "../../src/tfidf/kernels.js";
-import { createTfidfFitter, TfidfVectorizer, trainTfidf, type TfidfVectorizerOptions } from "../../src/tfidf/index.node.js";
+import { createTfidfFitter, TfidfVectorizer, trainTfidf, type TfidfVectorizerOptions } from "../../src/entries/tfidf.js";
 import { distFile } from "../helpers/dist.js";
 import { dataFile } from "../peers/sklearn.js";
 
@@ -112,8 +112,8 @@ describe("parallel loss", () => {
   });
 
   it("works from the built package (ESM and CommonJS), where the worker is a separate file", async () => {
-    for (const file of ["index.node.js", "index.node.cjs", join("tfidf", "index.node.js")]) {
-      const mod = (await import(distFile(file))) as typeof import("../../src/index.node.js");
+    for (const file of ["index.js", "index.cjs", "tfidf.js"]) {
+      const mod = (await import(distFile(file))) as typeof import("../../src/index.js");
       const { fit } = await mod.trainTfidf(rows, { ngramRange: [1, 2], threads: 2 });
       expect(fit.threads, file).toBe(2);
     }
@@ -122,7 +122,7 @@ describe("parallel loss", () => {
 
 describe("createPredictPool", () => {
   it("predicts exactly what the model predicts, on several threads, and closes", async () => {
-    const { createPredictPool } = await import("../../src/index.node.js");
+    const { createPredictPool } = await import("../../src/entries/node.js");
     const { predict } = await import("../../src/index.js");
     const { model } = await trainTfidf(rows.slice(0, 20000), { ngramRange: [1, 2], minDf: 2 });
     const texts = rows.slice(20000, 30000).map((r) => r.text);

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
-import { trainTfidf, type TfidfModel } from "../../src/tfidf/index.js";
+import { trainTfidf, type TfidfModel } from "../../src/entries/tfidf.js";
 import { dataFile } from "../peers/sklearn.js";
 
 const rows = (parse(readFileSync(dataFile("rt-polarity/train.csv")), { columns: true }) as { text: string; label: string }[]).map((r) => ({

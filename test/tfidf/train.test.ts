@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { hasErrorCode, predict, predictProba, type LabeledText, type SentiMlopsError } from "../../src/index.js";
-import { trainTfidf, type TfidfModel, type TrainProgress } from "../../src/tfidf/index.js";
+import { trainTfidf, type TfidfModel, type TrainProgress } from "../../src/entries/tfidf.js";
 import { dataFile } from "../peers/sklearn.js";
 
 const rows = (parse(readFileSync(dataFile("rt-polarity/train.csv")), { columns: true }) as { text: string; label: string }[]).map(

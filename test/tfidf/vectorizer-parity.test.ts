@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { TfidfVectorizer, type CsrMatrix, type TfidfVectorizerOptions } from "../../src/tfidf/index.js";
+import { TfidfVectorizer, type CsrMatrix, type TfidfVectorizerOptions } from "../../src/entries/tfidf.js";
 import { dataFile, sklearnVectorize } from "../peers/sklearn.js";
 
 const readTexts = (csv: string): string[] =>

@@ -3,7 +3,7 @@
  * sequence of TrackingStore calls — calls that must fail included — runs against
  *
  *   (a) the memory store,
- *   (b) the SQL store on a temporary SQLite file (openSqlStore),
+ *   (b) the SQL store on a temporary SQLite file (openSqlStores),
  *   (c) the REST store against a FRESH private `mlflow server` (the oracle),
  *
  * and every call's observable result (return value, or the error code `e.code`) must be the same
@@ -39,7 +39,7 @@ import { isSentiMlopsError, type ErrorCode } from "../../src/errors.js";
 import type { CreateRunRequest, TrackingStore } from "../../src/mlflow/tracking-store.js";
 import { createMemoryStore } from "../../src/tracking/stores/memory-store.js";
 import { createRestStore } from "../../src/tracking/stores/rest-store.js";
-import { openSqlStore } from "../../src/tracking/stores/sql-store.node.js";
+import { openSqlStores } from "../../src/tracking/stores/sql-store.node.js";
 import type { DatasetInput, Metric, Page, Param, Run, Tag } from "../../src/mlflow/tracking-entities.js";
 import { startMlflowServer, type MlflowServer } from "../peers/mlflow-server.js";
 
@@ -559,7 +559,7 @@ describe("TrackingStore differential: memory and SQL against a fresh mlflow serv
     server = await startMlflowServer();
     subjects.push(
       { name: "memory", store: createMemoryStore({ artifactRoot: "memory://differential" }), root: "memory://differential" },
-      { name: "sql", store: await openSqlStore(`sqlite:///${join(dir, "tracking.db")}`, { artifactRoot: sqlRoot }), root: sqlRoot },
+      { name: "sql", store: (await openSqlStores(`sqlite:///${join(dir, "tracking.db")}`, { artifactRoot: sqlRoot })).store, root: sqlRoot },
       // `mlflow server --artifacts-destination …` serves artifacts itself: its default root is mlflow-artifacts:/
       { name: "mlflow", store: createRestStore(server.url), root: "mlflow-artifacts:" },
     );

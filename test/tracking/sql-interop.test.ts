@@ -18,7 +18,7 @@ import { isSentiMlopsError } from "../../src/errors.js";
 import { MLFLOW_VERSION } from "../../src/mlflow/sql/mlflow-schema.js";
 import type { TrackingStore } from "../../src/mlflow/tracking-store.js";
 import { createRestStore } from "../../src/tracking/stores/rest-store.js";
-import { openSqlStore } from "../../src/tracking/stores/sql-store.node.js";
+import { openSqlStores } from "../../src/tracking/stores/sql-store.node.js";
 import type { Experiment, Metric, Run } from "../../src/mlflow/tracking-entities.js";
 import { MLFLOW_QUIET_ENV, startMlflowServer } from "../peers/mlflow-server.js";
 import { PROJECT_ROOT, VENV_PYTHON } from "../peers/python-env.js";
@@ -284,7 +284,7 @@ describe("a file written by the SQL store, read by MLflow", () => {
 
   beforeAll(async () => {
     mkdirSync(cwd, { recursive: true });
-    store = await openSqlStore(uri, { artifactRoot: join(cwd, "mlruns") });
+    store = (await openSqlStores(uri, { artifactRoot: join(cwd, "mlruns") })).store;
     const sentiment = await store.createExperiment("ts-sentiment", { tags: [{ key: "team", value: "nlp" }] });
     await store.setExperimentTag(sentiment, "owner", "ana");
     const archive = await store.createExperiment("ts-archive", { artifactLocation: "s3://bucket/archive" });
@@ -429,7 +429,7 @@ describe("a file written by MLflow, read by the SQL store", () => {
   beforeAll(async () => {
     mkdirSync(cwd, { recursive: true });
     written = await mlflow(cwd, ["write", uri]);
-    store = await openSqlStore(uri);
+    store = (await openSqlStores(uri)).store;
   });
   afterAll(async () => {
     await store?.close();
@@ -491,7 +491,7 @@ describe("mlflow server on a file written by the SQL store", () => {
     const cwd = join(dir, "server");
     mkdirSync(cwd, { recursive: true });
     const file = join(cwd, "served.db");
-    const store = await openSqlStore(file, { artifactRoot: "mlflow-artifacts:/" });
+    const store = (await openSqlStores(file, { artifactRoot: "mlflow-artifacts:/" })).store;
     const exp = await store.createExperiment("served", { tags: [{ key: "team", value: "nlp" }] });
     const run = await store.createRun({ experimentId: exp, runName: "served-run", startTime: T0 });
     const runId = run.info.runId;

@@ -18,7 +18,7 @@ import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { openSqlStore } from "../../src/tracking/stores/sql-store.node.js";
+import { openSqlStores } from "../../src/tracking/stores/sql-store.node.js";
 import { cleanEnv } from "../helpers/run-process.js";
 import {
   CONCURRENT_KEYS,
@@ -86,7 +86,7 @@ function startWriter(args: readonly string[], timeoutMs: number): Child {
 }
 
 async function createExperiment(file: string, name: string): Promise<string> {
-  const store = await openSqlStore(file);
+  const store = (await openSqlStores(file)).store;
   try {
     return await store.createExperiment(name);
   } finally {
@@ -156,7 +156,7 @@ describe("sql store reliability: four processes on one SQLite file", () => {
     });
 
     // Through the store: each run's full history, and its latest metrics.
-    const store = await openSqlStore(file);
+    const store = (await openSqlStores(file)).store;
     try {
       for (const report of reports) {
         const writer = Number(report.writer);
@@ -243,7 +243,7 @@ describe("sql store reliability: SIGKILL in the middle of logBatch", () => {
     checkAll();
 
     // The store can still write, to the killed run (its next batch) and to a new run.
-    const store = await openSqlStore(file);
+    const store = (await openSqlStores(file)).store;
     try {
       await store.logBatch(runId, crashBatch(batches));
       runs.at(-1)!.batches++;

@@ -16,7 +16,7 @@ import type { SqlDatabase } from "../../src/mlflow/sql/sql-database.js";
 import type { TrackingStore } from "../../src/mlflow/tracking-store.js";
 import { createMemoryStore } from "../../src/tracking/stores/memory-store.js";
 import { createSqlStore } from "../../src/tracking/stores/sql-store.js";
-import { openSqlStore } from "../../src/tracking/stores/sql-store.node.js";
+import { openSqlStores } from "../../src/tracking/stores/sql-store.node.js";
 import type { Metric, Run } from "../../src/mlflow/tracking-entities.js";
 import { describeTrackingStore } from "../conformance/tracking-store.suite.js";
 import { RUN_CASES } from "./search/search-cases.js";
@@ -60,7 +60,7 @@ describeTrackingStore(
 );
 
 const conformanceFile = tempFile("conformance");
-describeTrackingStore("sql (file)", async () => openSqlStore(`sqlite:///${conformanceFile}`), { deviations });
+describeTrackingStore("sql (file)", async () => (await openSqlStores(`sqlite:///${conformanceFile}`)).store, { deviations });
 
 // ------------------------------------------------------------------------------------------------
 type Row = Record<string, unknown>;
@@ -264,9 +264,9 @@ describe("sql store: MLflow's rows", () => {
 
 // ------------------------------------------------------------------------------------------------
 describe("sql store: files, URIs, foreign databases, locks", () => {
-  it("openSqlStore defaults the artifact root to ./mlruns made absolute, as MLflow's client does", async () => {
+  it("openSqlStores defaults the artifact root to ./mlruns made absolute, as MLflow's client does", async () => {
     const file = tempFile("default-root");
-    const store = await openSqlStore(file);
+    const store = (await openSqlStores(file)).store;
     try {
       expect(store.uri).toBe(`sqlite:///${file}`);
       expect((await store.getExperiment("0")).artifactLocation).toBe(`${resolve("mlruns")}/0`);
@@ -279,16 +279,16 @@ describe("sql store: files, URIs, foreign databases, locks", () => {
     }
   });
 
-  it("openSqlStore takes sqlite: URIs (relative, absolute, :memory:) and plain paths; data survives reopening", async () => {
+  it("openSqlStores takes sqlite: URIs (relative, absolute, :memory:) and plain paths; data survives reopening", async () => {
     const file = tempFile("uri");
-    const first = await openSqlStore(`sqlite:///${file}`, { artifactRoot: "/art" });
+    const first = (await openSqlStores(`sqlite:///${file}`, { artifactRoot: "/art" })).store;
     const id = await first.createExperiment("persisted");
     await first.close();
-    const second = await openSqlStore(file);
+    const second = (await openSqlStores(file)).store;
     expect((await second.getExperimentByName("persisted"))?.experimentId).toBe(id);
     expect((await second.getExperiment("0")).artifactLocation).toBe("/art/0"); // created by the first opening
     await second.close();
-    const memory = await openSqlStore("sqlite:///:memory:");
+    const memory = (await openSqlStores("sqlite:///:memory:")).store;
     expect(memory.uri).toBe("sqlite:///:memory:");
     expect((await memory.searchExperiments()).items.map((e) => e.name)).toEqual(["Default"]);
     await memory.close();
@@ -296,7 +296,7 @@ describe("sql store: files, URIs, foreign databases, locks", () => {
 
   it("a read-only connection to an existing database reads, and refuses writes with TEMPORARILY_UNAVAILABLE (SQLITE_READONLY, an OperationalError in MLflow)", async () => {
     const file = tempFile("readonly");
-    const writer = await openSqlStore(file);
+    const writer = (await openSqlStores(file)).store;
     const id = await writer.createExperiment("ro");
     await writer.close();
     const store = await createSqlStore(await openSqliteDatabase(file, { readonly: true }));
@@ -310,7 +310,7 @@ describe("sql store: files, URIs, foreign databases, locks", () => {
     const raw = new Database(file);
     raw.exec("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL); INSERT INTO alembic_version VALUES ('0584bdc529eb')");
     raw.close();
-    await expectCode(openSqlStore(file), "INVALID_STATE");
+    await expectCode(openSqlStores(file), "INVALID_STATE");
     const check = new Database(file, { readonly: true });
     expect(check.prepare("SELECT name FROM sqlite_master").all()).toEqual([{ name: "alembic_version" }]);
     check.close();
@@ -318,7 +318,7 @@ describe("sql store: files, URIs, foreign databases, locks", () => {
 
   it("a write lock held past the busy timeout gives TEMPORARILY_UNAVAILABLE; the store works once it is released", async () => {
     const file = tempFile("busy");
-    const store = await openSqlStore(file, { busyTimeoutMs: 50 });
+    const store = (await openSqlStores(file, { busyTimeoutMs: 50 })).store;
     const { runId } = (await store.createRun({ experimentId: "0" })).info;
     const other = new Database(file, { timeout: 50 });
     other.exec("BEGIN IMMEDIATE");
@@ -338,8 +338,8 @@ describe("sql store: files, URIs, foreign databases, locks", () => {
 
   it("two stores on one file see each other's writes", async () => {
     const file = tempFile("two");
-    const a = await openSqlStore(file);
-    const b = await openSqlStore(file);
+    const a = (await openSqlStores(file)).store;
+    const b = (await openSqlStores(file)).store;
     const { runId } = (await a.createRun({ experimentId: "0" })).info;
     await b.logBatch(runId, { metrics: [{ key: "m", value: 1, step: 0, timestamp: 1 }] });
     await a.logBatch(runId, { metrics: [{ key: "m", value: 2, step: 1, timestamp: 1 }] });

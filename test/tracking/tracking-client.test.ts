@@ -6,8 +6,8 @@ import { hasErrorCode } from "../../src/errors.js";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTracking, type Tracking } from "../../src/tracking/index.js";
-import { createTracking as createNodeTracking } from "../../src/tracking/index.node.js";
+import { createTracking, type Tracking } from "../../src/entries/tracking.js";
+import { createTracking as createNodeTracking } from "../../src/entries/tracking.js";
 
 const suffix = () => Math.random().toString(36).slice(2, 10);
 

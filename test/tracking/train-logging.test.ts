@@ -7,9 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { describe, expect, inject, it } from "vitest";
-import { trainTfidf } from "../../src/tfidf/index.js";
-import { createTracking } from "../../src/tracking/index.js";
-import { createTracking as createNodeTracking } from "../../src/tracking/index.node.js";
+import { trainTfidf } from "../../src/entries/tfidf.js";
+import { createTracking } from "../../src/entries/tracking.js";
+import { createTracking as createNodeTracking } from "../../src/entries/tracking.js";
 import { dataFile } from "../peers/sklearn.js";
 
 const read = (f: string) =>

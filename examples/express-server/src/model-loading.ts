@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { loadModel, resolveModelVersion, type SentimentModel } from "senti-mlops";
+import { loadModel, type SentimentModel } from "senti-mlops";
+import { resolveModelVersion } from "senti-mlops/models";
 import type { Tracking } from "senti-mlops/tracking";
 import { ServiceError } from "./service-error.js";
 import type { ServedModel } from "./served-models.js";

@@ -11,9 +11,8 @@ import type { RegistryStore } from "../../mlflow/registry-store.js";
 import type { TrackingStore } from "../../mlflow/tracking-store.js";
 import { createSqlStore, type SqlStoreOptions } from "./sql-store.js";
 
-export { createSqlStore, type SqlStoreOptions } from "./sql-store.js";
 
-/** Options of {@link openSqlStore}. */
+/** Options of {@link openSqlStores}. */
 export interface OpenSqlStoreOptions extends Omit<SqlStoreOptions, "uri" | "closeDatabase"> {
   /**
    * Default artifact root of new experiments; a relative path is made absolute against the
@@ -42,27 +41,8 @@ function resolveLocalLocation(location: string): string {
 }
 
 /**
- * Opens (creating it if needed) an MLflow SQLite database — a `sqlite:` URI (`sqlite:///mlflow.db`,
- * `sqlite:////abs/mlflow.db`, `sqlite:///:memory:`) or a plain file path — and returns the SQL
- * tracking store on it. A new file gets the pinned MLflow version's schema; a file from another
- * MLflow version is refused with `INVALID_STATE` (upgrade it with `mlflow db upgrade`).
- * `close()` closes the connection.
- *
- * @example
- * ```ts
- * const store = await openSqlStore("sqlite:///mlflow.db");
- * const run = await store.createRun({ experimentId: "0", runName: "tfidf" });
- * await store.logBatch(run.info.runId, { params: [{ key: "C", value: "4" }] });
- * await store.close();
- * // $ mlflow ui --backend-store-uri sqlite:///mlflow.db   shows the run
- * ```
- */
-export async function openSqlStore(uriOrPath: string, options: OpenSqlStoreOptions = {}): Promise<TrackingStore> {
-  return (await openSqlStores(uriOrPath, options)).store;
-}
-
-/**
- * Opens an MLflow SQLite database as {@link openSqlStore} does and returns both stores on its one
+ * Opens an MLflow SQLite database (a `sqlite:` URI or a path; created with MLflow's schema when
+ * new, its `alembic_version` checked when not) and returns both stores on its one
  * connection: tracking and model registry (MLflow's default registry URI is the tracking URI).
  * Closing the tracking store closes the connection.
  *

@@ -11,7 +11,7 @@
  * semantics and error codes are those of the memory store.
  *
  * This module imports no `node:*` module (a browser build may pair it with a WASM SQLite);
- * `openSqlStore` (in `sql-store.node.ts`) opens a file with better-sqlite3.
+ * `openSqlStores` (in `sql-store.node.ts`) opens a file with better-sqlite3.
  *
  * @module
  */
@@ -40,7 +40,7 @@ import { isNewerMetric, sanitizeMetricValue } from "./memory-store.js";
 export interface SqlStoreOptions {
   /**
    * Where experiments' artifacts go when no location is given (`<root>/<experiment id>`), MLflow's
-   * `--default-artifact-root`. `openSqlStore` defaults it to `./mlruns` made absolute, as MLflow's
+   * `--default-artifact-root`. `openSqlStores` defaults it to `./mlruns` made absolute, as MLflow's
    * Python client does for a `sqlite:///` tracking URI.
    * @default "mlflow-artifacts:/" (what `mlflow server` uses: artifacts served by the tracking server)
    */
@@ -51,7 +51,7 @@ export interface SqlStoreOptions {
   uri?: string;
   /**
    * Makes a relative local artifact location absolute, as MLflow's `resolve_uri_if_local` does
-   * (applied to `artifactRoot` and to `createExperiment`'s `artifactLocation`). `openSqlStore`
+   * (applied to `artifactRoot` and to `createExperiment`'s `artifactLocation`). `openSqlStores`
    * passes one based on the working directory.
    * @default leaves locations as they are
    */

@@ -1,6 +1,6 @@
 /**
  * The child process of test/tracking/sql-reliability.test.ts: one writer on a shared MLflow SQLite
- * file through {@link openSqlStore}. Run from the project root:
+ * file through {@link openSqlStores}. Run from the project root:
  *
  *     node --import tsx test/tracking/helpers/sql-writer.ts concurrent <db file> <experiment id> <writer index>
  *     node --import tsx test/tracking/helpers/sql-writer.ts crash <db file> <experiment id>
@@ -18,7 +18,7 @@
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { openSqlStore } from "../../../src/tracking/stores/sql-store.node.js";
+import { openSqlStores } from "../../../src/tracking/stores/sql-store.node.js";
 import type { LogBatch } from "../../../src/mlflow/tracking-store.js";
 import type { Metric } from "../../../src/mlflow/tracking-entities.js";
 
@@ -78,7 +78,7 @@ async function concurrent(file: string, experimentId: string, writer: number): P
   process.stdout.write("ready\n");
   await new Promise<void>((done) => createInterface({ input: process.stdin }).once("line", () => done()));
   const start = performance.now();
-  const store = await openSqlStore(file);
+  const store = (await openSqlStores(file)).store;
   const run = await store.createRun({ experimentId, runName: `writer-${writer}` });
   const runId = run.info.runId;
   let calls = 0;
@@ -101,7 +101,7 @@ async function concurrent(file: string, experimentId: string, writer: number): P
 }
 
 async function crash(file: string, experimentId: string): Promise<void> {
-  const store = await openSqlStore(file);
+  const store = (await openSqlStores(file)).store;
   const run = await store.createRun({ experimentId, runName: "crash" });
   const runId = run.info.runId;
   process.stdout.write(`run ${runId}\n`);
