@@ -14,11 +14,11 @@ export interface PredictOptions {
 
 function checkTexts(texts: unknown): readonly string[] {
   if (!Array.isArray(texts)) {
-    throw SentiMlopsError.invalidParameterValue(`texts must be an array of strings, got ${describeType(texts)}`);
+    throw SentiMlopsError.invalidParameterValue(`texts must be an array of strings, got ${describeType(texts)}`, { component: "models" });
   }
   for (let i = 0; i < texts.length; i++) {
     if (typeof texts[i] !== "string") {
-      throw SentiMlopsError.invalidParameterValue(`texts[${i}] must be a string, got ${describeType(texts[i])}`);
+      throw SentiMlopsError.invalidParameterValue(`texts[${i}] must be a string, got ${describeType(texts[i])}`, { component: "models" });
     }
   }
   return texts as readonly string[];
@@ -27,7 +27,7 @@ function checkTexts(texts: unknown): readonly string[] {
 function checkModel(model: unknown): SentimentModel {
   const m = model as SentimentModel | null;
   if (!m || typeof m !== "object" || typeof m.predictProba !== "function" || !Array.isArray(m.labels)) {
-    throw SentiMlopsError.invalidParameterValue(`model must be a loaded model (from trainTfidf, loadModel or loadBert), got ${describeType(model)}`);
+    throw SentiMlopsError.invalidParameterValue(`model must be a loaded model (from trainTfidf, loadModel or loadBert), got ${describeType(model)}`, { component: "models" });
   }
   return m;
 }
@@ -48,7 +48,7 @@ export async function predictProba(model: SentimentModel, texts: readonly string
   const all = checkTexts(texts);
   const batchSize = options.batchSize ?? 4096;
   if (!(Number.isInteger(batchSize) && batchSize > 0)) {
-    throw SentiMlopsError.invalidParameterValue(`batchSize must be a positive integer, got ${batchSize}`);
+    throw SentiMlopsError.invalidParameterValue(`batchSize must be a positive integer, got ${batchSize}`, { component: "models" });
   }
   if (all.length <= batchSize) return await m.predictProba(all);
   const out: number[][] = [];

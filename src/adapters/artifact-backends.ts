@@ -47,7 +47,7 @@ export function createIndexedDbArtifactBackend(options: Omit<IndexedDbByteStoreO
     open(uri) {
       const match = /^indexeddb:\/\/([^/]+)\/*(.*)$/i.exec(uri);
       if (!match) {
-        throw SentiMlopsError.invalidParameterValue(`Not an IndexedDB artifact URI: ${JSON.stringify(uri)}; expected indexeddb://<database>/<path>`);
+        throw SentiMlopsError.invalidParameterValue(`Not an IndexedDB artifact URI: ${JSON.stringify(uri)}; expected indexeddb://<database>/<path>`, { component: "adapters" });
       }
       const dbName = decodeURIComponent(match[1]!);
       let store = databases.get(dbName);

@@ -128,9 +128,9 @@ export function createArtifactResolver(options: ArtifactResolverOptions): Artifa
   return {
     schemes: Object.freeze(Object.keys(backends).sort()),
     async open(uri) {
-      if (disposed) throw new SentiMlopsError("INVALID_STATE", "artifact resolver used after dispose()");
+      if (disposed) throw new SentiMlopsError("INVALID_STATE", "artifact resolver used after dispose()", { component: "adapters" });
       if (typeof uri !== "string" || uri === "") {
-        throw SentiMlopsError.invalidParameterValue(`artifact URI must be a non-empty string, got ${describeType(uri)}`);
+        throw SentiMlopsError.invalidParameterValue(`artifact URI must be a non-empty string, got ${describeType(uri)}`, { component: "adapters" });
       }
       const scheme = artifactUriScheme(uri);
       const backend = backends[scheme];
@@ -138,7 +138,8 @@ export function createArtifactResolver(options: ArtifactResolverOptions): Artifa
         const served = Object.keys(backends).sort().join(", ") || "none";
         throw new SentiMlopsError(
           "NOT_IMPLEMENTED",
-          `[senti-mlops] [artifacts] no artifact backend for ${JSON.stringify(uri)} (scheme "${scheme}") here; this process serves: ${served}`,
+          `no artifact backend for ${JSON.stringify(uri)} (scheme "${scheme}") here; this process serves: ${served}`,
+          { component: "adapters" },
         );
       }
       return createArtifactStore(await backend.open(uri), { uri });

@@ -88,10 +88,10 @@ export interface ArtifactStoreOptions {
 /** An artifact path (file or folder) as a byte-store key, or "" for the root. */
 function artifactKey(path: string | undefined, what: string): string {
   if (path === undefined) return "";
-  if (typeof path !== "string") throw SentiMlopsError.invalidParameterValue(`${what} must be a string, got ${describeType(path)}`);
+  if (typeof path !== "string") throw SentiMlopsError.invalidParameterValue(`${what} must be a string, got ${describeType(path)}`, { component: "adapters" });
   const trimmed = path.replace(/\/+$/, "");
   if (trimmed === "") {
-    if (path !== "") throw SentiMlopsError.invalidParameterValue(`${what} must be a relative path, got ${JSON.stringify(path)}`);
+    if (path !== "") throw SentiMlopsError.invalidParameterValue(`${what} must be a relative path, got ${JSON.stringify(path)}`, { component: "adapters" });
     return "";
   }
   try {
@@ -99,7 +99,7 @@ function artifactKey(path: string | undefined, what: string): string {
   } catch (e) {
     throw SentiMlopsError.invalidParameterValue(
       `${what} must be a relative path without '..', got ${JSON.stringify(path)}`,
-      { cause: e },
+      { cause: e, component: "adapters" },
     );
   }
 }
@@ -120,7 +120,7 @@ const join = (folder: string, name: string): string => (folder === "" ? name : `
  */
 export function createArtifactStore(bytes: ByteStore, options: ArtifactStoreOptions): ArtifactStore {
   if (typeof options?.uri !== "string") {
-    throw SentiMlopsError.invalidParameterValue(`createArtifactStore: options.uri must be a string, got ${describeType(options?.uri)}`);
+    throw SentiMlopsError.invalidParameterValue(`createArtifactStore: options.uri must be a string, got ${describeType(options?.uri)}`, { component: "adapters" });
   }
   const { uri } = options;
   const owns = options.ownsByteStore ?? true;
@@ -137,15 +137,15 @@ export function createArtifactStore(bytes: ByteStore, options: ArtifactStoreOpti
     uri,
     async writeArtifact(path, data) {
       const key = artifactKey(path, "artifact path");
-      if (key === "") throw SentiMlopsError.invalidParameterValue("artifact path of a file must not be empty");
+      if (key === "") throw SentiMlopsError.invalidParameterValue("artifact path of a file must not be empty", { component: "adapters" });
       if (!(data instanceof Uint8Array)) {
-        throw SentiMlopsError.invalidParameterValue(`artifact ${JSON.stringify(path)}: bytes must be a Uint8Array, got ${describeType(data)}`);
+        throw SentiMlopsError.invalidParameterValue(`artifact ${JSON.stringify(path)}: bytes must be a Uint8Array, got ${describeType(data)}`, { component: "adapters" });
       }
       await bytes.put(key, data);
     },
     async readArtifact(path) {
       const key = artifactKey(path, "artifact path");
-      if (key === "") throw SentiMlopsError.invalidParameterValue("artifact path of a file must not be empty");
+      if (key === "") throw SentiMlopsError.invalidParameterValue("artifact path of a file must not be empty", { component: "adapters" });
       return bytes.get(key);
     },
     async logArtifacts(files, artifactPath) {
@@ -154,10 +154,10 @@ export function createArtifactStore(bytes: ByteStore, options: ArtifactStoreOpti
       // Validate everything before writing anything, so bad input leaves nothing half-logged.
       const keyed = list.map((file, i) => {
         if (file === null || typeof file !== "object" || !(file.bytes instanceof Uint8Array)) {
-          throw SentiMlopsError.invalidParameterValue(`files[${i}] must be { path, bytes: Uint8Array }, got ${describeType(file)}`);
+          throw SentiMlopsError.invalidParameterValue(`files[${i}] must be { path, bytes: Uint8Array }, got ${describeType(file)}`, { component: "adapters" });
         }
         const key = artifactKey(file.path, `files[${i}].path`);
-        if (key === "") throw SentiMlopsError.invalidParameterValue(`files[${i}].path must not be empty`);
+        if (key === "") throw SentiMlopsError.invalidParameterValue(`files[${i}].path must not be empty`, { component: "adapters" });
         return { key: join(folder, key), bytes: file.bytes };
       });
       for (const file of keyed) await bytes.put(file.key, file.bytes);
@@ -191,7 +191,7 @@ export function createArtifactStore(bytes: ByteStore, options: ArtifactStoreOpti
       );
       const found = files.filter((f): f is ArtifactFile => f !== undefined);
       if (found.length === 0) {
-        throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `No artifacts at ${JSON.stringify(path ?? "")} under ${uri}`);
+        throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `No artifacts at ${JSON.stringify(path ?? "")} under ${uri}`, { component: "adapters" });
       }
       return found;
     },

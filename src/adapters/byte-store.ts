@@ -80,7 +80,7 @@ const DRIVE_LETTER = /^[A-Za-z]:/;
  */
 export function normalizeKey(key: string): string {
   const refuse = (why: string): never => {
-    throw SentiMlopsError.invalidParameterValue(`Invalid byte-store key ${JSON.stringify(key)}: ${why}`);
+    throw SentiMlopsError.invalidParameterValue(`Invalid byte-store key ${JSON.stringify(key)}: ${why}`, { component: "adapters" });
   };
   if (typeof key !== "string") refuse(`must be a string, got ${key === null ? "null" : typeof key}`);
   if (key.length === 0) refuse("must not be empty");
@@ -108,7 +108,7 @@ export function normalizeKey(key: string): string {
 export function normalizePrefix(prefix: string | undefined): string {
   if (prefix === undefined || prefix === "") return "";
   const folder = typeof prefix === "string" && prefix.endsWith("/") ? prefix.slice(0, -1) : prefix;
-  if (folder === "") throw SentiMlopsError.invalidParameterValue(`Invalid byte-store prefix "/": must be a relative path`);
+  if (folder === "") throw SentiMlopsError.invalidParameterValue(`Invalid byte-store prefix "/": must be a relative path`, { component: "adapters" });
   return `${normalizeKey(folder)}/`;
 }
 
@@ -116,7 +116,7 @@ function wrapError(error: unknown, operation: string, key: string | undefined): 
   if (isSentiMlopsError(error)) return error as SentiMlopsError;
   const where = key === undefined ? `${operation}()` : `${operation}(${JSON.stringify(key)})`;
   const message = error instanceof Error ? error.message : String(error);
-  return new SentiMlopsError("INTERNAL_ERROR", `Byte store ${where} failed: ${message}`, { cause: error });
+  return new SentiMlopsError("INTERNAL_ERROR", `Byte store ${where} failed: ${message}`, { cause: error, component: "adapters" });
 }
 
 /**
@@ -140,7 +140,7 @@ export function withGuards(store: ByteStore): ByteStore {
   const tails = new Map<string, Promise<void>>();
 
   const ensureOpen = (operation: string): void => {
-    if (disposed) throw new SentiMlopsError("INVALID_STATE", `Byte store ${operation}() called after dispose()`);
+    if (disposed) throw new SentiMlopsError("INVALID_STATE", `Byte store ${operation}() called after dispose()`, { component: "adapters" });
   };
 
   /** Runs `task` after every earlier write to `key` settled, and records it as the key's latest write. */
@@ -171,7 +171,7 @@ export function withGuards(store: ByteStore): ByteStore {
       call("put", key, () => {
         const k = normalizeKey(key);
         if (!(bytes instanceof Uint8Array)) {
-          throw SentiMlopsError.invalidParameterValue(`Byte store put(${JSON.stringify(key)}): bytes must be a Uint8Array`);
+          throw SentiMlopsError.invalidParameterValue(`Byte store put(${JSON.stringify(key)}): bytes must be a Uint8Array`, { component: "adapters" });
         }
         return serialize(k, () => store.put(k, bytes));
       }),

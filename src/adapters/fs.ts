@@ -46,7 +46,7 @@ const hasCode = (e: unknown, ...codes: string[]): boolean =>
  */
 export function createFsByteStore(options: FsByteStoreOptions): ByteStore {
   if (typeof options?.root !== "string" || options.root === "") {
-    throw SentiMlopsError.invalidParameterValue("createFsByteStore: option 'root' must be a non-empty directory path");
+    throw SentiMlopsError.invalidParameterValue("createFsByteStore: option 'root' must be a non-empty directory path", { component: "adapters" });
   }
   const root = resolve(options.root);
 
@@ -55,12 +55,13 @@ export function createFsByteStore(options: FsByteStoreOptions): ByteStore {
     if (TEMP_FILE.test(key)) {
       throw SentiMlopsError.invalidParameterValue(
         `Invalid byte-store key ${JSON.stringify(key)}: names ending in '.<12 hex>.tmp' are reserved for temporary files`,
+        { component: "adapters" },
       );
     }
     const path = join(root, ...key.split("/"));
     const rel = relative(root, path);
     if (rel === "" || rel.startsWith(`..${sep}`) || rel === ".." || resolve(root, rel) !== path) {
-      throw SentiMlopsError.invalidParameterValue(`Invalid byte-store key ${JSON.stringify(key)}: resolves outside the store root`);
+      throw SentiMlopsError.invalidParameterValue(`Invalid byte-store key ${JSON.stringify(key)}: resolves outside the store root`, { component: "adapters" });
     }
     return path;
   };

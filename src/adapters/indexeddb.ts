@@ -44,7 +44,7 @@ function asBytes(value: unknown, key: string): Uint8Array | null {
   if (value instanceof Uint8Array) return value;
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-  throw new SentiMlopsError("DATA_LOSS", `IndexedDB value under ${JSON.stringify(key)} is not binary (got ${typeof value})`);
+  throw new SentiMlopsError("DATA_LOSS", `IndexedDB value under ${JSON.stringify(key)} is not binary (got ${typeof value})`, { component: "adapters" });
 }
 
 /** QuotaExceededError (a full origin) as `RESOURCE_EXHAUSTED`; anything else unchanged. */
@@ -53,7 +53,7 @@ function mapQuota(error: unknown, key: string): unknown {
     return new SentiMlopsError(
       "RESOURCE_EXHAUSTED",
       `IndexedDB put(${JSON.stringify(key)}) failed: the origin's storage quota is exhausted`,
-      { cause: error },
+      { cause: error, component: "adapters" },
     );
   }
   return error;
@@ -86,7 +86,7 @@ export function createIndexedDbByteStore(options: IndexedDbByteStoreOptions = {}
   const storeName = options.storeName ?? "artifacts";
   for (const [field, value] of [["dbName", dbName], ["storeName", storeName]] as const) {
     if (typeof value !== "string" || value === "") {
-      throw SentiMlopsError.invalidParameterValue(`createIndexedDbByteStore: option '${field}' must be a non-empty string`);
+      throw SentiMlopsError.invalidParameterValue(`createIndexedDbByteStore: option '${field}' must be a non-empty string`, { component: "adapters" });
     }
   }
   const factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
@@ -94,6 +94,7 @@ export function createIndexedDbByteStore(options: IndexedDbByteStoreOptions = {}
   if (!factory || !KeyRange) {
     throw SentiMlopsError.invalidParameterValue(
       "createIndexedDbByteStore: IndexedDB is not available here; pass options 'indexedDB' and 'IDBKeyRange' (e.g. from fake-indexeddb in Node)",
+      { component: "adapters" },
     );
   }
 
@@ -119,6 +120,7 @@ export function createIndexedDbByteStore(options: IndexedDbByteStoreOptions = {}
           new SentiMlopsError(
             "RESOURCE_CONFLICT",
             `IndexedDB database ${JSON.stringify(dbName)} is open elsewhere (another tab?) and blocks adding object store ${JSON.stringify(storeName)}`,
+            { component: "adapters" },
           ),
         );
       };

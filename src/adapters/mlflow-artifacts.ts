@@ -85,6 +85,7 @@ export function parseMlflowArtifactsUri(artifactUri: string, trackingUri: string
   const refuse = (why: string): never => {
     throw SentiMlopsError.invalidParameterValue(
       `Cannot resolve artifact URI ${JSON.stringify(artifactUri)} against tracking URI ${JSON.stringify(trackingUri)}: ${why}`,
+      { component: "adapters" },
     );
   };
   if (typeof artifactUri !== "string") refuse("the artifact URI must be a string");
@@ -157,7 +158,7 @@ function checkBasePath(path: string, refuse: (why: string) => never): string {
 export function createMlflowArtifactsByteStore(options: MlflowArtifactsByteStoreOptions): ByteStore {
   const { trackingUri, basePath: rawBasePath = "", listConcurrency = 8, ...clientOptions } = options ?? ({} as MlflowArtifactsByteStoreOptions);
   const refuse = (why: string): never => {
-    throw SentiMlopsError.invalidParameterValue(`createMlflowArtifactsByteStore: ${why}`);
+    throw SentiMlopsError.invalidParameterValue(`createMlflowArtifactsByteStore: ${why}`, { component: "adapters" });
   };
   if (typeof trackingUri !== "string" || !parseHttpUrl(trackingUri)) {
     refuse(`option 'trackingUri' must be the MLflow server's http(s) URL, got ${JSON.stringify(trackingUri)}`);
@@ -165,13 +166,13 @@ export function createMlflowArtifactsByteStore(options: MlflowArtifactsByteStore
   if (typeof rawBasePath !== "string") refuse("option 'basePath' must be a string");
   const basePath = checkBasePath(rawBasePath, (why) => refuse(`option 'basePath': ${why}`));
   if (!Number.isInteger(listConcurrency) || listConcurrency < 1) refuse("option 'listConcurrency' must be a positive integer");
-  const client = createRestClient(trackingUri.trim(), clientOptions);
+  const client = createRestClient(trackingUri.trim(), clientOptions, "adapters");
 
   /** The full server path of a key (or a folder without its trailing "/"), refused if the server would alter it. */
   const serverPath = (key: string): string => {
     const full = basePath === "" ? key : `${basePath}/${key}`;
     const problem = serverPathProblem(full);
-    if (problem) throw SentiMlopsError.invalidParameterValue(`Invalid byte-store key ${JSON.stringify(key)}: ${problem}`);
+    if (problem) throw SentiMlopsError.invalidParameterValue(`Invalid byte-store key ${JSON.stringify(key)}: ${problem}`, { component: "adapters" });
     return full;
   };
   const urlOf = (key: string): string => `${ARTIFACTS_ROUTE}/${encodePath(serverPath(key))}`;
@@ -207,7 +208,7 @@ export function createMlflowArtifactsByteStore(options: MlflowArtifactsByteStore
           throw new SentiMlopsError(
             "INTERNAL_ERROR",
             `MLflow artifact proxy failed to store ${JSON.stringify(key)} (a key that is also a folder, or under a key, fails this way): ${e.message}`,
-            { cause: e, details: e.details },
+            { cause: e, details: e.details, component: "adapters" },
           );
         }
         throw e;

@@ -242,7 +242,7 @@ const isNotFound = (e: unknown): boolean => {
 
 const checkPositiveInteger = (name: string, value: number, min: number): number => {
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
-    throw SentiMlopsError.invalidParameterValue(`createS3ByteStore: option '${name}' must be an integer >= ${min}, got ${String(value)}`);
+    throw SentiMlopsError.invalidParameterValue(`createS3ByteStore: option '${name}' must be an integer >= ${min}, got ${String(value)}`, { component: "adapters" });
   }
   return value;
 };
@@ -282,6 +282,7 @@ export function createS3ByteStore(options: S3ByteStoreOptions): ByteStore {
   if (typeof bucket !== "string" || bucket === "" || bucket.includes("/")) {
     throw SentiMlopsError.invalidParameterValue(
       `createS3ByteStore: option 'bucket' must be a non-empty bucket name without '/', got ${JSON.stringify(bucket)}`,
+      { component: "adapters" },
     );
   }
   let root: string;
@@ -290,7 +291,7 @@ export function createS3ByteStore(options: S3ByteStoreOptions): ByteStore {
   } catch (cause) {
     throw SentiMlopsError.invalidParameterValue(
       `createS3ByteStore: option 'prefix' ${JSON.stringify(options.prefix)} must be a relative folder path`,
-      { cause },
+      { cause, component: "adapters" },
     );
   }
   const multipartThreshold = checkPositiveInteger("multipartThreshold", options.multipartThreshold ?? 8 * MiB, 0);
@@ -332,6 +333,7 @@ export function createS3ByteStore(options: S3ByteStoreOptions): ByteStore {
         .join(", ");
       throw new SentiMlopsError(codeOf(failure, message), `S3 byte store ${call} in ${where} failed${what ? ` (${what})` : ""}: ${message}`, {
         cause: e,
+        component: "adapters",
       });
     }
   }
@@ -465,7 +467,7 @@ const BUCKET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$/;
  */
 export function parseS3Uri(uri: string): S3Location {
   const refuse = (why: string, cause?: unknown): never => {
-    throw SentiMlopsError.invalidParameterValue(`Invalid S3 URI ${JSON.stringify(uri)}: ${why}`, { cause });
+    throw SentiMlopsError.invalidParameterValue(`Invalid S3 URI ${JSON.stringify(uri)}: ${why}`, { cause, component: "adapters" });
   };
   if (typeof uri !== "string") return refuse("must be a string");
   if (!/^s3:\/\//i.test(uri)) return refuse("must start with s3://");

@@ -37,15 +37,15 @@ const VALID_FORMS =
  */
 export function parseSqliteUri(uri: string): SqliteUri {
   if (typeof uri !== "string") {
-    throw SentiMlopsError.invalidParameterValue(`SQLite URI must be a string, got ${uri === null ? "null" : typeof uri}`);
+    throw SentiMlopsError.invalidParameterValue(`SQLite URI must be a string, got ${uri === null ? "null" : typeof uri}`, { component: "adapters" });
   }
   const scheme = /^sqlite(?:\+[A-Za-z0-9_]+)?:/i.exec(uri);
   if (!scheme) {
-    throw SentiMlopsError.invalidParameterValue(`Not a SQLite URI: '${uri}' (${VALID_FORMS})`);
+    throw SentiMlopsError.invalidParameterValue(`Not a SQLite URI: '${uri}' (${VALID_FORMS})`, { component: "adapters" });
   }
   let rest = uri.slice(scheme[0].length);
   if (!rest.startsWith("//")) {
-    throw SentiMlopsError.invalidParameterValue(`Invalid SQLite URI '${uri}': ${VALID_FORMS}`);
+    throw SentiMlopsError.invalidParameterValue(`Invalid SQLite URI '${uri}': ${VALID_FORMS}`, { component: "adapters" });
   }
   rest = rest.slice(2);
   let queryString = "";
@@ -57,13 +57,13 @@ export function parseSqliteUri(uri: string): SqliteUri {
   const slash = rest.indexOf("/");
   const host = slash < 0 ? rest : rest.slice(0, slash);
   if (host !== "") {
-    throw SentiMlopsError.invalidParameterValue(`Invalid SQLite URI '${uri}': it names a host ('${host}'); ${VALID_FORMS}`);
+    throw SentiMlopsError.invalidParameterValue(`Invalid SQLite URI '${uri}': it names a host ('${host}'); ${VALID_FORMS}`, { component: "adapters" });
   }
   let path: string;
   try {
     path = slash < 0 ? "" : decodeURIComponent(rest.slice(slash + 1));
   } catch (cause) {
-    throw SentiMlopsError.invalidParameterValue(`Invalid SQLite URI '${uri}': bad percent-encoding in the path`, { cause });
+    throw SentiMlopsError.invalidParameterValue(`Invalid SQLite URI '${uri}': bad percent-encoding in the path`, { cause, component: "adapters" });
   }
   const query: Record<string, string> = {};
   for (const [key, value] of new URLSearchParams(queryString)) query[key] = value;

@@ -79,12 +79,12 @@ function errorMessage(e: unknown): string {
  */
 export async function openSqliteDatabase(path: string, options: OpenSqliteOptions = {}): Promise<SqlDatabase> {
   if (typeof path !== "string" || path === "") {
-    throw SentiMlopsError.invalidParameterValue("SQLite database path must be a non-empty string");
+    throw SentiMlopsError.invalidParameterValue("SQLite database path must be a non-empty string", { component: "adapters" });
   }
   const readonly = options.readonly ?? false;
   const busyTimeoutMs = options.busyTimeoutMs ?? 20_000;
   if (!Number.isInteger(busyTimeoutMs) || busyTimeoutMs < 0 || busyTimeoutMs > 0x7fffffff) {
-    throw SentiMlopsError.invalidParameterValue(`busyTimeoutMs must be a non-negative integer, got ${busyTimeoutMs}`);
+    throw SentiMlopsError.invalidParameterValue(`busyTimeoutMs must be a non-negative integer, got ${busyTimeoutMs}`, { component: "adapters" });
   }
   const Database = await loadDriver();
   const inMemory = path === ":memory:";
@@ -95,7 +95,7 @@ export async function openSqliteDatabase(path: string, options: OpenSqliteOption
     try {
       await stat(file);
     } catch (cause) {
-      throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `SQLite database ${file} does not exist`, { cause });
+      throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `SQLite database ${file} does not exist`, { cause, component: "adapters" });
     }
   }
 
@@ -110,10 +110,10 @@ export async function openSqliteDatabase(path: string, options: OpenSqliteOption
       throw new SentiMlopsError(
         "NOT_IMPLEMENTED",
         `better-sqlite3 is installed but its native module could not be loaded (${message}); run \`npm rebuild better-sqlite3\``,
-        { cause },
+        { cause, component: "adapters" },
       );
     }
-    throw new SentiMlopsError("INTERNAL_ERROR", `Could not open SQLite database ${file}: ${message}`, { cause });
+    throw new SentiMlopsError("INTERNAL_ERROR", `Could not open SQLite database ${file}: ${message}`, { cause, component: "adapters" });
   }
   try {
     db.pragma("foreign_keys = ON");
@@ -128,6 +128,7 @@ export async function openSqliteDatabase(path: string, options: OpenSqliteOption
     db.close();
     throw new SentiMlopsError("INTERNAL_ERROR", `Could not configure SQLite database ${file}: ${errorMessage(cause)}`, {
       cause,
+      component: "adapters",
     });
   }
   return db;

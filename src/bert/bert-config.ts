@@ -43,7 +43,7 @@ export interface BertConfig {
  */
 export function parseBertConfig(json: unknown, source: string): BertConfig {
   const invalid = (why: string): SentiMlopsError =>
-    SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] config.json of ${source}: ${why}`);
+    SentiMlopsError.invalidParameterValue(`config.json of ${source}: ${why}`, { component: "bert" });
   if (json === null || typeof json !== "object" || Array.isArray(json)) throw invalid(`must be a JSON object, got ${describeType(json)}`);
   const config = json as Record<string, unknown>;
 

@@ -131,11 +131,11 @@ export interface BertModelParts {
 
 function checkTexts(texts: unknown): readonly string[] {
   if (!Array.isArray(texts)) {
-    throw SentiMlopsError.invalidParameterValue(`texts must be an array of strings, got ${describeType(texts)}`);
+    throw SentiMlopsError.invalidParameterValue(`texts must be an array of strings, got ${describeType(texts)}`, { component: "bert" });
   }
   for (let i = 0; i < texts.length; i++) {
     if (typeof texts[i] !== "string") {
-      throw SentiMlopsError.invalidParameterValue(`texts[${i}] must be a string, got ${describeType(texts[i])}`);
+      throw SentiMlopsError.invalidParameterValue(`texts[${i}] must be a string, got ${describeType(texts[i])}`, { component: "bert" });
     }
   }
   return texts as readonly string[];
@@ -160,7 +160,7 @@ export function createBertModel(parts: BertModelParts): BertModel {
   let disposed: Promise<void> | undefined;
 
   const ensureOpen = (operation: string): void => {
-    if (disposed) throw new SentiMlopsError("INVALID_STATE", `[senti-mlops] [bert] ${operation}() called after dispose()`);
+    if (disposed) throw new SentiMlopsError("INVALID_STATE", `${operation}() called after dispose()`, { component: "bert" });
   };
 
   const logits = async (texts: readonly string[], operation: string): Promise<Float64Array[]> => {
@@ -190,7 +190,7 @@ export function createBertModel(parts: BertModelParts): BertModel {
       return Promise.all(
         paths.map(async (path) => {
           const bytes = await files.read(path);
-          if (!bytes) throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `[senti-mlops] [bert] ${path} is no longer in ${files.source}`);
+          if (!bytes) throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `${path} is no longer in ${files.source}`, { component: "bert" });
           return { path, bytes };
         }),
       );

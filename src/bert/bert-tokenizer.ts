@@ -147,23 +147,24 @@ export interface BertTokenizerOptions {
 export async function createBertTokenizer(options: BertTokenizerOptions): Promise<BertTokenizer> {
   const { tokenizerJson, tokenizerConfig, maxLength, source } = options;
   if (tokenizerJson === null || typeof tokenizerJson !== "object" || Array.isArray(tokenizerJson)) {
-    throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] tokenizer.json of ${source} must be a JSON object`);
+    throw SentiMlopsError.invalidParameterValue(`tokenizer.json of ${source} must be a JSON object`, { component: "bert" });
   }
   if (tokenizerConfig === null || typeof tokenizerConfig !== "object" || Array.isArray(tokenizerConfig)) {
-    throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] tokenizer_config.json of ${source} must be a JSON object`);
+    throw SentiMlopsError.invalidParameterValue(`tokenizer_config.json of ${source} must be a JSON object`, { component: "bert" });
   }
   const Tokenizer = await importTokenizers();
   let tokenizer: TokenizerLike;
   try {
     tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
   } catch (e) {
-    throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] tokenizer.json of ${source} cannot be used: ${(e as Error)?.message ?? e}`, { cause: e });
+    throw SentiMlopsError.invalidParameterValue(`tokenizer.json of ${source} cannot be used: ${(e as Error)?.message ?? e}`, { cause: e, component: "bert" });
   }
   const post = tokenizer.post_processor;
   const special = post ? post.post_process([], null, true).tokens.length : 0;
   if (!(Number.isInteger(maxLength) && maxLength > special)) {
     throw SentiMlopsError.invalidParameterValue(
-      `[senti-mlops] [bert] maxLength must be an integer above the ${special} special tokens the tokenizer adds, got ${maxLength}`,
+      `maxLength must be an integer above the ${special} special tokens the tokenizer adds, got ${maxLength}`,
+      { component: "bert" },
     );
   }
   const budget = maxLength - special;
@@ -193,7 +194,7 @@ export async function createBertTokenizer(options: BertTokenizerOptions): Promis
   const idOf = (token: string): number => {
     const id = tokenizer.token_to_id(token) ?? unk;
     if (id === undefined) {
-      throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] the tokenizer of ${source} has no id for ${JSON.stringify(token)} and no unknown token`);
+      throw SentiMlopsError.invalidParameterValue(`the tokenizer of ${source} has no id for ${JSON.stringify(token)} and no unknown token`, { component: "bert" });
     }
     return id;
   };

@@ -70,7 +70,7 @@ export function createHubFiles(options: HubFilesOptions): BertFiles {
   const base = options.baseUrl.replace(/\/+$/, "");
   const revision = options.revision ?? "main";
   if (typeof revision !== "string" || revision.trim() === "" || revision === "." || revision === "..") {
-    throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] revision must be a branch, tag or commit, got ${JSON.stringify(revision)}`);
+    throw SentiMlopsError.invalidParameterValue(`revision must be a branch, tag or commit, got ${JSON.stringify(revision)}`, { component: "bert" });
   }
   const { cache } = options;
   const doFetch = options.fetch ?? globalThis.fetch;
@@ -86,7 +86,7 @@ export function createHubFiles(options: HubFilesOptions): BertFiles {
       try {
         response = await doFetch(url);
       } catch (e) {
-        throw new SentiMlopsError("TEMPORARILY_UNAVAILABLE", `[senti-mlops] [bert] could not fetch ${url}: ${(e as Error)?.message ?? e}`, { cause: e });
+        throw new SentiMlopsError("TEMPORARILY_UNAVAILABLE", `could not fetch ${url}: ${(e as Error)?.message ?? e}`, { cause: e, component: "bert" });
       }
       if (response.status === 404) {
         await response.body?.cancel().catch(() => {});
@@ -95,7 +95,7 @@ export function createHubFiles(options: HubFilesOptions): BertFiles {
       if (!response.ok) {
         await response.body?.cancel().catch(() => {});
         const code = response.status === 401 ? "UNAUTHENTICATED" : response.status === 403 ? "PERMISSION_DENIED" : "TEMPORARILY_UNAVAILABLE";
-        throw new SentiMlopsError(code, `[senti-mlops] [bert] fetching ${url} failed with HTTP ${response.status}`);
+        throw new SentiMlopsError(code, `fetching ${url} failed with HTTP ${response.status}`, { component: "bert" });
       }
       const bytes = new Uint8Array(await response.arrayBuffer());
       if (cache) await cache.put(key, bytes).catch(() => {});

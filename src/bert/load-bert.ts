@@ -103,14 +103,14 @@ const DEFAULT_PAD_MULTIPLE = 4;
 function positiveInteger(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] ${name} must be a positive integer, got ${typeof value === "number" ? value : describeType(value)}`);
+    throw SentiMlopsError.invalidParameterValue(`${name} must be a positive integer, got ${typeof value === "number" ? value : describeType(value)}`, { component: "bert" });
   }
   return value;
 }
 
 function checkOptions(options: BertModelOptions): Readonly<BertModelOptions> {
   if (options === null || typeof options !== "object") {
-    throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] options must be an object, got ${describeType(options)}`);
+    throw SentiMlopsError.invalidParameterValue(`options must be an object, got ${describeType(options)}`, { component: "bert" });
   }
   positiveInteger(options.threads, "threads");
   positiveInteger(options.maxLength, "maxLength");
@@ -118,13 +118,13 @@ function checkOptions(options: BertModelOptions): Readonly<BertModelOptions> {
   positiveInteger(options.maxTokensPerBatch, "maxTokensPerBatch");
   positiveInteger(options.padToMultipleOf, "padToMultipleOf");
   if (options.dtype !== undefined && !(options.dtype in BERT_MODEL_FILES)) {
-    throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] dtype must be "fp32" or "q8", got ${JSON.stringify(options.dtype)}`);
+    throw SentiMlopsError.invalidParameterValue(`dtype must be "fp32" or "q8", got ${JSON.stringify(options.dtype)}`, { component: "bert" });
   }
   if (options.executionProviders !== undefined && !(Array.isArray(options.executionProviders) && options.executionProviders.every((p) => typeof p === "string"))) {
-    throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] executionProviders must be an array of strings, got ${describeType(options.executionProviders)}`);
+    throw SentiMlopsError.invalidParameterValue(`executionProviders must be an array of strings, got ${describeType(options.executionProviders)}`, { component: "bert" });
   }
   if (options.revision !== undefined && typeof options.revision !== "string") {
-    throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] revision must be a string, got ${describeType(options.revision)}`);
+    throw SentiMlopsError.invalidParameterValue(`revision must be a string, got ${describeType(options.revision)}`, { component: "bert" });
   }
   return Object.freeze({ ...options, executionProviders: options.executionProviders ? [...options.executionProviders] : undefined });
 }
@@ -133,7 +133,8 @@ async function runtimeOf(options: Readonly<BertModelOptions>, environment: BertE
   const runtime = options.runtime ?? (await environment.runtime?.());
   if (!runtime || typeof runtime.InferenceSession?.create !== "function" || typeof runtime.Tensor !== "function") {
     throw SentiMlopsError.invalidParameterValue(
-      `[senti-mlops] [bert] no ONNX Runtime: import loadBert from "senti-mlops/bert" (it binds onnxruntime-node or onnxruntime-web), or pass options.runtime (got ${describeType(runtime)})`,
+      `no ONNX Runtime: import loadBert from "senti-mlops/bert" (it binds onnxruntime-node or onnxruntime-web), or pass options.runtime (got ${describeType(runtime)})`,
+      { component: "bert" },
     );
   }
   return runtime;
@@ -148,7 +149,7 @@ async function openSource(source: BertSource, options: Readonly<BertModelOptions
   if (isArtifactStore(source)) return bertFilesFromArtifacts(source, { source: source.uri, owns: false });
   const text = source instanceof URL ? source.href : source;
   if (typeof text !== "string" || text.trim() === "") {
-    throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] source must be a folder path, an http(s) URL, a runs:/ or models:/ URI, or an artifact store, got ${describeType(source)}`);
+    throw SentiMlopsError.invalidParameterValue(`source must be a folder path, an http(s) URL, a runs:/ or models:/ URI, or an artifact store, got ${describeType(source)}`, { component: "bert" });
   }
   if (/^https?:\/\//i.test(text)) {
     let cache: ByteStore | undefined;
@@ -163,11 +164,12 @@ async function openSource(source: BertSource, options: Readonly<BertModelOptions
     if (!environment.openLocalFolder) {
       throw new SentiMlopsError(
         "NOT_IMPLEMENTED",
-        `[senti-mlops] [bert] cannot read the local folder ${path} here (folders need Node.js): pass an http(s) URL, a models:/ URI with tracking, or an artifact store`,
+        `cannot read the local folder ${path} here (folders need Node.js): pass an http(s) URL, a models:/ URI with tracking, or an artifact store`,
+        { component: "bert" },
       );
     }
     const store = await environment.openLocalFolder(path);
-    if (!store) throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `[senti-mlops] [bert] no model folder at ${path}`);
+    if (!store) throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `no model folder at ${path}`, { component: "bert" });
     return bertFilesFromByteStore(store, { source: path, owns: true });
   };
   if (artifactUriScheme(text) === "file") return local(text);
@@ -198,14 +200,14 @@ export async function loadBertFromFiles(files: BertFiles, options: BertModelOpti
       const bytes = await files.read(path);
       if (bytes) return bytes;
       const why = path === modelFile ? ` (dtype ${JSON.stringify(dtype)} runs ${modelFile})` : "";
-      throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `[senti-mlops] [bert] ${path} is missing from ${source}${why}`);
+      throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `${path} is missing from ${source}${why}`, { component: "bert" });
     };
     const json = async (path: string): Promise<unknown> => {
       const bytes = await required(path);
       try {
         return JSON.parse(new TextDecoder().decode(bytes));
       } catch (e) {
-        throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] ${path} of ${source} is not valid JSON: ${(e as Error).message}`, { cause: e });
+        throw SentiMlopsError.invalidParameterValue(`${path} of ${source} is not valid JSON: ${(e as Error).message}`, { cause: e, component: "bert" });
       }
     };
     const [configJson, tokenizerJson, tokenizerConfig, modelBytes] = await Promise.all([
@@ -222,7 +224,8 @@ export async function loadBertFromFiles(files: BertFiles, options: BertModelOpti
       Math.min(DEFAULT_MAX_LENGTH, typeof tokenizerMax === "number" && tokenizerMax > 0 ? tokenizerMax : Infinity, config.maxPositions ?? Infinity);
     if (config.maxPositions !== undefined && maxLength > config.maxPositions) {
       throw SentiMlopsError.invalidParameterValue(
-        `[senti-mlops] [bert] maxLength ${maxLength} exceeds the model's max_position_embeddings (${config.maxPositions}) in config.json of ${source}`,
+        `maxLength ${maxLength} exceeds the model's max_position_embeddings (${config.maxPositions}) in config.json of ${source}`,
+        { component: "bert" },
       );
     }
     const tokenizer = await createBertTokenizer({ tokenizerJson, tokenizerConfig, maxLength, source });
@@ -241,7 +244,7 @@ export async function loadBertFromFiles(files: BertFiles, options: BertModelOpti
     } catch (e) {
       await session.release().catch(() => {});
       if (hasErrorCode(e, "INVALID_PARAMETER_VALUE")) throw e;
-      throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] ${modelFile} of ${source} fails on a test input: ${(e as Error)?.message ?? e}`, { cause: e });
+      throw SentiMlopsError.invalidParameterValue(`${modelFile} of ${source} fails on a test input: ${(e as Error)?.message ?? e}`, { cause: e, component: "bert" });
     }
     const limits: BatchLimits = Object.freeze({
       maxBatchSize: checked.maxBatchSize ?? DEFAULT_LIMITS.maxBatchSize,

@@ -67,11 +67,11 @@ export async function downloadVerified(url: string, destination: string, options
     signal?.throwIfAborted();
     response = await fetchImpl(url, { signal });
   } catch (e) {
-    throw cancelledOr(e, signal, () => new SentiMlopsError("TEMPORARILY_UNAVAILABLE", `download of ${url} failed: ${errorMessage(e)}`, { cause: e }));
+    throw cancelledOr(e, signal, () => new SentiMlopsError("TEMPORARILY_UNAVAILABLE", `download of ${url} failed: ${errorMessage(e)}`, { cause: e, component: "data" }));
   }
   if (!response.ok || !response.body) {
     const code = response.status === 404 || response.status === 410 ? "RESOURCE_DOES_NOT_EXIST" : "TEMPORARILY_UNAVAILABLE";
-    throw new SentiMlopsError(code, `download of ${url} failed: HTTP ${response.status} ${response.statusText}`.trim());
+    throw new SentiMlopsError(code, `download of ${url} failed: HTTP ${response.status} ${response.statusText}`.trim(), { component: "data" });
   }
 
   const length = Number(response.headers.get("content-length"));
@@ -95,7 +95,7 @@ export async function downloadVerified(url: string, destination: string, options
     );
     const actual = hash.digest("hex");
     if (actual !== options.sha256) {
-      throw new SentiMlopsError("DATA_LOSS", `sha256 mismatch for ${url}: expected ${options.sha256}, actual ${actual}`);
+      throw new SentiMlopsError("DATA_LOSS", `sha256 mismatch for ${url}: expected ${options.sha256}, actual ${actual}`, { component: "data" });
     }
     await rename(temp, destination);
   } catch (e) {
@@ -132,7 +132,7 @@ export async function sha256File(path: string, signal?: AbortSignal): Promise<st
  * ```
  */
 export function cancelledOr(e: unknown, signal: AbortSignal | undefined, fallback: () => unknown): unknown {
-  if (signal?.aborted) return new SentiMlopsError("CANCELLED", "the operation was aborted", { cause: signal.reason ?? e });
+  if (signal?.aborted) return new SentiMlopsError("CANCELLED", "the operation was aborted", { cause: signal.reason ?? e, component: "data" });
   return fallback();
 }
 

@@ -37,29 +37,29 @@ const INTEGER = /^[+-]?\d+$/;
 export function createLabelResolver(options: CommonReadOptions): LabelResolver {
   const mode = options.labels ?? "auto";
   if (!MODES.includes(mode)) {
-    throw SentiMlopsError.invalidParameterValue(`labels must be one of "auto", "number", "string", got ${JSON.stringify(mode)}`);
+    throw SentiMlopsError.invalidParameterValue(`labels must be one of "auto", "number", "string", got ${JSON.stringify(mode)}`, { component: "data" });
   }
   const map = options.labelMap;
   if (map !== undefined && (map === null || typeof map !== "object" || Array.isArray(map))) {
-    throw SentiMlopsError.invalidParameterValue(`labelMap must be an object, got ${describeType(map)}`);
+    throw SentiMlopsError.invalidParameterValue(`labelMap must be an object, got ${describeType(map)}`, { component: "data" });
   }
 
   return (raw, line) => {
     if (raw !== undefined && raw !== null && typeof raw !== "string" && typeof raw !== "number") {
-      throw SentiMlopsError.invalidParameterValue(`line ${line}: label must be a string or a number, got ${describeType(raw)}`);
+      throw SentiMlopsError.invalidParameterValue(`line ${line}: label must be a string or a number, got ${describeType(raw)}`, { component: "data" });
     }
     const value = raw === undefined || raw === null ? "" : String(raw).trim();
-    if (value === "") throw SentiMlopsError.invalidParameterValue(`line ${line}: missing or empty label (value ${JSON.stringify(raw ?? null)})`);
+    if (value === "") throw SentiMlopsError.invalidParameterValue(`line ${line}: missing or empty label (value ${JSON.stringify(raw ?? null)})`, { component: "data" });
     if (map !== undefined) {
       if (Object.hasOwn(map, value)) return map[value];
       const keys = Object.keys(map).map((k) => JSON.stringify(k)).join(", ");
-      throw SentiMlopsError.invalidParameterValue(`line ${line}: label ${JSON.stringify(value)} is not in labelMap (keys: ${keys})`);
+      throw SentiMlopsError.invalidParameterValue(`line ${line}: label ${JSON.stringify(value)} is not in labelMap (keys: ${keys})`, { component: "data" });
     }
     if (typeof raw === "number" && mode !== "string") return raw;
     if (mode === "string") return value;
     if (mode === "number") {
       const n = Number(value);
-      if (!Number.isFinite(n)) throw SentiMlopsError.invalidParameterValue(`line ${line}: label ${JSON.stringify(value)} is not a number (labels: "number")`);
+      if (!Number.isFinite(n)) throw SentiMlopsError.invalidParameterValue(`line ${line}: label ${JSON.stringify(value)} is not a number (labels: "number")`, { component: "data" });
       return n;
     }
     return INTEGER.test(value) ? Number(value) : value;
@@ -78,7 +78,7 @@ export function createLabelResolver(options: CommonReadOptions): LabelResolver {
 export function checkLimit(limit: number | undefined): number {
   if (limit === undefined || limit === Infinity) return Infinity;
   if (!Number.isInteger(limit) || limit < 0) {
-    throw SentiMlopsError.invalidParameterValue(`limit must be a non-negative integer, got ${String(limit)}`);
+    throw SentiMlopsError.invalidParameterValue(`limit must be a non-negative integer, got ${String(limit)}`, { component: "data" });
   }
   return limit;
 }

@@ -74,7 +74,7 @@ export async function* readCsv(source: DataSource, options: ReadCsvOptions = {})
   const labelColumn = options.labelColumn ?? (header ? "label" : 1);
   const delimiter = options.delimiter ?? ",";
   if (typeof delimiter !== "string" || delimiter === "") {
-    throw SentiMlopsError.invalidParameterValue(`delimiter must be a non-empty string, got ${JSON.stringify(delimiter)}`);
+    throw SentiMlopsError.invalidParameterValue(`delimiter must be a non-empty string, got ${JSON.stringify(delimiter)}`, { component: "data" });
   }
   checkColumnOption("textColumn", textColumn, header);
   checkColumnOption("labelColumn", labelColumn, header);
@@ -113,7 +113,7 @@ export async function* readCsv(source: DataSource, options: ReadCsvOptions = {})
   } catch (e) {
     if (e instanceof CsvError) {
       const line = (e as CsvError & { lines?: number }).lines;
-      throw SentiMlopsError.invalidParameterValue(`malformed CSV at line ${line ?? "?"}: ${e.message}`, { cause: e });
+      throw SentiMlopsError.invalidParameterValue(`malformed CSV at line ${line ?? "?"}: ${e.message}`, { cause: e, component: "data" });
     }
     throw e;
   }
@@ -134,14 +134,14 @@ export function readTsv(source: DataSource, options: Omit<ReadCsvOptions, "delim
 function checkColumnOption(name: string, column: unknown, header: boolean): void {
   if (typeof column === "number") {
     if (!Number.isInteger(column) || column < 0) {
-      throw SentiMlopsError.invalidParameterValue(`${name} must be a non-negative integer index, got ${column}`);
+      throw SentiMlopsError.invalidParameterValue(`${name} must be a non-negative integer index, got ${column}`, { component: "data" });
     }
   } else if (typeof column === "string") {
     if (!header) {
-      throw SentiMlopsError.invalidParameterValue(`${name} must be a column index when header is false, got ${JSON.stringify(column)}`);
+      throw SentiMlopsError.invalidParameterValue(`${name} must be a column index when header is false, got ${JSON.stringify(column)}`, { component: "data" });
     }
   } else {
-    throw SentiMlopsError.invalidParameterValue(`${name} must be a column name or index, got ${describeType(column)}`);
+    throw SentiMlopsError.invalidParameterValue(`${name} must be a column name or index, got ${describeType(column)}`, { component: "data" });
   }
 }
 
@@ -150,11 +150,13 @@ function columnIndex(name: string, column: string | number, first: string[], hea
     if (column < first.length) return column;
     throw SentiMlopsError.invalidParameterValue(
       `${name} ${column} is out of range: the ${header ? "header" : "first row"} has ${first.length} column(s)`,
+      { component: "data" },
     );
   }
   const index = first.indexOf(column);
   if (index >= 0) return index;
   throw SentiMlopsError.invalidParameterValue(
     `${name} ${JSON.stringify(column)} not found in CSV header [${first.map((c) => JSON.stringify(c)).join(", ")}]`,
+    { component: "data" },
   );
 }

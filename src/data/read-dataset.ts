@@ -60,6 +60,7 @@ export function readDataset(path: string | URL, options: ReadDatasetOptions = {}
     default:
       throw SentiMlopsError.invalidParameterValue(
         `cannot tell the format of ${file}: extension ${JSON.stringify(extension)} is not one of ${DATASET_EXTENSIONS.join(", ")}`,
+        { component: "data" },
       );
   }
 }

@@ -51,7 +51,7 @@ export async function* readJsonl(source: DataSource, options: ReadJsonlOptions =
   const textField = options.textField ?? "text";
   const labelField = options.labelField ?? "label";
   for (const [name, value] of [["textField", textField], ["labelField", labelField]] as const) {
-    if (typeof value !== "string") throw SentiMlopsError.invalidParameterValue(`${name} must be a string, got ${describeType(value)}`);
+    if (typeof value !== "string") throw SentiMlopsError.invalidParameterValue(`${name} must be a string, got ${describeType(value)}`, { component: "data" });
   }
   const resolveLabel = createLabelResolver(options);
   const limit = checkLimit(options.limit);
@@ -64,15 +64,15 @@ export async function* readJsonl(source: DataSource, options: ReadJsonlOptions =
     try {
       value = JSON.parse(content);
     } catch (e) {
-      throw SentiMlopsError.invalidParameterValue(`line ${line}: invalid JSON: ${(e as Error).message}`, { cause: e });
+      throw SentiMlopsError.invalidParameterValue(`line ${line}: invalid JSON: ${(e as Error).message}`, { cause: e, component: "data" });
     }
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
-      throw SentiMlopsError.invalidParameterValue(`line ${line}: expected a JSON object, got ${describeType(value)}`);
+      throw SentiMlopsError.invalidParameterValue(`line ${line}: expected a JSON object, got ${describeType(value)}`, { component: "data" });
     }
     const row = value as Record<string, unknown>;
     const text = row[textField];
     if (typeof text !== "string") {
-      throw SentiMlopsError.invalidParameterValue(`line ${line}: field ${JSON.stringify(textField)} must be a string, got ${describeType(text)}`);
+      throw SentiMlopsError.invalidParameterValue(`line ${line}: field ${JSON.stringify(textField)} must be a string, got ${describeType(text)}`, { component: "data" });
     }
     yield { text, label: resolveLabel(row[labelField], line) };
     if (++count >= limit) return;

@@ -31,6 +31,7 @@ export async function* sourceChunks(source: DataSource): AsyncGenerator<Buffer> 
   } else {
     throw SentiMlopsError.invalidParameterValue(
       `source must be a path, a file: URL, a Readable, a ReadableStream or an iterable of chunks, got ${describeType(source)}`,
+      { component: "data" },
     );
   }
 }
@@ -75,7 +76,7 @@ export async function* webStreamChunks(stream: ReadableStream<Uint8Array | strin
 export function toPath(source: string | URL): string {
   if (typeof source === "string") return source;
   if (source.protocol !== "file:") {
-    throw SentiMlopsError.invalidParameterValue(`source URL must be a file: URL, got ${source.protocol} (${source.href})`);
+    throw SentiMlopsError.invalidParameterValue(`source URL must be a file: URL, got ${source.protocol} (${source.href})`, { component: "data" });
   }
   return fileURLToPath(source);
 }
@@ -99,15 +100,15 @@ async function* fileChunks(path: string): AsyncGenerator<Buffer> {
 
 function fileError(e: unknown, path: string): unknown {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  if (code === "ENOENT") return new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `file not found: ${path}`, { cause: e });
-  if (code === "EISDIR") return SentiMlopsError.invalidParameterValue(`expected a file, got a directory: ${path}`, { cause: e });
+  if (code === "ENOENT") return new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `file not found: ${path}`, { cause: e, component: "data" });
+  if (code === "EISDIR") return SentiMlopsError.invalidParameterValue(`expected a file, got a directory: ${path}`, { cause: e, component: "data" });
   return e;
 }
 
 function toBuffer(chunk: unknown): Buffer {
   if (typeof chunk === "string") return Buffer.from(chunk, "utf8");
   if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  throw SentiMlopsError.invalidParameterValue(`source chunks must be strings or Uint8Arrays, got ${describeType(chunk)}`);
+  throw SentiMlopsError.invalidParameterValue(`source chunks must be strings or Uint8Arrays, got ${describeType(chunk)}`, { component: "data" });
 }
 
 function isWebStream(value: unknown): value is ReadableStream<Uint8Array | string> {

@@ -73,7 +73,7 @@ export function classificationMetrics(
   const k = labels.length;
   const n = truth.length;
   if (proba.length !== n * k) {
-    throw SentiMlopsError.invalidParameterValue(`expected ${n * k} probabilities for ${n} examples × ${k} labels, got ${proba.length}`);
+    throw SentiMlopsError.invalidParameterValue(`expected ${n * k} probabilities for ${n} examples × ${k} labels, got ${proba.length}`, { component: "evaluation" });
   }
   const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   const eps = Number.EPSILON;

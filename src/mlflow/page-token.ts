@@ -17,10 +17,10 @@ export function decodePageToken(token: string | undefined): number {
   try {
     offset = (JSON.parse(atob(token)) as { offset?: unknown }).offset;
   } catch (e) {
-    throw SentiMlopsError.invalidParameterValue(`Invalid page token, could not base64-decode: ${token}`, { cause: e });
+    throw SentiMlopsError.invalidParameterValue(`Invalid page token, could not base64-decode: ${token}`, { cause: e, component: "mlflow" });
   }
   if (typeof offset !== "number" || !Number.isInteger(offset) || offset < 0) {
-    throw SentiMlopsError.invalidParameterValue(`Invalid page token, offset must be a non-negative integer: ${token}`);
+    throw SentiMlopsError.invalidParameterValue(`Invalid page token, offset must be a non-negative integer: ${token}`, { component: "mlflow" });
   }
   return offset;
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { ERROR_HTTP_STATUS, SentiMlopsError, type ErrorCode } from "../errors.js";
+import { ERROR_HTTP_STATUS, SentiMlopsError, type Component, type ErrorCode } from "../errors.js";
 
 /** Options of {@link createRestClient}. */
 export interface RestClientOptions {
@@ -82,8 +82,12 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * const client = createRestClient("http://127.0.0.1:5000", { token: process.env.MLFLOW_TRACKING_TOKEN });
  * const { experiment_id } = await client.send<{ experiment_id: string }>("POST", "/api/2.0/mlflow/experiments/create", { name: "x" });
  * ```
+ *
+ * `component` is what its errors report as {@link SentiMlopsError.component}: the part of the
+ * library making the calls (`"tracking"`, `"registry"`, `"adapters"`), `"mlflow"` by default.
+ * Errors answered by the server keep the server's message.
  */
-export function createRestClient(baseUrl: string, options: RestClientOptions = {}): RestClient {
+export function createRestClient(baseUrl: string, options: RestClientOptions = {}, component: Component = "mlflow"): RestClient {
   const root = baseUrl.replace(/\/+$/, "");
   const doFetch = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? 120_000;
@@ -130,8 +134,8 @@ export function createRestClient(baseUrl: string, options: RestClientOptions = {
         }
         throw new SentiMlopsError(
           timedOut ? "DEADLINE_EXCEEDED" : "TEMPORARILY_UNAVAILABLE",
-          `[senti-mlops] [tracking] ${method} ${url} failed: ${(e as Error).message}`,
-          { cause: e },
+          `${method} ${url} failed: ${(e as Error).message}`,
+          { cause: e, component },
         );
       }
       if (RETRY_STATUSES.has(response.status) && attempt < retries) {
@@ -153,6 +157,7 @@ export function createRestClient(baseUrl: string, options: RestClientOptions = {
       throw new SentiMlopsError(code, err?.message ?? `${method} ${url} failed with HTTP ${response.status}: ${text.slice(0, 200)}`, {
         details: { httpStatus: response.status },
         cause: lastError,
+        component,
       });
     }
   }
@@ -164,7 +169,7 @@ export function createRestClient(baseUrl: string, options: RestClientOptions = {
     try {
       json = text === "" ? {} : JSON.parse(text);
     } catch {
-      throw new SentiMlopsError("INTERNAL_ERROR", `[senti-mlops] [tracking] ${method} ${url} answered non-JSON: ${text.slice(0, 200)}`);
+      throw new SentiMlopsError("INTERNAL_ERROR", `${method} ${url} answered non-JSON: ${text.slice(0, 200)}`, { component });
     }
     return json as T;
   }

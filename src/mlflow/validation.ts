@@ -31,7 +31,7 @@ export const LIMITS = Object.freeze({
   inputTagValue: 500,
 });
 
-const invalid = (message: string): SentiMlopsError => SentiMlopsError.invalidParameterValue(message);
+const invalid = (message: string): SentiMlopsError => SentiMlopsError.invalidParameterValue(message, { component: "mlflow" });
 
 // Python's `\w` in MLflow's key pattern `^[/\w.\- :]*$` is Unicode-aware: letters, digits, `_`.
 const KEY_CHARS = /^[/\p{L}\p{N}_.\- :]*$/u;

@@ -49,11 +49,11 @@ async function download(url: string, options: LoadModelOptions): Promise<Uint8Ar
   try {
     response = await doFetch(url, { signal: options.signal });
   } catch (e) {
-    throw new SentiMlopsError("TEMPORARILY_UNAVAILABLE", `[senti-mlops] [models] could not fetch ${url}: ${(e as Error).message}`, { cause: e });
+    throw new SentiMlopsError("TEMPORARILY_UNAVAILABLE", `could not fetch ${url}: ${(e as Error).message}`, { cause: e, component: "models" });
   }
-  if (response.status === 404) throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `[senti-mlops] [models] no model at ${url} (HTTP 404)`);
+  if (response.status === 404) throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `no model at ${url} (HTTP 404)`, { component: "models" });
   if (!response.ok) {
-    throw new SentiMlopsError("TEMPORARILY_UNAVAILABLE", `[senti-mlops] [models] fetching ${url} failed with HTTP ${response.status}`);
+    throw new SentiMlopsError("TEMPORARILY_UNAVAILABLE", `fetching ${url} failed with HTTP ${response.status}`, { component: "models" });
   }
   return new Uint8Array(await response.arrayBuffer());
 }
@@ -86,7 +86,7 @@ export async function loadModelWith(local: LocalModelFiles, source: ModelSource,
   if (source instanceof ArrayBuffer) return decodeModel(new Uint8Array(source));
   const text = source instanceof URL ? source.href : source;
   if (typeof text !== "string" || text.length === 0) {
-    throw SentiMlopsError.invalidParameterValue(`model source must be a path, URL or bytes, got ${describeType(source)}`);
+    throw SentiMlopsError.invalidParameterValue(`model source must be a path, URL or bytes, got ${describeType(source)}`, { component: "models" });
   }
   if (/^https?:\/\//i.test(text)) return decodeModel(await download(text, options));
   const scheme = artifactUriScheme(text);
@@ -94,7 +94,8 @@ export async function loadModelWith(local: LocalModelFiles, source: ModelSource,
     const tracking = options.tracking;
     if (!tracking) {
       throw SentiMlopsError.invalidParameterValue(
-        `[senti-mlops] [models] loading ${text} needs a tracking client: loadModel(${JSON.stringify(text)}, { tracking: await createTracking(uri) })`,
+        `loading ${text} needs a tracking client: loadModel(${JSON.stringify(text)}, { tracking: await createTracking(uri) })`,
+        { component: "models" },
       );
     }
     const uri = await resolveArtifactUri(tracking, text);
@@ -110,7 +111,8 @@ export async function loadModelWith(local: LocalModelFiles, source: ModelSource,
       if ((await folder.readArtifact("MLmodel")) === null) {
         await folder.dispose();
         throw SentiMlopsError.invalidParameterValue(
-          `[senti-mlops] [models] ${text} is a directory, but not an MLflow model folder (it has no MLmodel file)`,
+          `${text} is a directory, but not an MLflow model folder (it has no MLmodel file)`,
+          { component: "models" },
         );
       }
       return readFolder(folder, options);
@@ -120,7 +122,8 @@ export async function loadModelWith(local: LocalModelFiles, source: ModelSource,
   if (!local.readFile) {
     throw new SentiMlopsError(
       "NOT_IMPLEMENTED",
-      `[senti-mlops] [models] cannot read the file ${path} here: pass the model's bytes or a URL (file paths need Node.js)`,
+      `cannot read the file ${path} here: pass the model's bytes or a URL (file paths need Node.js)`,
+      { component: "models" },
     );
   }
   return decodeModel(await local.readFile(path));

@@ -62,13 +62,13 @@ export async function logModel(
   options: LogModelOptions & { readonly codecs?: readonly ModelCodec[] } = {},
 ): Promise<LoggedModel> {
   if (typeof artifactPath !== "string" || artifactPath.replace(/\/+$/, "") === "") {
-    throw SentiMlopsError.invalidParameterValue(`logModel: artifactPath must be a non-empty relative path, got ${describeType(artifactPath)}`);
+    throw SentiMlopsError.invalidParameterValue(`logModel: artifactPath must be a non-empty relative path, got ${describeType(artifactPath)}`, { component: "models" });
   }
   const path = (() => {
     try {
       return normalizeKey(artifactPath.replace(/\/+$/, ""));
     } catch (e) {
-      throw SentiMlopsError.invalidParameterValue(`logModel: artifactPath must be a relative path without '..', got ${JSON.stringify(artifactPath)}`, { cause: e });
+      throw SentiMlopsError.invalidParameterValue(`logModel: artifactPath must be a relative path without '..', got ${JSON.stringify(artifactPath)}`, { cause: e, component: "models" });
     }
   })();
   // Checked before anything is written, so a bad name leaves no orphan model files behind.
@@ -76,7 +76,7 @@ export async function logModel(
 
   const run = await context.store.getRun(runId);
   if (run.info.lifecycleStage !== "active") {
-    throw new SentiMlopsError("INVALID_STATE", `logModel: run ${runId} is deleted; restore it first`);
+    throw new SentiMlopsError("INVALID_STATE", `logModel: run ${runId} is deleted; restore it first`, { component: "models" });
   }
   const packaged = await packageModel(model, { ...options, artifactPath: path, runId });
 
@@ -95,6 +95,7 @@ export async function logModel(
   if (historyValue.length > LIMITS.runTagValue) {
     throw SentiMlopsError.invalidParameterValue(
       `logModel: run ${runId} already lists ${history.length} logged models; the ${LOG_MODEL_HISTORY_TAG} tag would exceed ${LIMITS.runTagValue} characters`,
+      { component: "models" },
     );
   }
 
@@ -102,7 +103,7 @@ export async function logModel(
   const artifacts = await context.openArtifacts(run.info.artifactUri);
   try {
     if ((await artifacts.readArtifact(`${path}/MLmodel`)) !== null) {
-      throw new SentiMlopsError("RESOURCE_ALREADY_EXISTS", `logModel: run ${runId} already has a model at ${JSON.stringify(path)}; log to another path`);
+      throw new SentiMlopsError("RESOURCE_ALREADY_EXISTS", `logModel: run ${runId} already has a model at ${JSON.stringify(path)}; log to another path`, { component: "models" });
     }
     // Data first, MLmodel last: the model is published by its MLmodel file.
     const files = packaged.files;

@@ -88,7 +88,7 @@ export function stringifyMlModel(model: MlModel): string {
 }
 
 const invalid = (what: string): SentiMlopsError =>
-  new SentiMlopsError("INVALID_PARAMETER_VALUE", `[senti-mlops] [models] invalid MLmodel file: ${what}`);
+  new SentiMlopsError("INVALID_PARAMETER_VALUE", `invalid MLmodel file: ${what}`, { component: "models" });
 
 /**
  * Parses an `MLmodel` file. MLflow's files (any flavor) parse; the `senti_mlops` flavor, when
@@ -106,7 +106,7 @@ export function parseMlModel(text: string): MlModel {
   try {
     raw = parseYaml(text);
   } catch (e) {
-    throw new SentiMlopsError("INVALID_PARAMETER_VALUE", `[senti-mlops] [models] MLmodel is not valid YAML: ${(e as Error).message}`, { cause: e });
+    throw new SentiMlopsError("INVALID_PARAMETER_VALUE", `MLmodel is not valid YAML: ${(e as Error).message}`, { cause: e, component: "models" });
   }
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) throw invalid(`expected a mapping, got ${describeType(raw)}`);
   const dict = raw as Record<string, unknown>;

@@ -61,7 +61,7 @@ export const tfidfCodec: ModelCodec = Object.freeze({
   dataPath: "model.senti",
   encode(model: SentimentModel): ArtifactFile[] {
     if (!(model instanceof TfidfModel)) {
-      throw SentiMlopsError.invalidParameterValue(`the tfidf codec needs a TfidfModel, got ${describeType(model)}`);
+      throw SentiMlopsError.invalidParameterValue(`the tfidf codec needs a TfidfModel, got ${describeType(model)}`, { component: "models" });
     }
     return [{ path: "model.senti", bytes: encodeTfidfModel(model) }];
   },
@@ -83,7 +83,8 @@ export function findCodec(codecs: readonly ModelCodec[], kind: string): ModelCod
   const codec = codecs.find((c) => c.kind === kind);
   if (!codec) {
     throw SentiMlopsError.invalidParameterValue(
-      `[senti-mlops] [models] no codec for model kind ${JSON.stringify(kind)}; known kinds: ${codecs.map((c) => c.kind).join(", ") || "none"}`,
+      `no codec for model kind ${JSON.stringify(kind)}; known kinds: ${codecs.map((c) => c.kind).join(", ") || "none"}`,
+      { component: "models" },
     );
   }
   return codec;

@@ -62,11 +62,11 @@ export interface PackagedModel {
 const encoder = new TextEncoder();
 
 function columnsJson(columns: readonly ColumnSpec[], what: string): string {
-  if (!Array.isArray(columns)) throw SentiMlopsError.invalidParameterValue(`signature.${what} must be an array, got ${describeType(columns)}`);
+  if (!Array.isArray(columns)) throw SentiMlopsError.invalidParameterValue(`signature.${what} must be an array, got ${describeType(columns)}`, { component: "models" });
   return JSON.stringify(
     columns.map((c, i) => {
       if (c === null || typeof c !== "object" || typeof c.type !== "string") {
-        throw SentiMlopsError.invalidParameterValue(`signature.${what}[${i}] must be { type, name?, required? }`);
+        throw SentiMlopsError.invalidParameterValue(`signature.${what}[${i}] must be { type, name?, required? }`, { component: "models" });
       }
       return { type: c.type, ...(c.name !== undefined ? { name: c.name } : {}), required: c.required ?? true };
     }),
@@ -91,17 +91,17 @@ function randomHex(bytes: number): string {
  */
 export async function packageModel(model: SentimentModel, options: PackageModelOptions = {}): Promise<PackagedModel> {
   if (model === null || typeof model !== "object" || typeof (model as SentimentModel).kind !== "string") {
-    throw SentiMlopsError.invalidParameterValue(`model must be a senti-mlops model (with a kind), got ${describeType(model)}`);
+    throw SentiMlopsError.invalidParameterValue(`model must be a senti-mlops model (with a kind), got ${describeType(model)}`, { component: "models" });
   }
   const codec = findCodec(options.codecs ?? [tfidfCodec], model.kind);
   const files: ArtifactFile[] = [...(await codec.encode(model))];
-  if (files.some((f) => f.path === "MLmodel")) throw new SentiMlopsError("INTERNAL_ERROR", `codec ${codec.kind} wrote a file named MLmodel`);
+  if (files.some((f) => f.path === "MLmodel")) throw new SentiMlopsError("INTERNAL_ERROR", `codec ${codec.kind} wrote a file named MLmodel`, { component: "models" });
 
   let exampleInfo: Record<string, unknown> | undefined;
   if (options.inputExample !== undefined) {
     const example = options.inputExample;
     if (!Array.isArray(example) || example.length === 0 || !example.every((t) => typeof t === "string")) {
-      throw SentiMlopsError.invalidParameterValue(`inputExample must be a non-empty array of strings, got ${describeType(example)}`);
+      throw SentiMlopsError.invalidParameterValue(`inputExample must be a non-empty array of strings, got ${describeType(example)}`, { component: "models" });
     }
     const split = { columns: ["text"], data: example.map((t) => [t]) };
     files.push({ path: "input_example.json", bytes: encoder.encode(JSON.stringify(split)) });
@@ -163,29 +163,32 @@ export interface ReadModelFolderOptions {
 export async function readModelFolder(folder: ArtifactStore, options: ReadModelFolderOptions = {}): Promise<SentimentModel> {
   const mlmodelBytes = await folder.readArtifact("MLmodel");
   if (mlmodelBytes === null) {
-    throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `[senti-mlops] [models] no MLmodel file at ${folder.uri}: not an MLflow model folder`);
+    throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `no MLmodel file at ${folder.uri}: not an MLflow model folder`, { component: "models" });
   }
   const mlmodel = parseMlModel(new TextDecoder().decode(mlmodelBytes));
   const flavor = mlmodel.flavors[SENTI_FLAVOR];
   if (!flavor) {
     const found = Object.keys(mlmodel.flavors).join(", ") || "none";
     throw SentiMlopsError.invalidParameterValue(
-      `[senti-mlops] [models] the model at ${folder.uri} has no ${SENTI_FLAVOR} flavor (flavors: ${found}); senti-mlops loads models it logged`,
+      `the model at ${folder.uri} has no ${SENTI_FLAVOR} flavor (flavors: ${found}); senti-mlops loads models it logged`,
+      { component: "models" },
     );
   }
   const codec = findCodec(options.codecs ?? [tfidfCodec], flavor.model_kind);
   if (flavor.format_version > codec.formatVersion) {
     throw SentiMlopsError.invalidParameterValue(
-      `[senti-mlops] [models] the ${flavor.model_kind} model at ${folder.uri} has format ${flavor.format_version}; this version reads up to ${codec.formatVersion}: upgrade senti-mlops`,
+      `the ${flavor.model_kind} model at ${folder.uri} has format ${flavor.format_version}; this version reads up to ${codec.formatVersion}: upgrade senti-mlops`,
+      { component: "models" },
     );
   }
   const verify = async (path: string, digest: ModelFileDigest): Promise<[string, Uint8Array]> => {
     const bytes = await folder.readArtifact(path);
-    if (bytes === null) throw new SentiMlopsError("DATA_LOSS", `[senti-mlops] [models] ${path}, listed in the MLmodel of ${folder.uri}, is missing`);
+    if (bytes === null) throw new SentiMlopsError("DATA_LOSS", `${path}, listed in the MLmodel of ${folder.uri}, is missing`, { component: "models" });
     if (bytes.byteLength !== digest.size || sha256Hex(bytes) !== digest.sha256) {
       throw new SentiMlopsError(
         "DATA_LOSS",
-        `[senti-mlops] [models] ${path} at ${folder.uri} does not match its checksum in MLmodel (${bytes.byteLength} bytes, expected ${digest.size}): the model is corrupt or was modified`,
+        `${path} at ${folder.uri} does not match its checksum in MLmodel (${bytes.byteLength} bytes, expected ${digest.size}): the model is corrupt or was modified`,
+        { component: "models" },
       );
     }
     return [path, bytes];
@@ -194,7 +197,7 @@ export async function readModelFolder(folder: ArtifactStore, options: ReadModelF
   const verified = new Map(await Promise.all(Object.entries(flavor.files).map(([path, digest]) => verify(path, digest))));
   const read = async (path: string): Promise<Uint8Array> => {
     const bytes = verified.get(path);
-    if (!bytes) throw new SentiMlopsError("DATA_LOSS", `[senti-mlops] [models] ${path} is not listed in the MLmodel of ${folder.uri}`);
+    if (!bytes) throw new SentiMlopsError("DATA_LOSS", `${path} is not listed in the MLmodel of ${folder.uri}`, { component: "models" });
     return bytes;
   };
   return codec.decode(read, flavor);

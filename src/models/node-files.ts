@@ -18,9 +18,9 @@ export async function readModelFile(path: string): Promise<Uint8Array> {
     return new Uint8Array(await readFile(path));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `[senti-mlops] [models] no model file at ${path}`, { cause: e });
-    if (code === "EISDIR") throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [models] ${path} is a directory, not a model file`, { cause: e });
-    throw new SentiMlopsError("INTERNAL_ERROR", `[senti-mlops] [models] cannot read ${path}: ${(e as Error).message}`, { cause: e });
+    if (code === "ENOENT") throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `no model file at ${path}`, { cause: e, component: "models" });
+    if (code === "EISDIR") throw SentiMlopsError.invalidParameterValue(`${path} is a directory, not a model file`, { cause: e, component: "models" });
+    throw new SentiMlopsError("INTERNAL_ERROR", `cannot read ${path}: ${(e as Error).message}`, { cause: e, component: "models" });
   }
 }
 
@@ -37,7 +37,7 @@ export async function saveModel(model: TfidfModel, path: string): Promise<void> 
   try {
     await writeFileAtomic(path, encodeTfidfModel(model));
   } catch (e) {
-    throw new SentiMlopsError("INTERNAL_ERROR", `[senti-mlops] [models] cannot write ${path}: ${(e as Error).message}`, { cause: e });
+    throw new SentiMlopsError("INTERNAL_ERROR", `cannot write ${path}: ${(e as Error).message}`, { cause: e, component: "models" });
   }
 }
 

@@ -30,7 +30,7 @@ function countOnWorker(options: ResolvedVectorizerOptions, texts: string[]): Pro
       done(() => (m.counts ? resolve(m.counts) : reject(m.error))),
     );
     worker.once("error", (e) =>
-      done(() => reject(new SentiMlopsError("INTERNAL_ERROR", `[senti-mlops] [tfidf] counting worker failed: ${e.message}`, { cause: e }))),
+      done(() => reject(new SentiMlopsError("INTERNAL_ERROR", `counting worker failed: ${e.message}`, { cause: e, component: "tfidf" }))),
     );
     worker.postMessage({ options, texts });
   });

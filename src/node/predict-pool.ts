@@ -63,7 +63,7 @@ export async function createPredictPool(model: TfidfModel, options: PredictPoolO
         pending.clear();
       };
       worker.on("error", failAll);
-      worker.on("exit", (code) => failAll(new SentiMlopsError("INTERNAL_ERROR", `[senti-mlops] [tfidf] prediction worker exited (${code})`)));
+      worker.on("exit", (code) => failAll(new SentiMlopsError("INTERNAL_ERROR", `prediction worker exited (${code})`, { component: "tfidf" })));
       return new Promise<{ worker: Worker; pending: Map<number, Pending> }>((resolve, reject) => {
         worker.once("error", reject);
         worker.once("message", () => {

@@ -74,6 +74,7 @@ export class LogisticRegression implements LogisticRegressionState {
     if (state.coef.length !== state.features * width || state.intercept.length !== width) {
       throw SentiMlopsError.invalidParameterValue(
         `classifier weights do not fit ${state.features} features × ${state.classes} classes`,
+        { component: "tfidf" },
       );
     }
     this.options = state.options;
@@ -96,12 +97,13 @@ export class LogisticRegression implements LogisticRegressionState {
     hooks: FitHooks = {},
   ): { classifier: LogisticRegression; report: FitReport } {
     if (y.length !== x.rows) {
-      throw SentiMlopsError.invalidParameterValue(`got ${y.length} labels for ${x.rows} rows`);
+      throw SentiMlopsError.invalidParameterValue(`got ${y.length} labels for ${x.rows} rows`, { component: "tfidf" });
     }
     const present = new Set(y);
     if (classes < 2 || present.size < 2) {
       throw SentiMlopsError.invalidParameterValue(
         `training data needs at least two classes, found ${present.size}`,
+        { component: "tfidf" },
       );
     }
     const { rows, cols: features, indptr, indices, data } = x;

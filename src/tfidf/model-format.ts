@@ -102,7 +102,7 @@ export function encodeTfidfModel(model: TfidfModel): Uint8Array {
 }
 
 function corrupt(message: string, cause?: unknown): SentiMlopsError {
-  return new SentiMlopsError("DATA_LOSS", `[senti-mlops] [tfidf] ${message}`, { cause });
+  return new SentiMlopsError("DATA_LOSS", `${message}`, { cause, component: "tfidf" });
 }
 
 /**
@@ -121,14 +121,15 @@ export function decodeTfidfModel(input: Uint8Array | ArrayBuffer): TfidfModel {
   const bytes = input instanceof Uint8Array ? new Uint8Array(input.buffer, input.byteOffset, input.byteLength) : new Uint8Array(input);
   const magicOk = bytes.length >= 8 && Array.from(MAGIC).every((ch, i) => bytes[i] === ch.charCodeAt(0));
   if (!magicOk) {
-    throw SentiMlopsError.invalidParameterValue("[senti-mlops] [tfidf] not a senti-mlops TF-IDF model file (bad magic bytes)");
+    throw SentiMlopsError.invalidParameterValue("not a senti-mlops TF-IDF model file (bad magic bytes)", { component: "tfidf" });
   }
   if (bytes.length < 16 + DIGEST) throw corrupt(`truncated model file: ${bytes.length} bytes`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
   if (version > TFIDF_FORMAT_VERSION || version === 0) {
     throw SentiMlopsError.invalidParameterValue(
-      `[senti-mlops] [tfidf] model file format version ${version} is not supported (this build reads versions 1–${TFIDF_FORMAT_VERSION}); upgrade senti-mlops`,
+      `model file format version ${version} is not supported (this build reads versions 1–${TFIDF_FORMAT_VERSION}); upgrade senti-mlops`,
+      { component: "tfidf" },
     );
   }
   const headerLength = view.getUint32(12, true);

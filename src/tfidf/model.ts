@@ -47,11 +47,12 @@ export class TfidfModel implements SentimentModel {
   }) {
     const { labels, vectorizer, classifier } = parts;
     if (labels.length !== classifier.classes) {
-      throw SentiMlopsError.invalidParameterValue(`${labels.length} labels for a classifier of ${classifier.classes} classes`);
+      throw SentiMlopsError.invalidParameterValue(`${labels.length} labels for a classifier of ${classifier.classes} classes`, { component: "tfidf" });
     }
     if (vectorizer.size !== classifier.features) {
       throw SentiMlopsError.invalidParameterValue(
         `vectorizer has ${vectorizer.size} features but the classifier expects ${classifier.features}`,
+        { component: "tfidf" },
       );
     }
     this.labels = Object.freeze([...labels]);

@@ -99,7 +99,7 @@ export interface ResolvedClassifierOptions {
 }
 
 function invalid(message: string): SentiMlopsError {
-  return SentiMlopsError.invalidParameterValue(message);
+  return SentiMlopsError.invalidParameterValue(message, { component: "tfidf" });
 }
 
 function bool(name: string, value: unknown, fallback: boolean): boolean {

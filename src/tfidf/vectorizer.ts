@@ -462,6 +462,7 @@ export function createFitter(resolved: ResolvedVectorizerOptions): TfidfFitter {
       throw new SentiMlopsError(
         "NOT_IMPLEMENTED",
         `tokenPattern produced the token ${JSON.stringify(token)}, which contains a space; word n-grams of such tokens are ambiguous`,
+        { component: "tfidf" },
       );
     }
     return ids.addWord(token, hash);
@@ -561,12 +562,13 @@ export function createFitter(resolved: ResolvedVectorizerOptions): TfidfFitter {
       documents += other.documents;
     },
     finish({ sortedRows = true } = {}) {
-      if (documents === 0) throw SentiMlopsError.invalidParameterValue("cannot fit a vectorizer on zero documents");
+      if (documents === 0) throw SentiMlopsError.invalidParameterValue("cannot fit a vectorizer on zero documents", { component: "tfidf" });
       const maxDocs = resolved.maxDf <= 1 ? resolved.maxDf * documents : resolved.maxDf;
       const minDocs = resolved.minDf < 1 ? resolved.minDf * documents : resolved.minDf;
       if (maxDocs < minDocs) {
         throw SentiMlopsError.invalidParameterValue(
           `maxDf (${resolved.maxDf}) corresponds to fewer documents than minDf (${resolved.minDf})`,
+          { component: "tfidf" },
         );
       }
       let candidates = 0;
@@ -578,7 +580,7 @@ export function createFitter(resolved: ResolvedVectorizerOptions): TfidfFitter {
         if (d >= minDocs && d <= maxDocs) kept.push(id);
       }
       if (candidates === 0) {
-        throw SentiMlopsError.invalidParameterValue("empty vocabulary: the documents contain no tokens (or only stop words)");
+        throw SentiMlopsError.invalidParameterValue("empty vocabulary: the documents contain no tokens (or only stop words)", { component: "tfidf" });
       }
       if (resolved.maxFeatures !== null && kept.length > resolved.maxFeatures) {
         const weight = (id: number): number => (resolved.binary ? df[id]! : total[id]!);
@@ -587,7 +589,7 @@ export function createFitter(resolved: ResolvedVectorizerOptions): TfidfFitter {
         kept = kept.slice(0, resolved.maxFeatures);
       }
       if (kept.length === 0) {
-        throw SentiMlopsError.invalidParameterValue("after pruning, no terms remain; try a lower minDf or a higher maxDf");
+        throw SentiMlopsError.invalidParameterValue("after pruning, no terms remain; try a lower minDf or a higher maxDf", { component: "tfidf" });
       }
       if (resolved.tokenPattern) {
         // Custom tokens may hold characters that sort below the joining space: compare the texts.

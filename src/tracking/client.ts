@@ -119,13 +119,14 @@ async function storesFor(uri: string, options: TrackingOptions, env: Readonly<Re
   const opened = await options.openStores?.(uri, options);
   if (opened) return opened;
   if (uri.startsWith("sqlite:")) {
-    throw new SentiMlopsError("NOT_IMPLEMENTED", `[senti-mlops] [tracking] ${uri}: SQLite stores need Node.js (import "senti-mlops/tracking" in Node)`);
+    throw new SentiMlopsError("NOT_IMPLEMENTED", `${uri}: SQLite stores need Node.js (import "senti-mlops/tracking" in Node)`, { component: "tracking" });
   }
   if (uri.startsWith("indexeddb:")) {
-    throw new SentiMlopsError("NOT_IMPLEMENTED", `[senti-mlops] [tracking] ${uri}: the IndexedDB store is not part of this version yet`);
+    throw new SentiMlopsError("NOT_IMPLEMENTED", `${uri}: the IndexedDB store is not part of this version yet`, { component: "tracking" });
   }
   throw SentiMlopsError.invalidParameterValue(
-    `[senti-mlops] [tracking] unsupported tracking URI ${JSON.stringify(uri)}: use http(s)://…, sqlite:///path, memory: (MLflow's file store ./mlruns is not supported)`,
+    `unsupported tracking URI ${JSON.stringify(uri)}: use http(s)://…, sqlite:///path, memory: (MLflow's file store ./mlruns is not supported)`,
+    { component: "tracking" },
   );
 }
 
@@ -147,7 +148,7 @@ function missingRegistry(uri: string): RegistryStore {
       if (key === "then") return undefined;
       return () =>
         Promise.reject(
-          new SentiMlopsError("INVALID_STATE", `[senti-mlops] [tracking] no model registry for ${uri}: pass options.registry to createTracking`),
+          new SentiMlopsError("INVALID_STATE", `no model registry for ${uri}: pass options.registry to createTracking`, { component: "tracking" }),
         );
     },
   });
@@ -175,7 +176,7 @@ export async function createTrackingClient(uriOrStore?: string | TrackingStore, 
   else if (uriOrStore === undefined || typeof uriOrStore === "string") {
     opened = await storesFor(uriOrStore ?? env.MLFLOW_TRACKING_URI ?? DEFAULT_TRACKING_URI, options, env);
   } else {
-    throw SentiMlopsError.invalidParameterValue(`tracking must be a URI or a TrackingStore, got ${describeType(uriOrStore)}`);
+    throw SentiMlopsError.invalidParameterValue(`tracking must be a URI or a TrackingStore, got ${describeType(uriOrStore)}`, { component: "tracking" });
   }
   const store = opened.store;
   const registry = options.registry ?? opened.registry ?? missingRegistry(store.uri);
@@ -197,7 +198,7 @@ export async function createTrackingClient(uriOrStore?: string | TrackingStore, 
     const found = await store.getExperimentByName(name);
     if (found) {
       if (found.lifecycleStage === "deleted") {
-        throw SentiMlopsError.invalidParameterValue(`experiment ${JSON.stringify(name)} is deleted; restore it or choose another name`);
+        throw SentiMlopsError.invalidParameterValue(`experiment ${JSON.stringify(name)} is deleted; restore it or choose another name`, { component: "tracking" });
       }
       return found.experimentId;
     }

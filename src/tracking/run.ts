@@ -127,10 +127,10 @@ export function createActiveRun(
 
   const logLocal = async (localPath: string, kind: "file" | "folder", artifactPath: string | undefined): Promise<void> => {
     if (!options.readLocal) {
-      throw new SentiMlopsError("NOT_IMPLEMENTED", "[senti-mlops] [tracking] logging local files needs Node.js; use logArtifactBytes");
+      throw new SentiMlopsError("NOT_IMPLEMENTED", "logging local files needs Node.js; use logArtifactBytes", { component: "tracking" });
     }
     if (!options.openArtifacts) {
-      throw new SentiMlopsError("NOT_IMPLEMENTED", `[senti-mlops] [tracking] no artifact store for ${info.artifactUri} here`);
+      throw new SentiMlopsError("NOT_IMPLEMENTED", `no artifact store for ${info.artifactUri} here`, { component: "tracking" });
     }
     const files = await options.readLocal(localPath, kind);
     const artifacts = await options.openArtifacts(info.artifactUri);
@@ -142,7 +142,7 @@ export function createActiveRun(
   };
 
   const ensureOpen = (): void => {
-    if (ended) throw new SentiMlopsError("INVALID_STATE", `[senti-mlops] [tracking] run ${info.runId} has ended`);
+    if (ended) throw new SentiMlopsError("INVALID_STATE", `run ${info.runId} has ended`, { component: "tracking" });
     if (failure !== undefined) {
       const e = failure;
       failure = undefined;
@@ -211,7 +211,7 @@ export function createActiveRun(
     },
     async artifacts() {
       if (!options.openArtifacts) {
-        throw new SentiMlopsError("NOT_IMPLEMENTED", `[senti-mlops] [tracking] no artifact store for ${info.artifactUri} here`);
+        throw new SentiMlopsError("NOT_IMPLEMENTED", `no artifact store for ${info.artifactUri} here`, { component: "tracking" });
       }
       return options.openArtifacts(info.artifactUri);
     },
@@ -234,7 +234,7 @@ export function createActiveRun(
     },
     async logModel(model, artifactPath, o) {
       ensureOpen();
-      if (!options.logModel) throw new SentiMlopsError("NOT_IMPLEMENTED", "[senti-mlops] [tracking] this run cannot log models");
+      if (!options.logModel) throw new SentiMlopsError("NOT_IMPLEMENTED", "this run cannot log models", { component: "tracking" });
       return options.logModel(info.runId, model, artifactPath, o);
     },
     logText(text, artifactPath) {

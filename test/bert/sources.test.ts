@@ -119,7 +119,8 @@ describe("loadBert from an http(s) hub", () => {
     try {
       await expect(loadBert(hub.base, { cache: false })).rejects.toMatchObject({
         code: "RESOURCE_DOES_NOT_EXIST",
-        message: `[senti-mlops] [bert] tokenizer_config.json is missing from ${hub.base}`,
+        component: "bert",
+        message: `tokenizer_config.json is missing from ${hub.base}`,
       });
     } finally {
       await hub.close();
@@ -138,7 +139,7 @@ describe("loadBert from a local folder", () => {
 
   it("names a folder that does not exist", async () => {
     const missing = join(scratch, "no-such-model");
-    await expect(loadBert(missing)).rejects.toMatchObject({ code: "RESOURCE_DOES_NOT_EXIST", message: `[senti-mlops] [bert] no model folder at ${missing}` });
+    await expect(loadBert(missing)).rejects.toMatchObject({ code: "RESOURCE_DOES_NOT_EXIST", component: "bert", message: `no model folder at ${missing}` });
   });
 
   for (const file of MODEL_FILES) {
@@ -158,7 +159,8 @@ describe("loadBert from a local folder", () => {
   it("reads onnx/model_quantized.onnx for dtype q8 and says so when it is missing", async () => {
     await expect(loadBert(BERT_DIR, { dtype: "q8" })).rejects.toMatchObject({
       code: "RESOURCE_DOES_NOT_EXIST",
-      message: `[senti-mlops] [bert] onnx/model_quantized.onnx is missing from ${BERT_DIR} (dtype "q8" runs onnx/model_quantized.onnx)`,
+      component: "bert",
+      message: `onnx/model_quantized.onnx is missing from ${BERT_DIR} (dtype "q8" runs onnx/model_quantized.onnx)`,
     });
     // A folder whose quantized file is there (here: the fp32 graph under that name) loads it.
     const copy = await copyModel(async (dir) => {

@@ -74,7 +74,7 @@ export function createApp(context: AppContext): Application {
   });
   const onError: ErrorRequestHandler = (error, req, res, _next) => {
     const answer = toErrorAnswer(error, { maxBody: context.config.maxBody });
-    if (answer.unexpected) context.logger.error({ reqId: (req as Request & { id?: string }).id, err: error }, "unexpected error");
+    if (answer.unexpected) context.logger.error({ reqId: (req as Request & { id?: string }).id, component: answer.component, err: error }, "unexpected error");
     if (res.headersSent) {
       res.destroy();
       return;

@@ -82,9 +82,9 @@ async function loadStartModels(config: ServiceConfig, tracking: Tracking, models
       models.bert.swap(served);
       record(served, started);
     } catch (e) {
-      const { body } = toErrorAnswer(e);
+      const { body, component } = toErrorAnswer(e);
       models.bert.setProblem(body.message, body.error_code);
-      logger.error({ error: body, uri: redactUri(config.bertModel) }, "BERT model not loaded; /predict with model=bert answers with the reason");
+      logger.error({ error: body, component, uri: redactUri(config.bertModel) }, "BERT model not loaded; /predict with model=bert answers with the reason");
     }
   }
 }

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { SentiMlopsError, isSentiMlopsError, type ErrorCode } from "senti-mlops";
+import { SentiMlopsError, isSentiMlopsError, type Component, type ErrorCode } from "senti-mlops";
 
 /**
  * A `SentiMlopsError` with the HTTP status the service answers.
@@ -37,6 +37,8 @@ export interface ErrorAnswer {
   readonly headers: Readonly<Record<string, string>>;
   /** True for errors the service did not expect (logged with their stack, answered without it). */
   readonly unexpected: boolean;
+  /** For a senti-mlops error, the part of the library that raised it (for the log; never in the body). */
+  readonly component?: Component;
 }
 
 /** Status and code of body-parser's errors (express.raw), by their `type`. */
@@ -51,7 +53,8 @@ const BODY_ERRORS: Record<string, [number, ErrorCode, string]> = {
 
 /**
  * Turns anything thrown while handling a request into the answer: service and library errors keep
- * their code and message; body-parser errors get 413/415/400; anything else is a 500
+ * their code and message (a library error's `component` comes along for the log, never in the body);
+ * body-parser errors get 413/415/400; anything else is a 500
  * `INTERNAL_ERROR` whose message says nothing about the internals (never a stack trace).
  *
  * @example
@@ -65,9 +68,14 @@ export function toErrorAnswer(error: unknown, limits: { maxBody?: number } = {})
     return { status: error.status, body: { error_code: error.code, message: error.message }, headers: error.headers, unexpected: false };
   }
   if (isSentiMlopsError(error)) {
-    const message = error.message.replace(/^\[senti-mlops\] (\[[a-z-]+\] )?/, "");
     const unexpected = error.httpStatus >= 500 && error.code !== "TEMPORARILY_UNAVAILABLE" && error.code !== "NOT_IMPLEMENTED";
-    return { status: error.httpStatus, body: { error_code: error.code, message }, headers: {}, unexpected };
+    return {
+      status: error.httpStatus,
+      body: { error_code: error.code, message: error.message },
+      headers: {},
+      unexpected,
+      ...(error.component === undefined ? {} : { component: error.component }),
+    };
   }
   const type = (error as { type?: unknown } | null)?.type;
   if (typeof type === "string" && BODY_ERRORS[type]) {

@@ -254,8 +254,8 @@ export function createTrainingJobs(context: TrainingJobsContext): TrainingJobs {
       job.status = cancelled ? "cancelled" : "failed";
       job.error = cancelled ? { error_code: "CANCELLED", message: "training was cancelled (the service is shutting down)" } : answer.body;
       metrics.trainingJobs.inc({ status: cancelled ? "cancelled" : "failed" });
-      if (answer.unexpected && !cancelled) log.error({ err: e }, "training failed");
-      else log.warn({ error: job.error }, "training did not finish");
+      if (answer.unexpected && !cancelled) log.error({ component: answer.component, err: e }, "training failed");
+      else log.warn({ error: job.error, component: answer.component }, "training did not finish");
       if (run) await run.end(cancelled ? "KILLED" : "FAILED").catch((err: unknown) => log.error({ err }, "could not end the run"));
     } finally {
       job.finished_at = new Date().toISOString();

@@ -199,7 +199,7 @@ async function readLocal(path: string, sha256: string | undefined, options: Imdb
   try {
     info = await stat(path);
   } catch (e) {
-    throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `IMDB path not found: ${path}`, { cause: e });
+    throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `IMDB path not found: ${path}`, { cause: e, component: "data" });
   }
   return info.isDirectory() ? readFolder(path, options.signal) : readArchive(path, sha256, options);
 }
@@ -217,7 +217,7 @@ async function readFolder(path: string, signal: AbortSignal | undefined): Promis
       } catch (e) {
         throw SentiMlopsError.invalidParameterValue(
           `${path} is not an aclImdb folder: cannot read ${dir} (expected train/ and test/, each with pos/ and neg/)`,
-          { cause: e },
+          { cause: e, component: "data" },
         );
       }
       const files = names.filter((name) => FILE.test(name));
@@ -266,11 +266,11 @@ async function readArchive(path: string, sha256: string | undefined, options: Im
     }
     await done;
   } catch (e) {
-    throw cancelledOr(e, signal, () => new SentiMlopsError("DATA_LOSS", `cannot read archive ${path}: ${(e as Error).message}`, { cause: e }));
+    throw cancelledOr(e, signal, () => new SentiMlopsError("DATA_LOSS", `cannot read archive ${path}: ${(e as Error).message}`, { cause: e, component: "data" }));
   }
   if (sha256) {
     const actual = hash.digest("hex");
-    if (actual !== sha256) throw new SentiMlopsError("DATA_LOSS", `sha256 mismatch for ${path}: expected ${sha256}, actual ${actual}`);
+    if (actual !== sha256) throw new SentiMlopsError("DATA_LOSS", `sha256 mismatch for ${path}: expected ${sha256}, actual ${actual}`, { component: "data" });
   }
   return finish(reviews, path);
 }
@@ -280,7 +280,7 @@ function finish(reviews: Record<Split, Review[]>, from: string): ImdbSplits {
   const out = {} as ImdbSplits;
   for (const split of SPLITS) {
     if (reviews[split].length === 0) {
-      throw SentiMlopsError.invalidParameterValue(`${from} holds no aclImdb/${split}/{pos,neg}/<id>_<rating>.txt reviews`);
+      throw SentiMlopsError.invalidParameterValue(`${from} holds no aclImdb/${split}/{pos,neg}/<id>_<rating>.txt reviews`, { component: "data" });
     }
     out[split] = reviews[split]
       .sort((a, b) => a.id - b.id || Number(b.positive) - Number(a.positive))
@@ -328,6 +328,7 @@ function checkSha256(value: unknown): string {
   if (typeof value !== "string" || !/^[0-9a-fA-F]{64}$/.test(value)) {
     throw SentiMlopsError.invalidParameterValue(
       `sha256 must be 64 hexadecimal characters, got ${typeof value === "string" ? JSON.stringify(value) : describeType(value)}`,
+      { component: "data" },
     );
   }
   return value.toLowerCase();

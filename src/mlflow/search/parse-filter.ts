@@ -90,12 +90,12 @@ export function parseFilter<K extends SearchKind>(filter: string | undefined | n
   const spec = searchKindSpec(kind);
   const source = filter ?? "";
   if (typeof source !== "string") {
-    throw SentiMlopsError.invalidParameterValue(`filter must be a string, got ${typeof source}`);
+    throw SentiMlopsError.invalidParameterValue(`filter must be a string, got ${typeof source}`, { component: "mlflow" });
   }
   const tokens = tokenize(source, "filter");
   if (tokens.length === 0 && source.length > 0) {
     // As MLflow: "" means no filter, but a filter of blanks cannot be parsed.
-    throw SentiMlopsError.invalidParameterValue("Invalid filter: it is blank; pass no filter (or \"\") to match everything");
+    throw SentiMlopsError.invalidParameterValue("Invalid filter: it is blank; pass no filter (or \"\") to match everything", { component: "mlflow" });
   }
   const comparisons: Comparison[] = [];
   const parser = new FilterParser(source, tokens, spec);
@@ -178,7 +178,7 @@ export function resolveIdentifier(
 }
 
 function semanticError(message: string, position: number): SentiMlopsError {
-  return SentiMlopsError.invalidParameterValue(`${message} (at position ${position})`);
+  return SentiMlopsError.invalidParameterValue(`${message} (at position ${position})`, { component: "mlflow" });
 }
 
 class FilterParser {

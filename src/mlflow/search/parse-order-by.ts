@@ -62,14 +62,14 @@ const ORDER_ATTRIBUTES: Readonly<Record<SearchKind, readonly string[]>> = {
 export function parseOrderBy<K extends SearchKind>(orderBy: readonly string[] | undefined | null, kind: K): ParsedOrderBy<K> {
   const clauses: OrderByClause[] = [];
   const list = orderBy ?? [];
-  if (!Array.isArray(list)) throw SentiMlopsError.invalidParameterValue(`order_by must be a list of strings, got ${typeof list}`);
+  if (!Array.isArray(list)) throw SentiMlopsError.invalidParameterValue(`order_by must be a list of strings, got ${typeof list}`, { component: "mlflow" });
   const seen = new Set<string>();
   for (const item of list) {
-    if (typeof item !== "string") throw SentiMlopsError.invalidParameterValue(`order_by clauses must be strings, got ${typeof item}`);
+    if (typeof item !== "string") throw SentiMlopsError.invalidParameterValue(`order_by clauses must be strings, got ${typeof item}`, { component: "mlflow" });
     const clause = parseOrderByClause(item, kind);
     const id = `${clause.entity}\u0000${clause.key}`;
     if (kind !== "experiments" && seen.has(id)) {
-      throw SentiMlopsError.invalidParameterValue(`order_by contains the same key twice: '${item}' repeats ${describe(clause)} in [${list.map((s) => `'${s}'`).join(", ")}]`);
+      throw SentiMlopsError.invalidParameterValue(`order_by contains the same key twice: '${item}' repeats ${describe(clause)} in [${list.map((s) => `'${s}'`).join(", ")}]`, { component: "mlflow" });
     }
     seen.add(id);
     clauses.push(clause);
@@ -132,7 +132,7 @@ function parseOrderByClause(text: string, kind: SearchKind): OrderByClause {
     // The registry store takes the bare key only: no prefix, no quotes.
     const raw = text.slice(head.start, head.end);
     const found = lookup(raw);
-    if (found === undefined) throw SentiMlopsError.invalidParameterValue(`Invalid order_by key '${raw}'; valid keys are ${validKeys()}`);
+    if (found === undefined) throw SentiMlopsError.invalidParameterValue(`Invalid order_by key '${raw}'; valid keys are ${validKeys()}`, { component: "mlflow" });
     return attribute(found.key, ascending);
   }
   const orderSpec = { ...spec, attributes: orderable.map((k) => lookup(k)!), quotedAttributeKeys: true };
@@ -142,13 +142,13 @@ function parseOrderByClause(text: string, kind: SearchKind): OrderByClause {
   } catch (e) {
     if (e instanceof Error && e.message.startsWith("Invalid attribute key")) {
       const key = /'([^']*)'/.exec(e.message)?.[1] ?? "";
-      throw SentiMlopsError.invalidParameterValue(`Invalid order_by key '${key}' in '${text}'; valid attribute keys are ${validKeys()}`);
+      throw SentiMlopsError.invalidParameterValue(`Invalid order_by key '${key}' in '${text}'; valid attribute keys are ${validKeys()}`, { component: "mlflow" });
     }
     throw e;
   }
   const { entity, key } = resolved;
   if (entity === "dataset" || (kind !== "runs" && entity !== "attribute")) {
-    throw SentiMlopsError.invalidParameterValue(`Invalid order_by '${text}': ${entity}s cannot be ordered by in this search; valid keys are ${validKeys()}`);
+    throw SentiMlopsError.invalidParameterValue(`Invalid order_by '${text}': ${entity}s cannot be ordered by in this search; valid keys are ${validKeys()}`, { component: "mlflow" });
   }
   return Object.freeze({ entity, key, ascending });
 }

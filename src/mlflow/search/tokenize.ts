@@ -54,7 +54,7 @@ const SPACE = /\s/u;
 export function syntaxError(what: string, position: number, near: string, problem: string): SentiMlopsError {
   const shown = near.length > 40 ? `${near.slice(0, 40)}…` : near;
   const where = near === "" ? "at the end" : `near "${shown}"`;
-  return SentiMlopsError.invalidParameterValue(`Invalid ${what} at position ${position} ${where}: ${problem}`);
+  return SentiMlopsError.invalidParameterValue(`Invalid ${what} at position ${position} ${where}: ${problem}`, { component: "mlflow" });
 }
 
 /**

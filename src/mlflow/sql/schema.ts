@@ -38,7 +38,7 @@ function unsupported(found: string, why: string): SentiMlopsError {
     `Unsupported MLflow database: ${why}; senti-mlops supports alembic_version ${supported} (the schema of MLflow ${MLFLOW_VERSION}). ` +
       `If the database comes from an older MLflow, back it up and upgrade it with MLflow ${MLFLOW_VERSION}: ` +
       `\`mlflow db upgrade <database_uri>\`. A database from a newer MLflow cannot be opened by this version of senti-mlops.`,
-    { details: { found_alembic_version: found, supported_alembic_versions: [...SUPPORTED_ALEMBIC_VERSIONS], mlflow_version: MLFLOW_VERSION } },
+    { details: { found_alembic_version: found, supported_alembic_versions: [...SUPPORTED_ALEMBIC_VERSIONS], mlflow_version: MLFLOW_VERSION }, component: "mlflow" },
   );
 }
 
@@ -105,6 +105,7 @@ export function ensureMlflowSchema(db: SqlDatabase): EnsureSchemaResult {
     if (isSentiMlopsError(cause)) throw cause;
     throw new SentiMlopsError("INTERNAL_ERROR", `Could not create the MLflow ${MLFLOW_VERSION} schema: ${String((cause as Error)?.message ?? cause)}`, {
       cause,
+      component: "mlflow",
     });
   }
   return { created: true, alembicVersion: ALEMBIC_HEAD };

@@ -119,7 +119,7 @@ export function createMemoryRegistryStore(options: MemoryRegistryStoreOptions = 
   let closed = false;
 
   const check = (): void => {
-    if (closed) throw new SentiMlopsError("INVALID_STATE", "[senti-mlops] [registry] the memory registry store is closed");
+    if (closed) throw new SentiMlopsError("INVALID_STATE", "the memory registry store is closed", { component: "registry" });
   };
 
   /** The model, after MLflow's name check (`_get_registered_model`). */
@@ -426,7 +426,7 @@ export function createMemoryRegistryStore(options: MemoryRegistryStoreOptions = 
       if (alias.toLowerCase() === "latest") {
         // sqlalchemy_store.py:1570-1578: the newest of the latest versions of every stage.
         const latest = latestVersions(name);
-        if (latest.length === 0) throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `Latest version not found for model ${name}.`);
+        if (latest.length === 0) throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `Latest version not found for model ${name}.`, { component: "registry" });
         return latest.reduce((a, b) => (Number(b.version) > Number(a.version) ? b : a));
       }
       const m = model(name);

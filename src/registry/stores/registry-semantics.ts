@@ -19,7 +19,7 @@ import type { ModelVersion, ModelVersionStage, ModelVersionStatus, RegisteredMod
  * ```
  */
 export function modelNotFound(name: string): SentiMlopsError {
-  return new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `Registered Model with name=${name} not found`);
+  return new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `Registered Model with name=${name} not found`, { component: "registry" });
 }
 
 /**
@@ -32,7 +32,7 @@ export function modelNotFound(name: string): SentiMlopsError {
  * ```
  */
 export function versionNotFound(name: string, version: number): SentiMlopsError {
-  return new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `Model Version (name=${name}, version=${version}) not found`);
+  return new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `Model Version (name=${name}, version=${version}) not found`, { component: "registry" });
 }
 
 /**
@@ -44,7 +44,7 @@ export function versionNotFound(name: string, version: number): SentiMlopsError 
  * ```
  */
 export function modelExists(name: string): SentiMlopsError {
-  return new SentiMlopsError("RESOURCE_ALREADY_EXISTS", `Registered Model (name=${name}) already exists.`);
+  return new SentiMlopsError("RESOURCE_ALREADY_EXISTS", `Registered Model (name=${name}) already exists.`, { component: "registry" });
 }
 
 /**
@@ -57,7 +57,7 @@ export function modelExists(name: string): SentiMlopsError {
  * ```
  */
 export function aliasNotFound(alias: string): SentiMlopsError {
-  return SentiMlopsError.invalidParameterValue(`Registered model alias ${alias} not found.`);
+  return SentiMlopsError.invalidParameterValue(`Registered model alias ${alias} not found.`, { component: "registry" });
 }
 
 /**
@@ -81,7 +81,7 @@ export function parseRegistryOrderBy<K extends "registeredModels" | "modelVersio
   for (const clause of list) {
     const [parsed] = parseOrderBy([clause], kind).clauses;
     if (parsed !== undefined && seen.has(parsed.key)) {
-      throw new SentiMlopsError("INTERNAL_ERROR", `\`order_by\` contains duplicate fields: [${list.map((s) => `'${s}'`).join(", ")}]`);
+      throw new SentiMlopsError("INTERNAL_ERROR", `\`order_by\` contains duplicate fields: [${list.map((s) => `'${s}'`).join(", ")}]`, { component: "registry" });
     }
     if (parsed !== undefined) seen.add(parsed.key);
   }

@@ -50,7 +50,7 @@ function toPage<T>(items: T[], nextPageToken: string | undefined): Page<T> {
  * ```
  */
 export function createRestRegistryStore(url: string, options: RestRegistryStoreOptions = {}): RegistryStore {
-  const http = createRestClient(url, options);
+  const http = createRestClient(url, options, "registry");
   const send = <T = unknown>(method: "POST" | "PATCH" | "DELETE", path: string, body: unknown): Promise<T> =>
     http.send<T>(method, `${API}/${path}`, body);
   const get = <T>(path: string, query: Parameters<typeof http.get>[1]): Promise<T> => http.get<T>(`${API}/${path}`, query);

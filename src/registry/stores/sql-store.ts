@@ -122,9 +122,9 @@ function toStoreError(e: unknown): unknown {
   if (isSentiMlopsError(e)) return e;
   const code = typeof (e as { code?: unknown } | null)?.code === "string" ? (e as { code: string }).code : "";
   const message = e instanceof Error ? e.message : String(e);
-  if (OPERATIONAL.test(code)) return new SentiMlopsError("TEMPORARILY_UNAVAILABLE", `SQLite error (${code}): ${message}`, { cause: e });
-  if (INTEGRITY.test(code)) return new SentiMlopsError("BAD_REQUEST", `SQLite error (${code}): ${message}`, { cause: e });
-  return new SentiMlopsError("INTERNAL_ERROR", code ? `SQLite error (${code}): ${message}` : `SQL registry store error: ${message}`, { cause: e });
+  if (OPERATIONAL.test(code)) return new SentiMlopsError("TEMPORARILY_UNAVAILABLE", `SQLite error (${code}): ${message}`, { cause: e, component: "registry" });
+  if (INTEGRITY.test(code)) return new SentiMlopsError("BAD_REQUEST", `SQLite error (${code}): ${message}`, { cause: e, component: "registry" });
+  return new SentiMlopsError("INTERNAL_ERROR", code ? `SQLite error (${code}): ${message}` : `SQL registry store error: ${message}`, { cause: e, component: "registry" });
 }
 
 const versionFields = (r: VersionRow): VersionFields => ({
@@ -244,7 +244,7 @@ export async function createSqlRegistryStore(db: SqlDatabase, options: SqlRegist
   };
 
   const check = (): void => {
-    if (closed) throw new SentiMlopsError("INVALID_STATE", "[senti-mlops] [registry] the SQL registry store is closed");
+    if (closed) throw new SentiMlopsError("INVALID_STATE", "the SQL registry store is closed", { component: "registry" });
   };
 
   const { read, write } = createSqlTransactions(db, check, toStoreError);
@@ -585,7 +585,7 @@ export async function createSqlRegistryStore(db: SqlDatabase, options: SqlRegist
         if (alias.toLowerCase() === "latest") {
           // sqlalchemy_store.py:1570-1578: the newest of the latest versions of every stage.
           const latest = latestVersions(name);
-          if (latest.length === 0) throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `Latest version not found for model ${name}.`);
+          if (latest.length === 0) throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `Latest version not found for model ${name}.`, { component: "registry" });
           return latest.reduce((a, b) => (Number(b.version) > Number(a.version) ? b : a));
         }
         modelRow(name);

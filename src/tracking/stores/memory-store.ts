@@ -89,8 +89,8 @@ export function isNewerMetric(a: StoredMetric, b: StoredMetric): boolean {
   return a.value > b.value;
 }
 
-const notFound = (message: string): SentiMlopsError => new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", message);
-const invalid = (message: string): SentiMlopsError => SentiMlopsError.invalidParameterValue(message);
+const notFound = (message: string): SentiMlopsError => new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", message, { component: "tracking" });
+const invalid = (message: string): SentiMlopsError => SentiMlopsError.invalidParameterValue(message, { component: "tracking" });
 
 function joinUri(base: string, ...parts: string[]): string {
   return [base.replace(/\/+$/, ""), ...parts].join("/");
@@ -134,7 +134,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): TrackingSto
   addExperiment("Default", undefined, []);
 
   const check = (): void => {
-    if (closed) throw new SentiMlopsError("INVALID_STATE", "[senti-mlops] [tracking] the memory store is closed");
+    if (closed) throw new SentiMlopsError("INVALID_STATE", "the memory store is closed", { component: "tracking" });
   };
 
   const experiment = (experimentId: string, view: "ACTIVE_ONLY" | "DELETED_ONLY" | "ALL" = "ALL"): ExperimentRecord => {
@@ -209,7 +209,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): TrackingSto
         throw invalid(`Artifact location cannot be a runs:/ URI. Given: '${opts.artifactLocation}'`);
       }
       if ([...experiments.values()].some((e) => e.name === name)) {
-        throw new SentiMlopsError("RESOURCE_ALREADY_EXISTS", `Experiment(name=${name}) already exists.`);
+        throw new SentiMlopsError("RESOURCE_ALREADY_EXISTS", `Experiment(name=${name}) already exists.`, { component: "tracking" });
       }
       return String(addExperiment(name, opts.artifactLocation || undefined, tags));
     },
@@ -235,12 +235,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): TrackingSto
     async renameExperiment(experimentId, newName) {
       validateExperimentName(newName);
       const record = experiment(experimentId);
-      if (record.lifecycleStage !== "active") throw new SentiMlopsError("INVALID_STATE", "Cannot rename a non-active experiment.");
+      if (record.lifecycleStage !== "active") throw new SentiMlopsError("INVALID_STATE", "Cannot rename a non-active experiment.", { component: "tracking" });
       // MLflow checks nothing before the UPDATE (sqlalchemy_store.py:1036 rename_experiment): the
       // UNIQUE name constraint fails at commit, and the session manager turns that IntegrityError into
       // BAD_REQUEST (store/db/utils.py:186-188). Only createExperiment says RESOURCE_ALREADY_EXISTS.
       if ([...experiments.values()].some((e) => e.name === newName && e !== record)) {
-        throw new SentiMlopsError("BAD_REQUEST", `UNIQUE constraint failed: experiment name '${newName}' is already taken.`);
+        throw new SentiMlopsError("BAD_REQUEST", `UNIQUE constraint failed: experiment name '${newName}' is already taken.`, { component: "tracking" });
       }
       record.name = newName;
       record.lastUpdateTime = now();

@@ -45,7 +45,7 @@ const HISTORY_PAGE = 25000;
  * ```
  */
 export function createRestStore(url: string, options: RestStoreOptions = {}): TrackingStore {
-  const http = createRestClient(url, options);
+  const http = createRestClient(url, options, "tracking");
   const post = <T = unknown>(path: string, body: unknown): Promise<T> => http.send<T>("POST", `${API}/${path}`, body);
 
   return {

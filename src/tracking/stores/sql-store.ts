@@ -62,8 +62,8 @@ export interface SqlStoreOptions {
 
 const RUN_NAME_TAG = "mlflow.runName";
 
-const notFound = (message: string): SentiMlopsError => new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", message);
-const invalid = (message: string): SentiMlopsError => SentiMlopsError.invalidParameterValue(message);
+const notFound = (message: string): SentiMlopsError => new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", message, { component: "tracking" });
+const invalid = (message: string): SentiMlopsError => SentiMlopsError.invalidParameterValue(message, { component: "tracking" });
 
 /** MLflow's `append_to_uri_path` for the cases that occur here: one `/` between parts. */
 function joinUri(base: string, ...parts: string[]): string {
@@ -82,10 +82,10 @@ function toStoreError(e: unknown): unknown {
   const code = typeof (e as { code?: unknown } | null)?.code === "string" ? (e as { code: string }).code : "";
   const message = e instanceof Error ? e.message : String(e);
   if (OPERATIONAL.test(code)) {
-    return new SentiMlopsError("TEMPORARILY_UNAVAILABLE", `SQLite error (${code}): ${message}`, { cause: e });
+    return new SentiMlopsError("TEMPORARILY_UNAVAILABLE", `SQLite error (${code}): ${message}`, { cause: e, component: "tracking" });
   }
-  if (INTEGRITY.test(code)) return new SentiMlopsError("BAD_REQUEST", `SQLite error (${code}): ${message}`, { cause: e });
-  return new SentiMlopsError("INTERNAL_ERROR", code ? `SQLite error (${code}): ${message}` : `SQL store error: ${message}`, { cause: e });
+  if (INTEGRITY.test(code)) return new SentiMlopsError("BAD_REQUEST", `SQLite error (${code}): ${message}`, { cause: e, component: "tracking" });
+  return new SentiMlopsError("INTERNAL_ERROR", code ? `SQLite error (${code}): ${message}` : `SQL store error: ${message}`, { cause: e, component: "tracking" });
 }
 
 interface ExperimentRow {
@@ -286,7 +286,7 @@ export async function createSqlStore(db: SqlDatabase, options: SqlStoreOptions =
   const searchStatement = statementCache(db);
 
   const check = (): void => {
-    if (closed) throw new SentiMlopsError("INVALID_STATE", "[senti-mlops] [tracking] the SQL store is closed");
+    if (closed) throw new SentiMlopsError("INVALID_STATE", "the SQL store is closed", { component: "tracking" });
   };
 
   const { read, write } = createSqlTransactions(db, check, toStoreError);
@@ -432,7 +432,7 @@ export async function createSqlStore(db: SqlDatabase, options: SqlStoreOptions =
       const location = opts.artifactLocation ? resolveLocation(opts.artifactLocation) : undefined;
       return write(() => {
         if (s.experimentIdByName.get(name) !== undefined) {
-          throw new SentiMlopsError("RESOURCE_ALREADY_EXISTS", `Experiment(name=${name}) already exists.`);
+          throw new SentiMlopsError("RESOURCE_ALREADY_EXISTS", `Experiment(name=${name}) already exists.`, { component: "tracking" });
         }
         const time = now();
         // As MLflow: insert without an id (SQLite assigns max(rowid) + 1), then derive the location from it.
@@ -475,7 +475,7 @@ export async function createSqlStore(db: SqlDatabase, options: SqlStoreOptions =
       validateExperimentName(newName);
       write(() => {
         const row = experimentRow(experimentId);
-        if (row.lifecycle_stage !== "active") throw new SentiMlopsError("INVALID_STATE", "Cannot rename a non-active experiment.");
+        if (row.lifecycle_stage !== "active") throw new SentiMlopsError("INVALID_STATE", "Cannot rename a non-active experiment.", { component: "tracking" });
         // As MLflow (sqlalchemy_store.py rename_experiment): no check before the UPDATE; a taken name
         // fails the UNIQUE (workspace, name) constraint, an IntegrityError that MLflow reports as BAD_REQUEST.
         s.renameExperiment.run(newName, now(), row.experiment_id);
