@@ -23,8 +23,41 @@ export interface BertFiles {
   readonly source: string;
   /** The bytes of the file at `path` (`config.json`, `onnx/model.onnx`, …), or `null` when there is none. */
   read(path: string): Promise<Uint8Array | null>;
+  /**
+   * Whether there is a file at `path`, without reading it. Set for byte stores; the loader asks it
+   * before handing a {@link BertFiles.localPath} to the runtime.
+   */
+  has?(path: string): Promise<boolean>;
+  /**
+   * The path on this machine of the file at `path`, for a runtime that opens files itself
+   * (onnxruntime-node reads the ONNX model from its path instead of from bytes held in JavaScript);
+   * `undefined` when the files are not a local folder. Set only for local folders in Node: hub
+   * downloads, artifact stores and the browser give none. The file may not exist: see
+   * {@link BertFiles.has}.
+   */
+  localPath?(path: string): string | undefined;
   /** Releases what the reader holds open (stores it owns). */
   dispose(): Promise<void>;
+}
+
+/**
+ * Options of {@link bertFilesFromByteStore}.
+ *
+ * @example
+ * ```ts
+ * const options: BertByteStoreOptions = { source: "./bert-tiny-sst2", owns: true, localRoot: "/models/bert-tiny-sst2" };
+ * ```
+ */
+export interface BertByteStoreOptions {
+  /** Where the files are, for messages. */
+  source: string;
+  /** Whether disposing the files disposes the store. @default false */
+  owns?: boolean;
+  /**
+   * The folder on this machine the store's keys are files of (an fs byte store's root), when the
+   * runtime may open them by path: gives the files a {@link BertFiles.localPath}.
+   */
+  localRoot?: string;
 }
 
 /**
@@ -32,13 +65,28 @@ export interface BertFiles {
  *
  * @example
  * ```ts
- * const files = bertFilesFromByteStore(createFsByteStore({ root: "./bert-tiny-sst2" }), { source: "./bert-tiny-sst2", owns: true });
+ * const root = "/models/bert-tiny-sst2";
+ * const files = bertFilesFromByteStore(createFsByteStore({ root }), { source: root, owns: true, localRoot: root });
+ * files.localPath?.("onnx/model.onnx"); // "/models/bert-tiny-sst2/onnx/model.onnx"
  * ```
  */
-export function bertFilesFromByteStore(store: ByteStore, options: { source: string; owns?: boolean }): BertFiles {
+export function bertFilesFromByteStore(store: ByteStore, options: BertByteStoreOptions): BertFiles {
+  const root = options.localRoot;
   return {
     source: options.source,
     read: (path) => store.get(path),
+    has: (path) => store.has(path),
+    ...(root
+      ? {
+          // Only plain relative keys: anything else is left to the store's own key checks (bytes).
+          localPath: (path: string): string | undefined =>
+            path === "" || path.startsWith("/") || path.includes("\\") || path.split("/").some((s) => s === "" || s === "." || s === "..")
+              ? undefined
+              : root.endsWith("/") || root.endsWith("\\")
+                ? `${root}${path}`
+                : `${root}/${path}`,
+        }
+      : {}),
     dispose: async () => {
       if (options.owns) await store.dispose();
     },

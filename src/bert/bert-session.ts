@@ -58,12 +58,14 @@ function metadataOf(list: readonly OrtValueMetadataLike[] | undefined, name: str
 }
 
 /**
- * Creates a session from ONNX bytes and checks the model fits a sequence classifier: it takes
- * `input_ids` (and any of `attention_mask`, `token_type_ids`, `position_ids`, nothing else), as
- * int64 or int32, and has a `logits` output (or a single output) of `numLabels` columns.
+ * Creates a session from ONNX bytes, or from the ONNX file's path (the runtime reads the file
+ * itself: onnxruntime-node then never holds it in JavaScript memory), and checks the model fits a
+ * sequence classifier: it takes `input_ids` (and any of `attention_mask`, `token_type_ids`,
+ * `position_ids`, nothing else), as int64 or int32, and has a `logits` output (or a single output)
+ * of `numLabels` columns.
  *
  * @throws {SentiMlopsError} `INVALID_PARAMETER_VALUE` listing the inputs and outputs found when they
- * do not fit, or when ONNX Runtime cannot load the bytes.
+ * do not fit, or when ONNX Runtime cannot load the model.
  *
  * @example
  * ```ts
@@ -71,11 +73,11 @@ function metadataOf(list: readonly OrtValueMetadataLike[] | undefined, name: str
  * session.inputNames; // ["input_ids", "attention_mask", "token_type_ids"]
  * ```
  */
-export async function createBertSession(ort: OrtLike, bytes: Uint8Array, options: BertSessionOptions): Promise<BertSession> {
+export async function createBertSession(ort: OrtLike, model: Uint8Array | string, options: BertSessionOptions): Promise<BertSession> {
   const { file, source } = options;
   let session: OrtSessionLike;
   try {
-    session = await ort.InferenceSession.create(bytes, options.sessionOptions);
+    session = await ort.InferenceSession.create(model, options.sessionOptions);
   } catch (e) {
     throw SentiMlopsError.invalidParameterValue(
       `[senti-mlops] [bert] ONNX Runtime cannot load ${file} of ${source}: ${(e as Error)?.message ?? e}`,

@@ -79,6 +79,22 @@ export interface BertModelOptions {
 export type BertSource = string | URL | ArtifactStore;
 
 /**
+ * A local folder opened by {@link BertEnvironment.openLocalFolder}: its files as a byte store and,
+ * where the runtime may open files by path (Node), the folder's path on this machine.
+ *
+ * @example
+ * ```ts
+ * const folder: LocalBertFolder = { store: createFsByteStore({ root }), root };
+ * ```
+ */
+export interface LocalBertFolder {
+  /** The folder's files, keyed by their paths in the folder. */
+  readonly store: ByteStore;
+  /** The folder's absolute path, when the ONNX model may be handed to the runtime by path. */
+  readonly root?: string;
+}
+
+/**
  * What an entry point supplies to the universal loader: the default runtime, local folders, the
  * default cache.
  *
@@ -90,8 +106,8 @@ export type BertSource = string | URL | ArtifactStore;
 export interface BertEnvironment {
   /** The ONNX Runtime binding when `options.runtime` is not given. */
   runtime?: () => Promise<OrtLike>;
-  /** Opens a local folder as a byte store, or `null` when it is not a folder. */
-  openLocalFolder?: (path: string) => Promise<ByteStore | null>;
+  /** Opens a local folder (its files, and its path for the runtime), or `null` when it is not a folder. */
+  openLocalFolder?: (path: string) => Promise<LocalBertFolder | null>;
   /** The cache of http(s) sources when `options.cache` is not given; the model disposes it. */
   defaultCache?: () => ByteStore | undefined;
 }
@@ -168,9 +184,9 @@ async function openSource(source: BertSource, options: Readonly<BertModelOptions
         { component: "bert" },
       );
     }
-    const store = await environment.openLocalFolder(path);
-    if (!store) throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `no model folder at ${path}`, { component: "bert" });
-    return bertFilesFromByteStore(store, { source: path, owns: true });
+    const folder = await environment.openLocalFolder(path);
+    if (!folder) throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `no model folder at ${path}`, { component: "bert" });
+    return bertFilesFromByteStore(folder.store, { source: path, owns: true, localRoot: folder.root });
   };
   if (artifactUriScheme(text) === "file") return local(text);
   throw SentiMlopsError.invalidParameterValue(
@@ -181,7 +197,9 @@ async function openSource(source: BertSource, options: Readonly<BertModelOptions
 
 /**
  * Loads a model from an open {@link BertFiles}; {@link loadBert} and the BERT model codec call it.
- * On failure the files are disposed; on success the model owns them.
+ * On failure the files are disposed; on success the model owns them. When the files give the ONNX
+ * model's {@link BertFiles.localPath} (a local folder in Node), the runtime gets that path and reads
+ * the file itself instead of bytes read here.
  *
  * @example
  * ```ts
@@ -196,11 +214,22 @@ export async function loadBertFromFiles(files: BertFiles, options: BertModelOpti
     const modelFile = BERT_MODEL_FILES[dtype];
     const source = files.source;
 
+    const missing = (path: string): SentiMlopsError => {
+      const why = path === modelFile ? ` (dtype ${JSON.stringify(dtype)} runs ${modelFile})` : "";
+      return new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `${path} is missing from ${source}${why}`, { component: "bert" });
+    };
     const required = async (path: string): Promise<Uint8Array> => {
       const bytes = await files.read(path);
       if (bytes) return bytes;
-      const why = path === modelFile ? ` (dtype ${JSON.stringify(dtype)} runs ${modelFile})` : "";
-      throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `${path} is missing from ${source}${why}`, { component: "bert" });
+      throw missing(path);
+    };
+    // The ONNX model by path where the runtime can open it (ONNX Runtime then never holds the whole
+    // file in JavaScript memory), else its bytes.
+    const model = async (): Promise<Uint8Array | string> => {
+      const path = files.has ? files.localPath?.(modelFile) : undefined;
+      if (path === undefined) return required(modelFile);
+      if (await files.has!(modelFile)) return path;
+      throw missing(modelFile);
     };
     const json = async (path: string): Promise<unknown> => {
       const bytes = await required(path);
@@ -210,11 +239,11 @@ export async function loadBertFromFiles(files: BertFiles, options: BertModelOpti
         throw SentiMlopsError.invalidParameterValue(`${path} of ${source} is not valid JSON: ${(e as Error).message}`, { cause: e, component: "bert" });
       }
     };
-    const [configJson, tokenizerJson, tokenizerConfig, modelBytes] = await Promise.all([
+    const [configJson, tokenizerJson, tokenizerConfig, modelInput] = await Promise.all([
       json("config.json"),
       json("tokenizer.json"),
       json("tokenizer_config.json"),
-      required(modelFile),
+      model(),
     ]);
 
     const config = parseBertConfig(configJson, source);
@@ -237,7 +266,7 @@ export async function loadBertFromFiles(files: BertFiles, options: BertModelOpti
       ...(checked.executionProviders ? { executionProviders: checked.executionProviders } : {}),
     };
     const padToMultipleOf = checked.padToMultipleOf ?? DEFAULT_PAD_MULTIPLE;
-    const session = await createBertSession(runtime, modelBytes, { file: modelFile, source, numLabels: config.labels.length, sessionOptions, padToMultipleOf });
+    const session = await createBertSession(runtime, modelInput, { file: modelFile, source, numLabels: config.labels.length, sessionOptions, padToMultipleOf });
     try {
       // One short run checks what the session's metadata cannot: the logits' width at run time.
       await session.run([tokenizer.encode("")]);

@@ -76,7 +76,8 @@ export interface OrtSessionLike {
 
 /**
  * What `senti-mlops/bert` needs from an ONNX Runtime binding: `InferenceSession.create` from model
- * bytes, and the `Tensor` constructor for integer inputs. `import * as ort from "onnxruntime-node"`
+ * bytes or a model file's path (given only for local folders in Node, where onnxruntime-node reads
+ * the file itself), and the `Tensor` constructor for integer inputs. `import * as ort from "onnxruntime-node"`
  * (or `"onnxruntime-web"`) is one.
  *
  * @example
@@ -90,7 +91,8 @@ export interface OrtSessionLike {
  */
 export interface OrtLike {
   readonly InferenceSession: {
-    create(model: Uint8Array, options?: OrtSessionOptionsLike): Promise<OrtSessionLike>;
+    /** A session of the ONNX model in `model`: its bytes, or the path of its file on this machine. */
+    create(model: Uint8Array | string, options?: OrtSessionOptionsLike): Promise<OrtSessionLike>;
   };
   readonly Tensor: {
     new (type: "int64", data: BigInt64Array, dims: readonly number[]): OrtTensorLike;

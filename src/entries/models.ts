@@ -22,8 +22,9 @@ export type { PackageModelOptions, PackagedModel, ReadModelFolderOptions } from 
 export { parseMlModel, stringifyMlModel } from "../models/mlmodel.js";
 export { SENTI_FLAVOR } from "../mlflow/model-entities.js";
 export type { MlModel, SentiFlavor, ModelFileDigest, ModelSignature, ColumnSpec } from "../mlflow/model-entities.js";
-export { parseModelsUri, parseRunsUri, resolveModelVersion, resolveArtifactUri } from "../models/model-uri.js";
-export type { ParsedModelsUri } from "../models/model-uri.js";
+export { parseModelsUri, isModelsUri, parseRunsUri } from "../mlflow/model-uri.js";
+export type { ParsedModelsUri, ModelsUriFailure } from "../mlflow/model-uri.js";
+export { resolveModelVersion, resolveArtifactUri } from "../models/model-uri.js";
 export { LOG_MODEL_HISTORY_TAG } from "../models/log-model.js";
 export { classificationMetrics, rocAuc } from "../evaluation/metrics.js";
 export type { ClassificationMetrics } from "../evaluation/metrics.js";

@@ -1,6 +1,7 @@
 /**
- * `runs:/` and `models:/` URIs, parsed and resolved as MLflow resolves them
- * (`mlflow/store/artifact/utils/models.py`, `runs_artifact_repo.py`).
+ * `runs:/` and `models:/` URIs resolved as MLflow resolves them
+ * (`mlflow/store/artifact/utils/models.py`, `runs_artifact_repo.py`); the parsers are MLflow's core
+ * ones (`../mlflow/model-uri.ts`).
  *
  * @module
  */
@@ -8,49 +9,8 @@ import { SentiMlopsError, describeType } from "../errors.js";
 import { joinArtifactUri } from "../adapters/artifact-resolver.js";
 import type { RegistryStore } from "../mlflow/registry-store.js";
 import type { ModelVersion } from "../mlflow/registry-entities.js";
-import { parseModelsUri as parseRegistryModelsUri, type ParsedModelsUri } from "../mlflow/registry-validation.js";
+import { parseModelsUri, parseRunsUri } from "../mlflow/model-uri.js";
 import type { ModelStoreContext } from "../tracking/model-logging.js";
-
-
-const improper = (uri: string): SentiMlopsError =>
-  SentiMlopsError.invalidParameterValue(
-    `Not a proper models:/ URI: ${JSON.stringify(uri)}. Models URIs must be of the form 'models:/model_name/suffix' or ` +
-      `'models:/model_name@alias' where suffix is a model version, stage, or the string 'latest' and where alias is a registered model alias.`,
-  );
-
-/**
- * Parses `models:/name/<version>`, `models:/name/<stage>`, `models:/name/latest`,
- * `models:/name@alias` and `models:/<model id>` with MLflow's rules (the registry's parser, with a
- * loading error for anything else).
- *
- * @example
- * ```ts
- * parseModelsUri("models:/sentiment/3"); // { kind: "version", name: "sentiment", version: "3" }
- * parseModelsUri("models:/sentiment@champion"); // { kind: "alias", name: "sentiment", alias: "champion" }
- * ```
- */
-export function parseModelsUri(uri: string): ParsedModelsUri {
-  if (typeof uri !== "string") throw improper(String(uri));
-  const parsed = parseRegistryModelsUri(uri, { improper });
-  if (parsed === null) throw improper(uri);
-  return parsed;
-}
-
-/**
- * Parses `runs:/<run id>/<path>` (the path may be empty: the run's artifact root).
- *
- * @example
- * ```ts
- * parseRunsUri("runs:/0123456789abcdef0123456789abcdef/model"); // { runId: "0123…", path: "model" }
- * ```
- */
-export function parseRunsUri(uri: string): { readonly runId: string; readonly path: string } {
-  const match = typeof uri === "string" ? /^runs:\/+([^/]+)\/?(.*)$/.exec(uri) : null;
-  if (!match || match[1]!.trim() === "") {
-    throw SentiMlopsError.invalidParameterValue(`Not a proper runs:/ URI: ${JSON.stringify(uri)}. Runs URIs are of the form 'runs:/<run_id>/<path>'`);
-  }
-  return { runId: match[1]!, path: match[2]!.replace(/\/+$/, "") };
-}
 
 /**
  * The registered version a `models:/` URI names: by version, alias, stage (the highest version in
@@ -108,5 +68,3 @@ export async function resolveArtifactUri(context: Pick<ModelStoreContext, "store
   }
   throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [models] ${uri}: model sources refer to each other in a loop`);
 }
-
-export type { ParsedModelsUri };

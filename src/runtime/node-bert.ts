@@ -5,12 +5,12 @@
  * @module
  */
 import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { importOptionalPeer, type OptionalPeer } from "../optional-peer.js";
 import { createFsByteStore } from "../adapters/fs.js";
-import type { ByteStore } from "../adapters/byte-store.js";
 import { defaultCacheDir } from "../data/cache.js";
-import type { BertEnvironment } from "../bert/load-bert.js";
+import type { BertEnvironment, LocalBertFolder } from "../bert/load-bert.js";
 import type { OrtLike } from "../bert/ort-like.js";
 
 const PEER: OptionalPeer = { name: "onnxruntime-node", feature: "BERT models in Node", component: "bert", alternative: "or pass options.runtime" };
@@ -29,20 +29,21 @@ export async function importOnnxruntimeNode(): Promise<OrtLike> {
 }
 
 /**
- * Opens a local folder (a path or `file:` URL) as a byte store, or `null` when it is not a folder.
+ * Opens a local folder (a path or `file:` URL) as a byte store plus its absolute path (so
+ * onnxruntime-node opens the ONNX model by path), or `null` when it is not a folder.
  *
  * @example
  * ```ts
- * const store = await openLocalBertFolder("./bert-tiny-sst2");
+ * const folder = await openLocalBertFolder("./bert-tiny-sst2"); // { store, root: "/home/me/bert-tiny-sst2" }
  * ```
  */
-export async function openLocalBertFolder(path: string): Promise<ByteStore | null> {
-  const local = path.startsWith("file:") ? fileURLToPath(path) : path;
-  const isFolder = await stat(local).then(
+export async function openLocalBertFolder(path: string): Promise<LocalBertFolder | null> {
+  const root = resolve(path.startsWith("file:") ? fileURLToPath(path) : path);
+  const isFolder = await stat(root).then(
     (s) => s.isDirectory(),
     () => false,
   );
-  return isFolder ? createFsByteStore({ root: local }) : null;
+  return isFolder ? { store: createFsByteStore({ root }), root } : null;
 }
 
 /**

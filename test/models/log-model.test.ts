@@ -9,7 +9,7 @@ import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadModel } from "../../src/index.js";
 import { parseMlModel } from "../../src/models/mlmodel.js";
-import { parseModelsUri, parseRunsUri } from "../../src/models/model-uri.js";
+import { parseModelsUri, parseRunsUri } from "../../src/mlflow/model-uri.js";
 import { predict } from "../../src/predict.js";
 import { trainTfidf } from "../../src/entries/tfidf.js";
 import type { TfidfModel } from "../../src/tfidf/model.js";

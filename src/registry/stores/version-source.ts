@@ -8,10 +8,10 @@
  *
  * @module
  */
-import { SentiMlopsError } from "../../errors.js";
+import { SentiMlopsError, isSentiMlopsError } from "../../errors.js";
 import { posixNormpath } from "../../mlflow/validation.js";
 import type { ModelVersion, RegisteredModel } from "../../mlflow/registry-entities.js";
-import { parseModelsUri } from "../../mlflow/registry-validation.js";
+import { isModelsUri, parseModelsUri, type ParsedModelsUri } from "../../mlflow/model-uri.js";
 
 /**
  * The reads {@link resolveVersionSource} needs: the store's own methods, and runs when it has them.
@@ -55,6 +55,24 @@ const invalid = (message: string): SentiMlopsError => SentiMlopsError.invalidPar
 
 const invalidSource = (source: string, idName: "run_id" | "model_id"): SentiMlopsError =>
   invalid(`Invalid model version source: '${source}'. The ${idName} request parameter must identify the resource that contains the source.`);
+
+/**
+ * A `models:` source parsed, or null for other schemes. A malformed one is refused as MLflow's
+ * server refuses it: `_parse_model_uri`'s "Not a proper models:/ URI" becomes an invalid source
+ * (`handlers.py` `_parse_model_version_source`), and an authority (`models://profile/…`) names
+ * another registry.
+ */
+function parseModelsSource(source: string): ParsedModelsUri | null {
+  if (!isModelsUri(source)) return null;
+  try {
+    return parseModelsUri(source);
+  } catch (e) {
+    if (isSentiMlopsError(e) && e.details?.reason === "authority") {
+      throw invalid(`Invalid model version source: '${source}'. Registered model sources must use the active model registry.`);
+    }
+    throw invalid(`Invalid model version source: '${source}'. The model_id request parameter must identify the resource that contains the source.`);
+  }
+}
 
 /** Python's `urllib.parse.urlparse`, for the parts used here. */
 interface UrlParts {
@@ -201,7 +219,7 @@ async function validateSourceRun(source: string, runId: string, lookup: SourceLo
   }
   if (parts.scheme === "models") {
     if (parts.netloc) throw invalidSource(source, "model_id");
-    if (parseModelsUri(source)?.kind === "modelId") throw invalidSource(source, "model_id");
+    if (parseModelsSource(source)?.kind === "modelId") throw invalidSource(source, "model_id");
   }
   if (isMlflowArtifactSource(parts)) {
     if (runId) {
@@ -242,7 +260,7 @@ export async function resolveVersionSource(source: string, runId: string | undef
     );
   }
   let resolved: ResolvedSource = { source, runId: runId ?? "", storageLocation: source };
-  const parsed = parseModelsUri(source);
+  const parsed = parseModelsSource(source);
   if (parsed !== null && parsed.kind !== "modelId") resolved = await resolveModelsSource(source, parsed, runId, lookup);
   await validateSourceRun(resolved.source, resolved.runId, lookup);
   return resolved;
@@ -250,7 +268,7 @@ export async function resolveVersionSource(source: string, runId: string | undef
 
 async function resolveModelsSource(
   source: string,
-  parsed: Exclude<ReturnType<typeof parseModelsUri>, null | { kind: "modelId" }>,
+  parsed: Exclude<ParsedModelsUri, { kind: "modelId" }>,
   runId: string | undefined,
   lookup: SourceLookup,
 ): Promise<ResolvedSource> {
