@@ -22,12 +22,6 @@ const SRC = join(ROOT, "src");
 const PENDING: Readonly<Record<string, string>> = {
   "src/tfidf/train.ts": "being split into src/tfidf/train-*.ts by a concurrent change; its owner converts it",
   "src/tfidf/train-fit.ts": "part of the train.ts split, still in progress",
-  "src/mlflow/registry-validation.ts": "owned by a concurrent refactor (model URIs); its owner converts it",
-  "src/models/model-uri.ts": "owned by a concurrent refactor (moving to src/mlflow/model-uri.ts); its owner converts it",
-  "src/registry/stores/version-source.ts": "owned by a concurrent refactor (model URIs); its owner converts it",
-  "src/bert/bert-session.ts": "owned by a concurrent refactor (BERT files and sessions); its owner converts it",
-  "src/bert/bert-files.ts": "owned by a concurrent refactor (BERT files and sessions); its owner converts it",
-  "src/runtime/node-bert.ts": "owned by a concurrent refactor (BERT files and sessions); its owner converts it",
 };
 
 /** Call sites that legitimately pass no `component` literal, with the reason. */

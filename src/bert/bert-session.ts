@@ -80,8 +80,8 @@ export async function createBertSession(ort: OrtLike, model: Uint8Array | string
     session = await ort.InferenceSession.create(model, options.sessionOptions);
   } catch (e) {
     throw SentiMlopsError.invalidParameterValue(
-      `[senti-mlops] [bert] ONNX Runtime cannot load ${file} of ${source}: ${(e as Error)?.message ?? e}`,
-      { cause: e },
+      `ONNX Runtime cannot load ${file} of ${source}: ${(e as Error)?.message ?? e}`,
+      { cause: e, component: "bert" },
     );
   }
   try {
@@ -100,7 +100,7 @@ function checkSession(ort: OrtLike, session: OrtSessionLike, options: BertSessio
   const outputs = [...session.outputNames];
   const found = `inputs: ${inputs.join(", ") || "none"}; outputs: ${outputs.join(", ") || "none"}`;
   const unfit = (why: string): SentiMlopsError =>
-    SentiMlopsError.invalidParameterValue(`[senti-mlops] [bert] ${file} of ${source} is not a sequence classifier senti-mlops can run: ${why} (${found})`);
+    SentiMlopsError.invalidParameterValue(`${file} of ${source} is not a sequence classifier senti-mlops can run: ${why} (${found})`, { component: "bert" });
 
   if (!inputs.includes("input_ids")) throw unfit("it has no input_ids input");
   const unknown = inputs.filter((name) => !(KNOWN_INPUTS as readonly string[]).includes(name));
@@ -163,7 +163,7 @@ function checkSession(ort: OrtLike, session: OrtSessionLike, options: BertSessio
         result = await session.run(input);
       } catch (e) {
         const [rows, width] = input.input_ids!.dims;
-        throw new SentiMlopsError("INTERNAL_ERROR", `[senti-mlops] [bert] ONNX Runtime failed on a batch of ${rows} × ${width} tokens of ${file}: ${(e as Error)?.message ?? e}`, { cause: e });
+        throw new SentiMlopsError("INTERNAL_ERROR", `ONNX Runtime failed on a batch of ${rows} × ${width} tokens of ${file}: ${(e as Error)?.message ?? e}`, { cause: e, component: "bert" });
       }
       const logits = result[outputName];
       for (const [name, tensor] of Object.entries(result)) if (name !== outputName) tensor.dispose?.();

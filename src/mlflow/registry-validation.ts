@@ -31,7 +31,7 @@ export const REGISTRY_LIMITS = Object.freeze({
   searchModelVersionsMax: 200_000,
 });
 
-const invalid = (message: string): SentiMlopsError => SentiMlopsError.invalidParameterValue(message);
+const invalid = (message: string): SentiMlopsError => SentiMlopsError.invalidParameterValue(message, { component: "mlflow" });
 
 /** Python's `json.dumps(value)` for the strings in MLflow's `invalid_value` messages. */
 const quoted = (value: string): string => JSON.stringify(value);
@@ -212,6 +212,7 @@ export function validateStageTransition(stage: unknown, archiveExistingVersions:
       "INTERNAL_ERROR",
       `Model version transition cannot archive existing model versions because '${String(stage)}' is not an Active stage. ` +
         `Valid stages are ['Staging', 'Production']`,
+      { component: "mlflow" },
     );
   }
   return canonical;

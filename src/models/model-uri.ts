@@ -28,7 +28,8 @@ export async function resolveModelVersion(registry: RegistryStore, uri: string):
     case "modelId":
       throw new SentiMlopsError(
         "NOT_IMPLEMENTED",
-        `[senti-mlops] [models] ${uri} names an MLflow 3 logged model (models:/<model_id>); senti-mlops resolves registered versions: models:/<name>/<version>, models:/<name>@<alias>, models:/<name>/<stage>`,
+        `${uri} names an MLflow 3 logged model (models:/<model_id>); senti-mlops resolves registered versions: models:/<name>/<version>, models:/<name>@<alias>, models:/<name>/<stage>`,
+        { component: "models" },
       );
     case "version":
       return registry.getModelVersion(parsed.name, parsed.version);
@@ -38,7 +39,7 @@ export async function resolveModelVersion(registry: RegistryStore, uri: string):
   const candidates = await registry.getLatestVersions(parsed.name, parsed.kind === "stage" ? [parsed.stage] : []);
   if (candidates.length === 0) {
     const what = parsed.kind === "stage" ? `in stage ${JSON.stringify(parsed.stage)}` : "at all";
-    throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `No versions of model with name '${parsed.name}' ${what}`);
+    throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `No versions of model with name '${parsed.name}' ${what}`, { component: "models" });
   }
   return candidates.reduce((best, v) => (Number(v.version) > Number(best.version) ? v : best));
 }
@@ -54,7 +55,7 @@ export async function resolveModelVersion(registry: RegistryStore, uri: string):
  * ```
  */
 export async function resolveArtifactUri(context: Pick<ModelStoreContext, "store" | "registry">, uri: string): Promise<string> {
-  if (typeof uri !== "string") throw SentiMlopsError.invalidParameterValue(`model URI must be a string, got ${describeType(uri)}`);
+  if (typeof uri !== "string") throw SentiMlopsError.invalidParameterValue(`model URI must be a string, got ${describeType(uri)}`, { component: "models" });
   let current = uri;
   // A version's source may be another models:/ or runs:/ URI; a chain longer than this is a loop.
   for (let hop = 0; hop < 8; hop++) {
@@ -66,5 +67,5 @@ export async function resolveArtifactUri(context: Pick<ModelStoreContext, "store
     if (!current.startsWith("models:")) return current;
     current = (await resolveModelVersion(context.registry, current)).source;
   }
-  throw SentiMlopsError.invalidParameterValue(`[senti-mlops] [models] ${uri}: model sources refer to each other in a loop`);
+  throw SentiMlopsError.invalidParameterValue(`${uri}: model sources refer to each other in a loop`, { component: "models" });
 }

@@ -51,7 +51,7 @@ export interface ResolvedSource {
   readonly storageLocation: string;
 }
 
-const invalid = (message: string): SentiMlopsError => SentiMlopsError.invalidParameterValue(message);
+const invalid = (message: string): SentiMlopsError => SentiMlopsError.invalidParameterValue(message, { component: "registry" });
 
 const invalidSource = (source: string, idName: "run_id" | "model_id"): SentiMlopsError =>
   invalid(`Invalid model version source: '${source}'. The ${idName} request parameter must identify the resource that contains the source.`);
@@ -110,7 +110,7 @@ function isLocalUri(parts: UrlParts): boolean {
   if (parts.scheme !== "file") return false;
   const host = hostname(parts.netloc);
   if (host !== "" && host !== "." && !host.startsWith("localhost") && !host.startsWith("127.0.0.1")) {
-    throw new SentiMlopsError("INTERNAL_ERROR", `${parts.scheme}://${parts.netloc}${parts.path} is not a valid remote uri.`);
+    throw new SentiMlopsError("INTERNAL_ERROR", `${parts.scheme}://${parts.netloc}${parts.path} is not a valid remote uri.`, { component: "registry" });
   }
   return true;
 }
@@ -212,6 +212,7 @@ async function validateSourceRun(source: string, runId: string, lookup: SourceLo
       throw new SentiMlopsError(
         "INTERNAL_ERROR",
         `Not a proper runs:/ URI: ${source}. Runs URIs must be of the form 'runs:/<run_id>/run-relative/path/to/artifact'`,
+        { component: "registry" },
       );
     }
     if (runId && sourceRunId === runId) return;
@@ -287,7 +288,7 @@ async function resolveModelsSource(
       const stage = parsed.kind === "stage" ? parsed.stage : undefined;
       const latest = await lookup.getLatestVersions(name, stage === undefined ? undefined : [stage]);
       if (latest.length === 0) {
-        throw new SentiMlopsError("INTERNAL_ERROR", `No versions of model with name '${name}'${stage === undefined ? "" : ` and stage '${stage}'`} found`);
+        throw new SentiMlopsError("INTERNAL_ERROR", `No versions of model with name '${name}'${stage === undefined ? "" : ` and stage '${stage}'`} found`, { component: "registry" });
       }
       version = String(Math.max(...latest.map((v) => Number(v.version))));
     }
