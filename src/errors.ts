@@ -18,7 +18,7 @@
  * ERROR_HTTP_STATUS.RESOURCE_ALREADY_EXISTS; // 400, as MLflow answers
  * ```
  */
-export const ERROR_HTTP_STATUS = Object.freeze({
+export const ERROR_HTTP_STATUS = /* @__PURE__ */ Object.freeze({
   INVALID_PARAMETER_VALUE: 400,
   BAD_REQUEST: 400,
   MALFORMED_REQUEST: 400,
@@ -47,7 +47,7 @@ export const ERROR_HTTP_STATUS = Object.freeze({
 /** One of MLflow's error codes. */
 export type ErrorCode = keyof typeof ERROR_HTTP_STATUS;
 
-const BRAND = Symbol.for("senti-mlops.error");
+const BRAND = /* @__PURE__ */ Symbol.for("senti-mlops.error");
 
 /**
  * The part of senti-mlops an error comes from, carried by {@link SentiMlopsError.component} (a

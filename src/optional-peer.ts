@@ -8,7 +8,7 @@
 import { SentiMlopsError, type Component } from "./errors.js";
 
 /** Extra words for packages whose plain `npm install` is not enough everywhere. */
-const INSTALL_COMMANDS: Readonly<Record<string, string>> = Object.freeze({
+const INSTALL_COMMANDS: Readonly<Record<string, string>> = /* @__PURE__ */ Object.freeze({
   // Its postinstall downloads GPU binaries, which fails offline; the CPU binaries ship inside.
   "onnxruntime-node": "ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node",
   "@aws-sdk/client-s3": "npm install @aws-sdk/client-s3 @aws-sdk/lib-storage",

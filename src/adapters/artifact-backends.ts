@@ -8,7 +8,7 @@
 import type { RestClientOptions } from "../mlflow/rest-client.js";
 import type { ArtifactBackend } from "./artifact-resolver.js";
 import { scopeByteStore, type ByteStore } from "./byte-store.js";
-import { createIndexedDbByteStore, type IndexedDbByteStoreOptions } from "./indexeddb.js";
+import type { IndexedDbByteStoreOptions } from "./indexeddb.js";
 import { createMlflowArtifactsByteStore, parseMlflowArtifactsUri } from "./mlflow-artifacts.js";
 import { SentiMlopsError } from "../errors.js";
 
@@ -42,9 +42,9 @@ export function createMlflowArtifactsBackend(trackingUri: string, options: RestC
  * ```
  */
 export function createIndexedDbArtifactBackend(options: Omit<IndexedDbByteStoreOptions, "dbName"> = {}): ArtifactBackend {
-  const databases = new Map<string, ByteStore>();
+  const databases = new Map<string, Promise<ByteStore>>();
   return {
-    open(uri) {
+    async open(uri) {
       const match = /^indexeddb:\/\/([^/]+)\/*(.*)$/i.exec(uri);
       if (!match) {
         throw SentiMlopsError.invalidParameterValue(`Not an IndexedDB artifact URI: ${JSON.stringify(uri)}; expected indexeddb://<database>/<path>`, { component: "adapters" });
@@ -52,14 +52,16 @@ export function createIndexedDbArtifactBackend(options: Omit<IndexedDbByteStoreO
       const dbName = decodeURIComponent(match[1]!);
       let store = databases.get(dbName);
       if (!store) {
-        store = createIndexedDbByteStore({ ...options, dbName });
+        // The IndexedDB adapter (and idb-keyval) is imported when an indexeddb:// URI is first opened.
+        store = import("./indexeddb.js").then(({ createIndexedDbByteStore }) => createIndexedDbByteStore({ ...options, dbName }));
         databases.set(dbName, store);
       }
-      return scopeByteStore(store, match[2]!.replace(/\/+$/, ""));
+      return scopeByteStore(await store, match[2]!.replace(/\/+$/, ""));
     },
     async dispose() {
-      await Promise.all([...databases.values()].map((s) => s.dispose()));
+      const stores = await Promise.all(databases.values());
       databases.clear();
+      await Promise.all(stores.map((s) => s.dispose()));
     },
   };
 }

@@ -200,7 +200,7 @@ const CODE_BY_S3_ERROR: Readonly<Record<string, ErrorCode>> = Object.freeze({
   NotImplemented: "NOT_IMPLEMENTED",
 });
 
-const NETWORK_ERRNOS = new Set(["ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "EPIPE"]);
+const NETWORK_ERRNOS = /* @__PURE__ */ new Set(["ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "EPIPE"]);
 
 function codeOf(failure: S3Failure, message: string): ErrorCode {
   const byName = CODE_BY_S3_ERROR[failure.name];

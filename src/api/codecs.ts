@@ -9,4 +9,4 @@ import { createBertCodec } from "../models/bert-codec.js";
 import { tfidfCodec, type ModelCodec } from "../models/model-codec.js";
 
 /** TF-IDF and BERT, as `loadModel`, `loadBert` and `run.logModel` use them by default. */
-export const DEFAULT_CODECS: readonly ModelCodec[] = Object.freeze([tfidfCodec, createBertCodec(bertEnvironment)]);
+export const DEFAULT_CODECS: readonly ModelCodec[] = /* @__PURE__ */ Object.freeze([tfidfCodec, /* @__PURE__ */ createBertCodec(bertEnvironment)]);

@@ -5,9 +5,7 @@
  */
 import { trackingDefaults } from "#runtime";
 import type { TrackingStore } from "../mlflow/tracking-store.js";
-import { logModel } from "../models/log-model.js";
 import { createTrackingClient, type Tracking, type TrackingOptions } from "../tracking/client.js";
-import { DEFAULT_CODECS } from "./codecs.js";
 
 /**
  * Creates a tracking client. `uriOrStore` is an MLflow server URL (`http(s)://…`, over MLflow's
@@ -34,7 +32,12 @@ export function createTracking(uriOrStore?: string | TrackingStore, options: Tra
   return createTrackingClient(
     uriOrStore,
     trackingDefaults({
-      logModel: (context, runId, model, artifactPath, logOptions) => logModel(context, runId, model, artifactPath, { ...logOptions, codecs: DEFAULT_CODECS }),
+      // Model packaging (codecs, YAML, checksums) is imported by the first logModel call, so a page
+      // that only logs metrics does not carry it.
+      logModel: async (context, runId, model, artifactPath, logOptions) => {
+        const [{ logModel }, { DEFAULT_CODECS }] = await Promise.all([import("../models/log-model.js"), import("./codecs.js")]);
+        return logModel(context, runId, model, artifactPath, { ...logOptions, codecs: DEFAULT_CODECS });
+      },
       ...options,
     }),
   );

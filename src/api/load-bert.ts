@@ -9,8 +9,6 @@ import { SentiMlopsError } from "../errors.js";
 import { artifactUriScheme } from "../adapters/artifact-resolver.js";
 import { isBertModel, type BertModel } from "../bert/bert-model.js";
 import { loadBertWith, type BertModelOptions, type BertSource } from "../bert/load-bert.js";
-import { createBertCodec } from "../models/bert-codec.js";
-import { loadModelWith } from "../models/load-model.js";
 import type { ModelStoreContext } from "../tracking/model-logging.js";
 
 /**
@@ -62,6 +60,8 @@ export async function loadBert(source: BertSource, options: LoadBertOptions = {}
       component: "bert",
     });
   }
+  // Model folders (YAML, checksums, codecs) are imported only for these sources.
+  const [{ loadModelWith }, { createBertCodec }] = await Promise.all([import("../models/load-model.js"), import("../models/bert-codec.js")]);
   const model = await loadModelWith({}, text, { tracking, codecs: [createBertCodec(bertEnvironment, runOptions)] });
   if (!isBertModel(model)) {
     throw SentiMlopsError.invalidParameterValue(`${text} is a ${model.kind} model, not a BERT model: load it with loadModel`, { component: "bert" });

@@ -34,7 +34,7 @@ export type BertDtype = "fp32" | "q8";
  * BERT_MODEL_FILES.q8; // "onnx/model_quantized.onnx"
  * ```
  */
-export const BERT_MODEL_FILES: Readonly<Record<BertDtype, string>> = Object.freeze({
+export const BERT_MODEL_FILES: Readonly<Record<BertDtype, string>> = /* @__PURE__ */ Object.freeze({
   fp32: "onnx/model.onnx",
   q8: "onnx/model_quantized.onnx",
 });
@@ -47,7 +47,7 @@ export const BERT_MODEL_FILES: Readonly<Record<BertDtype, string>> = Object.free
  * BERT_CONFIG_FILES; // ["config.json", "tokenizer.json", "tokenizer_config.json"]
  * ```
  */
-export const BERT_CONFIG_FILES: readonly string[] = Object.freeze(["config.json", "tokenizer.json", "tokenizer_config.json"]);
+export const BERT_CONFIG_FILES: readonly string[] = /* @__PURE__ */ Object.freeze(["config.json", "tokenizer.json", "tokenizer_config.json"]);
 
 /**
  * A loaded BERT-family sequence classifier.
@@ -96,7 +96,7 @@ export interface BertModel extends SentimentModel {
   dispose(): Promise<void>;
 }
 
-const BRAND = Symbol.for("senti-mlops.bert-model");
+const BRAND = /* @__PURE__ */ Symbol.for("senti-mlops.bert-model");
 
 /**
  * True when `value` is a {@link BertModel} (from any copy of the package).

@@ -56,9 +56,9 @@ type TokenizerClass = new (tokenizerJson: object, tokenizerConfig: object) => To
 let library: Promise<TokenizerClass> | undefined;
 
 /** Normalizers that work character by character, so normalizing a prefix gives a prefix. */
-const LOCAL_NORMALIZERS = new Set(["BertNormalizer", "Lowercase", "NFC", "NFD", "NFKC", "NFKD", "StripAccents", "Strip"]);
+const LOCAL_NORMALIZERS = /* @__PURE__ */ new Set(["BertNormalizer", "Lowercase", "NFC", "NFD", "NFKC", "NFKD", "StripAccents", "Strip"]);
 /** Pre-tokenizers whose words never span ASCII whitespace. */
-const WHITESPACE_PRE_TOKENIZERS = new Set(["BertPreTokenizer", "Whitespace", "WhitespaceSplit"]);
+const WHITESPACE_PRE_TOKENIZERS = /* @__PURE__ */ new Set(["BertPreTokenizer", "Whitespace", "WhitespaceSplit"]);
 
 /** The component types of a normalizer or pre-tokenizer config (a `Sequence` flattened). */
 function componentTypes(config: unknown, nested: "normalizers" | "pretokenizers"): string[] | undefined {

@@ -113,7 +113,7 @@ export interface BertEnvironment {
 }
 
 const DEFAULT_MAX_LENGTH = 512;
-const DEFAULT_LIMITS: BatchLimits = Object.freeze({ maxBatchSize: 32, maxTokensPerBatch: 8192 });
+const DEFAULT_LIMITS: BatchLimits = /* @__PURE__ */ Object.freeze({ maxBatchSize: 32, maxTokensPerBatch: 8192 });
 const DEFAULT_PAD_MULTIPLE = 4;
 
 function positiveInteger(value: unknown, name: string): number | undefined {

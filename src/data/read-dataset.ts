@@ -30,7 +30,7 @@ export interface ReadDatasetOptions extends Omit<ReadCsvOptions, "delimiter">, R
  * DATASET_EXTENSIONS.includes(extname(file).toLowerCase() as never);
  * ```
  */
-export const DATASET_EXTENSIONS = Object.freeze([".csv", ".tsv", ".jsonl", ".ndjson"] as const);
+export const DATASET_EXTENSIONS = /* @__PURE__ */ Object.freeze([".csv", ".tsv", ".jsonl", ".ndjson"] as const);
 
 /**
  * Reads a dataset file with the reader its extension calls for (case-insensitive): `.csv` →

@@ -32,7 +32,7 @@ export type ModelVersionStage = "None" | "Staging" | "Production" | "Archived";
  * MODEL_VERSION_STAGES.includes("Staging"); // true
  * ```
  */
-export const MODEL_VERSION_STAGES: readonly ModelVersionStage[] = Object.freeze(["None", "Staging", "Production", "Archived"]);
+export const MODEL_VERSION_STAGES: readonly ModelVersionStage[] = /* @__PURE__ */ Object.freeze(["None", "Staging", "Production", "Archived"]);
 
 /**
  * A model version's registration status. Open-source MLflow makes versions `READY` at once.

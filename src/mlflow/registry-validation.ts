@@ -20,7 +20,7 @@ import { MODEL_VERSION_STAGES, type ModelVersionStage } from "./registry-entitie
  * REGISTRY_LIMITS.tagValue; // 100000
  * ```
  */
-export const REGISTRY_LIMITS = Object.freeze({
+export const REGISTRY_LIMITS = /* @__PURE__ */ Object.freeze({
   tagKey: 250,
   tagValue: 100_000,
   aliasName: 255,

@@ -45,7 +45,7 @@ export interface RestClient {
   delete(path: string): Promise<void>;
 }
 
-const RETRY_STATUSES = new Set([408, 429, 502, 503, 504]);
+const RETRY_STATUSES = /* @__PURE__ */ new Set([408, 429, 502, 503, 504]);
 
 function codeForStatus(status: number): ErrorCode {
   switch (status) {

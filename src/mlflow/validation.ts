@@ -9,7 +9,7 @@ import { SentiMlopsError } from "../errors.js";
 import type { DatasetInput, Metric, Param, Tag } from "./tracking-entities.js";
 
 /** Limits applied by MLflow (see `mlflow/utils/validation.py`). */
-export const LIMITS = Object.freeze({
+export const LIMITS = /* @__PURE__ */ Object.freeze({
   metricsPerBatch: 1000,
   paramsPerBatch: 100,
   tagsPerBatch: 100,

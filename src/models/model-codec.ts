@@ -55,7 +55,7 @@ export interface ModelCodec {
  * const files = await tfidfCodec.encode(model); // [{ path: "model.senti", bytes }]
  * ```
  */
-export const tfidfCodec: ModelCodec = Object.freeze({
+export const tfidfCodec: ModelCodec = /* @__PURE__ */ Object.freeze({
   kind: "tfidf",
   formatVersion: TFIDF_FORMAT_VERSION,
   dataPath: "model.senti",

@@ -8,7 +8,7 @@ import { SentiMlopsError, describeType } from "../errors.js";
 import type { SentimentModel } from "../types.js";
 import type { ArtifactFile, ArtifactStore } from "../adapters/artifact-store.js";
 import { findCodec, tfidfCodec, type ModelCodec } from "./model-codec.js";
-import { MLMODEL_MLFLOW_VERSION, SENTI_MLOPS_VERSION, mlflowUtcTime, parseMlModel, sha256Hex, stringifyMlModel } from "./mlmodel.js";
+import { MLMODEL_MLFLOW_VERSION, SENTI_MLOPS_VERSION, mlflowUtcTime, sha256Hex } from "./model-meta.js";
 import { SENTI_FLAVOR, type ColumnSpec, type MlModel, type ModelFileDigest, type ModelSignature, type SentiFlavor } from "../mlflow/model-entities.js";
 
 
@@ -21,7 +21,7 @@ import { SENTI_FLAVOR, type ColumnSpec, type MlModel, type ModelFileDigest, type
  * await run.logModel(model, "model", { signature: TEXT_CLASSIFIER_SIGNATURE });
  * ```
  */
-export const TEXT_CLASSIFIER_SIGNATURE: ModelSignature = Object.freeze({
+export const TEXT_CLASSIFIER_SIGNATURE: ModelSignature = /* @__PURE__ */ Object.freeze({
   inputs: Object.freeze([{ type: "string", name: "text", required: true }]) as readonly ColumnSpec[],
   outputs: Object.freeze([
     { type: "string", name: "label", required: true },
@@ -59,7 +59,7 @@ export interface PackagedModel {
   readonly mlmodel: MlModel;
 }
 
-const encoder = new TextEncoder();
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 function columnsJson(columns: readonly ColumnSpec[], what: string): string {
   if (!Array.isArray(columns)) throw SentiMlopsError.invalidParameterValue(`signature.${what} must be an array, got ${describeType(columns)}`, { component: "models" });
@@ -137,6 +137,8 @@ export async function packageModel(model: SentimentModel, options: PackageModelO
     ...(exampleInfo ? { saved_input_example_info: exampleInfo } : {}),
     model_size_bytes: size,
   };
+  // YAML is imported when a model is packaged or read, so pages that never touch a model folder do not carry it.
+  const { stringifyMlModel } = await import("./mlmodel.js");
   files.push({ path: "MLmodel", bytes: encoder.encode(stringifyMlModel(mlmodel)) });
   return { files, mlmodel };
 }
@@ -165,6 +167,7 @@ export async function readModelFolder(folder: ArtifactStore, options: ReadModelF
   if (mlmodelBytes === null) {
     throw new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `no MLmodel file at ${folder.uri}: not an MLflow model folder`, { component: "models" });
   }
+  const { parseMlModel } = await import("./mlmodel.js");
   const mlmodel = parseMlModel(new TextDecoder().decode(mlmodelBytes));
   const flavor = mlmodel.flavors[SENTI_FLAVOR];
   if (!flavor) {

@@ -5,7 +5,7 @@
  * the package (`package.json` "imports": the `node` condition picks Node's binding, anything else
  * the web's), so each public function is defined once and never names a runtime.
  *
- * Each binding exports these names; `Conforms` checks it at compile time. They are separate
+ * Each binding exports these names; `conformance.ts` checks both at compile time. They are separate
  * exports, not one object, so that a bundler keeps only the ones a page uses.
  *
  * @module

@@ -56,7 +56,7 @@ export async function openLocalBertFolder(path: string): Promise<LocalBertFolder
  * const model = await loadBertIn(NODE_BERT_ENVIRONMENT, "./bert-tiny-sst2");
  * ```
  */
-export const NODE_BERT_ENVIRONMENT: BertEnvironment = Object.freeze({
+export const NODE_BERT_ENVIRONMENT: BertEnvironment = /* @__PURE__ */ Object.freeze({
   runtime: importOnnxruntimeNode,
   openLocalFolder: openLocalBertFolder,
   defaultCache: () => createFsByteStore({ root: defaultCacheDir("models") }),

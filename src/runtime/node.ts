@@ -16,7 +16,7 @@ import { createWorkerParallelism } from "../node/parallelism.js";
 import type { TfidfParallelism } from "../tfidf/parallel.js";
 import type { TrackingOptions } from "../tracking/client.js";
 import { openSqlStores } from "../tracking/stores/sql-store.node.js";
-import type { Conforms, ModelFiles } from "./binding.js";
+import type { ModelFiles } from "./binding.js";
 import { NODE_BERT_ENVIRONMENT } from "./node-bert.js";
 
 /** This binding's runtime. */
@@ -28,7 +28,7 @@ export function tfidfParallelism(threads: number | undefined): TfidfParallelism 
 }
 
 /** Model files on the local file system. */
-export const modelFiles: ModelFiles = Object.freeze({ readFile: readModelFile, openLocalFolder: openLocalModelFolder, writeModel: saveModel });
+export const modelFiles: ModelFiles = /* @__PURE__ */ Object.freeze({ readFile: readModelFile, openLocalFolder: openLocalModelFolder, writeModel: saveModel });
 
 /** onnxruntime-node, local folders, downloads cached under `$SENTI_MLOPS_CACHE` or `~/.cache/senti-mlops`. */
 export const bertEnvironment = NODE_BERT_ENVIRONMENT;
@@ -83,4 +83,3 @@ export function trackingDefaults(options: TrackingOptions): TrackingOptions {
   };
 }
 
-type _Check = Conforms<typeof import("./node.js")>;

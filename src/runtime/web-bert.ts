@@ -33,7 +33,7 @@ export async function importOnnxruntimeWeb(): Promise<OrtLike> {
  * const model = await loadBertIn(WEB_BERT_ENVIRONMENT, "https://huggingface.co/org/model");
  * ```
  */
-export const WEB_BERT_ENVIRONMENT: BertEnvironment = Object.freeze({
+export const WEB_BERT_ENVIRONMENT: BertEnvironment = /* @__PURE__ */ Object.freeze({
   runtime: importOnnxruntimeWeb,
   defaultCache: () =>
     (globalThis as { indexedDB?: unknown }).indexedDB ? createIndexedDbByteStore({ dbName: "senti-mlops", storeName: "models" }) : undefined,

@@ -6,7 +6,7 @@
  */
 import type { TfidfParallelism } from "../tfidf/parallel.js";
 import type { TrackingOptions } from "../tracking/client.js";
-import type { Conforms, ModelFiles } from "./binding.js";
+import type { ModelFiles } from "./binding.js";
 import { WEB_BERT_ENVIRONMENT } from "./web-bert.js";
 
 /** This binding's runtime. */
@@ -28,4 +28,3 @@ export function trackingDefaults(options: TrackingOptions): TrackingOptions {
   return options;
 }
 
-type _Check = Conforms<typeof import("./web.js")>;

@@ -11,7 +11,7 @@
  * ENGLISH_STOP_WORDS.includes("the"); // true
  * ```
  */
-export const ENGLISH_STOP_WORDS: readonly string[] = Object.freeze([
+export const ENGLISH_STOP_WORDS: readonly string[] = /* @__PURE__ */ Object.freeze([
  "a", "about", "above", "across", "after", "afterwards", "again", "against", "all", "almost",
  "alone", "along", "already", "also", "although", "always", "am", "among", "amongst", "amoungst",
  "amount", "an", "and", "another", "any", "anyhow", "anyone", "anything", "anyway", "anywhere",

@@ -16,7 +16,7 @@ import { compareCodePoints } from "./unicode.js";
  * (await trainTfidf(rows)).model.labels; // DEFAULT_BINARY_LABELS: ["Negative", "Positive"]
  * ```
  */
-export const DEFAULT_BINARY_LABELS: readonly string[] = Object.freeze(["Negative", "Positive"]);
+export const DEFAULT_BINARY_LABELS: readonly string[] = /* @__PURE__ */ Object.freeze(["Negative", "Positive"]);
 
 /** Training labels as class indices, with the class names. */
 export interface TrainingLabels {

@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createArtifactStore } from "../../src/adapters/artifact-store.js";
 import { createFsByteStore } from "../../src/adapters/fs.js";
 import { loadBert, type BertModel, type OrtLike } from "../../src/entries/bert.js";
+import { loadBertWith } from "../../src/bert/load-bert.js";
 import { predict } from "../../src/predict.js";
+import { bertEnvironment as webEnvironment } from "../../src/runtime/web.js";
 import { BERT_DIR, maxAbsDiff, onnxruntimeWeb, readSst2Dev, readmeAccuracy, reference } from "./helpers.js";
 
 const folder = () => createArtifactStore(createFsByteStore({ root: BERT_DIR }), { uri: BERT_DIR });
@@ -52,8 +54,8 @@ describe("loadBert on onnxruntime-web (WASM in Node)", () => {
     }
   });
 
-  it("imports onnxruntime-web itself when no runtime is given", async () => {
-    const own = await loadBert(folder());
+  it("the web binding imports onnxruntime-web itself when no runtime is given", async () => {
+    const own = await loadBertWith(webEnvironment, folder());
     try {
       expect(await own.predictLogits([reference[0]!.text])).toEqual(await model.predictLogits([reference[0]!.text]));
     } finally {
@@ -61,7 +63,7 @@ describe("loadBert on onnxruntime-web (WASM in Node)", () => {
     }
   });
 
-  it("cannot read local folders (they need Node)", async () => {
-    await expect(loadBert(BERT_DIR, { runtime })).rejects.toMatchObject({ code: "NOT_IMPLEMENTED", message: expect.stringContaining(BERT_DIR) });
+  it("the web binding cannot read local folders (they need Node)", async () => {
+    await expect(loadBertWith(webEnvironment, BERT_DIR, { runtime })).rejects.toMatchObject({ code: "NOT_IMPLEMENTED", message: expect.stringContaining(BERT_DIR) });
   });
 });

@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFsByteStore } from "../../src/adapters/fs.js";
 import { createIndexedDbByteStore } from "../../src/adapters/indexeddb.js";
 import { createMemoryByteStore } from "../../src/adapters/memory.js";
-import { loadBert as loadBertUniversal, hubCacheKey } from "../../src/entries/bert.js";
+import { hubCacheKey } from "../../src/entries/bert.js";
+import { loadBertWith } from "../../src/bert/load-bert.js";
 import { loadBert, type BertModel } from "../../src/entries/bert.js";
 import { BERT_DIR, copyModel, editConfig, onnxModel, ONNX_FLOAT, ONNX_INT64, reference, startHub, writeInto } from "./helpers.js";
 
@@ -250,8 +251,8 @@ describe("loadBert refuses what it cannot run, saying what it found", () => {
     );
   });
 
-  it("without a runtime in the universal core, or a tracking client for runs:/ and models:/", async () => {
-    await expect(loadBertUniversal("https://example.invalid/org/model")).rejects.toMatchObject({ code: "INVALID_PARAMETER_VALUE", message: expect.stringContaining("no ONNX Runtime") });
+  it("without a runtime (an environment that supplies none), or a tracking client for runs:/ and models:/", async () => {
+    await expect(loadBertWith({}, "https://example.invalid/org/model")).rejects.toMatchObject({ code: "INVALID_PARAMETER_VALUE", message: expect.stringContaining("no ONNX Runtime") });
     await expect(loadBert("models:/sentiment-bert/1")).rejects.toMatchObject({ code: "INVALID_PARAMETER_VALUE", message: expect.stringContaining("needs a tracking client") });
     await expect(loadBert(42 as unknown as string)).rejects.toMatchObject({ code: "INVALID_PARAMETER_VALUE", message: expect.stringContaining("got number") });
   });

@@ -20,6 +20,7 @@ const BROWSER_ENTRIES = [
   "senti-mlops/registry",
   "senti-mlops/adapters",
   "senti-mlops/bert",
+  "senti-mlops/models",
 ];
 
 const FORBIDDEN_PACKAGES = ["better-sqlite3", "onnxruntime-node", "@aws-sdk"];
@@ -78,6 +79,9 @@ async function bundleForBrowser(
       metafile: true,
       write: false,
       logLevel: "silent",
+      // A consumer's bundler never sees this project's tsconfig.json (whose paths map #runtime to
+      // the Node sources for type checking); package.json "imports" must decide.
+      tsconfigRaw: {},
       plugins: [externalizeForbidden],
       ...(conditions ? { conditions } : {}),
     });
@@ -125,10 +129,11 @@ describe("browser graph of the built package", () => {
       expect(bundle.forbidden.join("\n")).toMatch(/→ (node:)?(fs|path|crypto|stream)\b/);
     });
 
-    test("the node condition of senti-mlops selects the Node build, which the check flags", async () => {
+    test("the node condition of senti-mlops selects the Node binding, which the check flags", async () => {
       const bundle = await bundleForBrowser("senti-mlops", { conditions: ["node"] });
       expect(bundle.errors, describeErrors(bundle.errors)).toEqual([]);
-      expect(bundle.inputs).toContain("dist/index.node.js");
+      expect(bundle.inputs).toContain("dist/runtime/node.js");
+      expect(bundle.inputs).not.toContain("dist/runtime/web.js");
       expect(bundle.forbidden.length).toBeGreaterThan(0);
     });
 

@@ -18,4 +18,4 @@ export { imdb, IMDB_SHA256, IMDB_URL, type ImdbOptions, type ImdbProgress, type 
  * const { train, test } = await datasets.imdb();
  * ```
  */
-export const datasets = Object.freeze({ imdb });
+export const datasets = /* @__PURE__ */ Object.freeze({ imdb });

@@ -148,7 +148,7 @@ const MODEL_VERSIONS: SearchKindSpec = {
   quotedAttributeKeys: false,
 };
 
-const SPECS: Readonly<Record<SearchKind, SearchKindSpec>> = deepFreeze({
+const SPECS: Readonly<Record<SearchKind, SearchKindSpec>> = /* @__PURE__ */ deepFreeze({
   runs: RUNS,
   experiments: EXPERIMENTS,
   registeredModels: REGISTERED_MODELS,

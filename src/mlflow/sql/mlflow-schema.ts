@@ -39,7 +39,7 @@ export const ALEMBIC_HEAD = "dc11669786a5";
  * db.transaction(() => SCHEMA_STATEMENTS.forEach((sql) => db.exec(sql)))();
  * ```
  */
-export const SCHEMA_STATEMENTS: readonly string[] = Object.freeze([
+export const SCHEMA_STATEMENTS: readonly string[] = /* @__PURE__ */ Object.freeze([
   `CREATE TABLE alembic_version (
 	version_num VARCHAR(32) NOT NULL, 
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
@@ -871,7 +871,7 @@ END`,
  * for (const sql of SEED_STATEMENTS) db.exec(sql);
  * ```
  */
-export const SEED_STATEMENTS: readonly string[] = Object.freeze([
+export const SEED_STATEMENTS: readonly string[] = /* @__PURE__ */ Object.freeze([
   `INSERT INTO "workspaces" ("name", "description", "default_artifact_root", "trace_archival_location", "trace_archival_retention") VALUES ('default', 'Default workspace for legacy resources', NULL, NULL, NULL)`,
 ]);
 
@@ -884,4 +884,4 @@ export const SEED_STATEMENTS: readonly string[] = Object.freeze([
  * SUPPORTED_ALEMBIC_VERSIONS.includes(found) || fail(found);
  * ```
  */
-export const SUPPORTED_ALEMBIC_VERSIONS: readonly string[] = Object.freeze([ALEMBIC_HEAD]);
+export const SUPPORTED_ALEMBIC_VERSIONS: readonly string[] = /* @__PURE__ */ Object.freeze([ALEMBIC_HEAD]);

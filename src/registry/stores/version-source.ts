@@ -102,7 +102,7 @@ function hostname(netloc: string): string {
 }
 
 // store/artifact/host_policy.py:34-45: schemes whose artifact repositories connect to the host in the URI.
-const HOST_ADDRESSED = new Set(["ftp", "sftp", "hdfs", "viewfs", "http", "https", "mlflow-artifacts", "r2", "b2", "abfss"]);
+const HOST_ADDRESSED = /* @__PURE__ */ new Set(["ftp", "sftp", "hdfs", "viewfs", "http", "https", "mlflow-artifacts", "r2", "b2", "abfss"]);
 
 /** `mlflow/utils/uri.py:28` `is_local_uri` on POSIX: no scheme, or `file:` on this host. */
 function isLocalUri(parts: UrlParts): boolean {
