@@ -15,27 +15,31 @@ const common: Options = {
 // `instanceof` failed across entries and the .d.ts classes (with #private) were not assignable to
 // each other.
 //
-// `#runtime` stays an import: package.json "imports" resolves it when the package is loaded, to
-// dist/runtime/node.* under the `node` condition and dist/runtime/web.* otherwise (built here as
-// entries, sharing the same chunks). test/package/browser-graph.test.ts checks that the web side
+// `#runtime/<feature>` stays an import: package.json "imports" resolves it when the package is
+// loaded, to dist/runtime/node/<feature>.* under the `node` condition and dist/runtime/web/* otherwise
+// (built here as entries, sharing the same chunks). test/package/browser-graph.test.ts checks that the web side
 // reaches no node:* or native package.
 export default defineConfig([
   {
     ...common,
     platform: "node",
-    external: ["#runtime"],
+    external: [/^#runtime\//],
     entry: {
       index: "src/index.ts",
       tfidf: "src/entries/tfidf.ts",
       bert: "src/entries/bert.ts",
       tracking: "src/entries/tracking.ts",
       registry: "src/entries/registry.ts",
+      stores: "src/entries/stores.ts",
       models: "src/entries/models.ts",
       adapters: "src/entries/adapters.ts",
       data: "src/entries/data.ts",
       node: "src/entries/node.ts",
-      "runtime/node": "src/runtime/node.ts",
-      "runtime/web": "src/runtime/web.ts",
+      ...Object.fromEntries(
+        ["node", "web"].flatMap((runtime) =>
+          ["threads", "model-files", "bert", "tracking"].map((feature) => [`runtime/${runtime}/${feature}`, `src/runtime/${runtime}/${feature}.ts`]),
+        ),
+      ),
       // The CLI (bin/senti-mlops.js imports it), built here so that it shares the library's chunks.
       "cli/main": "src/cli/main.ts",
       // Worker threads, started by src/node/worker-script.ts as new URL("./<name>.js", import.meta.url).

@@ -4,7 +4,7 @@ import { defineConfig, type Plugin } from "vitest/config";
 const SRC = fileURLToPath(new URL("./src/", import.meta.url));
 
 /**
- * Tests import the sources, and a source module that imports `#runtime` gets Node's binding from
+ * Tests import the sources, and a source module that imports `#runtime/<feature>` gets Node's binding from
  * the sources too (package.json "imports" maps it into dist/, for the built package). Imports from
  * dist/ (tests of the built package) are left to package.json.
  */
@@ -12,7 +12,7 @@ const runtimeFromSources: Plugin = {
   name: "senti-mlops-runtime-from-sources",
   enforce: "pre",
   resolveId(id, importer) {
-    if (id === "#runtime" && importer?.startsWith(SRC)) return `${SRC}runtime/node.ts`;
+    if (id.startsWith("#runtime/") && importer?.startsWith(SRC)) return `${SRC}runtime/node/${id.slice("#runtime/".length)}.ts`;
     return null;
   },
 };

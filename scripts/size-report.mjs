@@ -236,7 +236,7 @@ async function measure(scenario, packageRoot) {
     sourcemap: "external",
     conditions: ["browser", "import", "default"],
     // The package's own tsconfig.json is not published, so a consumer's bundler never sees its
-    // "paths" (e.g. #runtime → src/runtime/node.ts for the typechecker): ignore every tsconfig.
+    // "paths" (e.g. #runtime/* → src/runtime/node/* for the typechecker): ignore every tsconfig.
     tsconfigRaw: {},
     mainFields: ["browser", "module", "main"],
     logLevel: "silent",
@@ -246,7 +246,8 @@ async function measure(scenario, packageRoot) {
   const files = new Map(result.outputFiles.map((f) => [relative(packageRoot, f.path).split(sep).join("/"), f]));
 
   // Initial load: the entry output and its static imports, transitively.
-  const entry = Object.keys(metafile.outputs).find((o) => metafile.outputs[o].entryPoint);
+  // (Outputs of import() targets carry an entryPoint too: pick the scenario's own.)
+  const entry = Object.keys(metafile.outputs).find((o) => metafile.outputs[o].entryPoint?.endsWith(`/${scenario.file}`));
   const initial = new Set();
   const visit = (o) => {
     if (initial.has(o)) return;

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { bertEnvironment } from "#runtime";
+import { bertEnvironment } from "#runtime/bert";
 import { createBertCodec } from "../models/bert-codec.js";
 import { tfidfCodec, type ModelCodec } from "../models/model-codec.js";
 

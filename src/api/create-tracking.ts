@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { trackingDefaults } from "#runtime";
+import { trackingDefaults } from "#runtime/tracking";
 import type { TrackingStore } from "../mlflow/tracking-store.js";
 import { createTrackingClient, type Tracking, type TrackingOptions } from "../tracking/client.js";
 

@@ -4,11 +4,11 @@
  *
  * @module
  */
-import { bertEnvironment } from "#runtime";
+import { bertEnvironment } from "#runtime/bert";
 import { SentiMlopsError } from "../errors.js";
 import { artifactUriScheme } from "../adapters/artifact-resolver.js";
 import { isBertModel, type BertModel } from "../bert/bert-model.js";
-import { loadBertWith, type BertModelOptions, type BertSource } from "../bert/load-bert.js";
+import type { BertModelOptions, BertSource } from "../bert/load-bert.js";
 import type { ModelStoreContext } from "../tracking/model-logging.js";
 
 /**
@@ -51,6 +51,8 @@ export interface LoadBertOptions extends BertModelOptions {
 export async function loadBert(source: BertSource, options: LoadBertOptions = {}): Promise<BertModel> {
   const text = source instanceof URL ? source.href : source;
   if (typeof text !== "string" || /^https?:\/\//i.test(text) || artifactUriScheme(text) === "file") {
+    // The loader is imported on the first call, so importing the package costs a page nothing.
+    const { loadBertWith } = await import("../bert/load-bert.js");
     return loadBertWith(bertEnvironment, source, options);
   }
   // A logged or registered model: read as loadModel reads one, every file checked.

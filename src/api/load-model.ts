@@ -3,10 +3,9 @@
  *
  * @module
  */
-import { modelFiles } from "#runtime";
-import { loadModelWith, type LoadModelOptions, type ModelSource } from "../models/load-model.js";
+import { modelFiles } from "#runtime/model-files";
+import type { LoadModelOptions, ModelSource } from "../models/load-model.js";
 import type { SentimentModel } from "../types.js";
-import { DEFAULT_CODECS } from "./codecs.js";
 
 /**
  * Loads a saved model: from bytes, an http(s) URL, a file path or a model folder (Node), or — with
@@ -26,6 +25,9 @@ import { DEFAULT_CODECS } from "./codecs.js";
  * await predict(model, ["Great movie!"]);
  * ```
  */
-export function loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<SentimentModel> {
+export async function loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<SentimentModel> {
+  // The readers (model files, folders, codecs) are imported on the first call, so a page that
+  // imports the package for predict() does not carry them.
+  const [{ loadModelWith }, { DEFAULT_CODECS }] = await Promise.all([import("../models/load-model.js"), import("./codecs.js")]);
   return loadModelWith(modelFiles ?? {}, source, { codecs: DEFAULT_CODECS, ...options });
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { modelFiles } from "#runtime";
+import { modelFiles } from "#runtime/model-files";
 import { SentiMlopsError } from "../errors.js";
 import type { TfidfModel } from "../tfidf/model.js";
 

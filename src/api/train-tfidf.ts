@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { tfidfParallelism } from "#runtime";
+import { tfidfParallelism } from "#runtime/threads";
 import { trainTfidfWith, type TrainTfidfOptions, type TrainTfidfResult } from "../tfidf/train.js";
 import type { TrainingData } from "../types.js";
 

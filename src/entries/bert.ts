@@ -17,6 +17,8 @@
  * @module
  */
 export { loadBert } from "../api/load-bert.js";
+export { predict, predictProba } from "../predict.js";
+export type { PredictOptions } from "../predict.js";
 export type { LoadBertOptions } from "../api/load-bert.js";
 export type { BertSource, BertEnvironment, BertModelOptions } from "../bert/load-bert.js";
 export { createBertModel, isBertModel, BERT_MODEL_FILES, BERT_CONFIG_FILES } from "../bert/bert-model.js";

@@ -20,4 +20,4 @@ export { openSqlStores, type OpenSqlStoreOptions } from "../tracking/stores/sql-
 export { createWorkerParallelism, type WorkerParallelismOptions } from "../node/parallelism.js";
 export { createWorkerLoss, type WorkerLossOptions } from "../node/worker-loss.js";
 export { createPredictPool, type PredictPool, type PredictPoolOptions } from "../node/predict-pool.js";
-export { importOnnxruntimeNode } from "../runtime/node-bert.js";
+export { importOnnxruntimeNode } from "../runtime/node/bert.js";

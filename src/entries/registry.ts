@@ -1,7 +1,8 @@
 /**
- * MLflow's model registry: registered models, versions, tags, aliases and (legacy) stages over
- * interchangeable stores — an MLflow server (REST), an embedded SQLite file in MLflow's schema,
- * or memory. A tracking client's `registry` is one of these, chosen by the tracking URI.
+ * MLflow's model registry: registered models, versions, tags, aliases and (legacy) stages — the
+ * `RegistryStore` interface, its entities, and its REST store (an MLflow server). The memory and
+ * SQL stores are in `senti-mlops/stores`. A tracking client's `registry` is one of these, chosen
+ * by the tracking URI.
  *
  * @example
  * ```ts
@@ -16,6 +17,4 @@
 export type { RegistryStore, SearchRegisteredModelsOptions, SearchModelVersionsOptions, CreateModelVersionRequest } from "../mlflow/registry-store.js";
 export type { ModelVersion, ModelVersionStage, ModelVersionStatus, RegisteredModel, RegisteredModelAlias } from "../mlflow/registry-entities.js";
 export { MODEL_VERSION_STAGES } from "../mlflow/registry-entities.js";
-export { createMemoryRegistryStore, type MemoryRegistryStoreOptions } from "../registry/stores/memory-store.js";
 export { createRestRegistryStore, type RestRegistryStoreOptions } from "../registry/stores/rest-store.js";
-export { createSqlRegistryStore, type SqlRegistryStoreOptions } from "../registry/stores/sql-store.js";

@@ -10,14 +10,18 @@
  * @module
  */
 export { trainTfidf } from "../api/train-tfidf.js";
-export { DEFAULT_BINARY_LABELS } from "../tfidf/train.js";
+export { predict, predictProba } from "../predict.js";
+export type { PredictOptions } from "../predict.js";
+export { DEFAULT_BINARY_LABELS } from "../tfidf/default-labels.js";
 export type { TrainTfidfOptions, TrainTfidfResult, TrainProgress } from "../tfidf/train.js";
 export { TfidfModel } from "../tfidf/model.js";
 export type { TfidfModelInfo } from "../tfidf/model.js";
 export { TfidfVectorizer, createTfidfFitter, createFitter } from "../tfidf/vectorizer.js";
 export type { TfidfVectorizerState, TfidfFitter, FitterCounts, RowVisitor } from "../tfidf/vectorizer.js";
 export { LogisticRegression } from "../tfidf/logistic-regression.js";
-export type { LogisticRegressionState, FitReport, FitHooks } from "../tfidf/logistic-regression.js";
+export type { LogisticRegressionState } from "../tfidf/logistic-regression.js";
+export { fitLogisticRegression } from "../tfidf/fit-logistic-regression.js";
+export type { FitReport, FitHooks } from "../tfidf/fit-logistic-regression.js";
 export { encodeTfidfModel, decodeTfidfModel, TFIDF_FORMAT_VERSION } from "../tfidf/model-format.js";
 export { ENGLISH_STOP_WORDS } from "../tfidf/stop-words.js";
 export { resolveVectorizerOptions, resolveClassifierOptions } from "../tfidf/options.js";

@@ -42,11 +42,5 @@ export type {
   ViewType,
   LifecycleStage,
 } from "../mlflow/tracking-entities.js";
-export { createMemoryStore } from "../tracking/stores/memory-store.js";
-export type { MemoryStoreOptions } from "../tracking/stores/memory-store.js";
 export { createRestStore } from "../tracking/stores/rest-store.js";
 export type { RestStoreOptions } from "../tracking/stores/rest-store.js";
-export { createSqlStore } from "../tracking/stores/sql-store.js";
-export type { SqlStoreOptions } from "../tracking/stores/sql-store.js";
-export type { SqlDatabase } from "../mlflow/sql/sql-database.js";
-export { parseFilter, parseOrderBy } from "../mlflow/search/index.js";

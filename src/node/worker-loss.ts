@@ -21,12 +21,12 @@ export interface WorkerLossOptions {
 const READY_TIMEOUT_MS = 10_000;
 
 /**
- * Creates the factory; pass it as `parallel` to `LogisticRegression.fit`, or let the Node entry's
+ * Creates the factory; pass it as `parallel` to `fitLogisticRegression`, or let the Node entry's
  * `trainTfidf` do so (its `threads` option).
  *
  * @example
  * ```ts
- * const { classifier, report } = LogisticRegression.fit(x, y, 2, options, { parallel: createWorkerLoss({ threads: 2 }) });
+ * const { classifier, report } = fitLogisticRegression(x, y, 2, options, { parallel: createWorkerLoss({ threads: 2 }) });
  * report.threads; // 2
  * ```
  */

@@ -1,12 +1,13 @@
 /**
- * What differs between runtimes, supplied once per runtime: `runtime/node.ts` in Node and
- * `runtime/web.ts` in browsers (and every other JavaScript runtime). The public functions in
- * `src/api` import the binding of the runtime they run on as `#runtime`, a conditional import of
- * the package (`package.json` "imports": the `node` condition picks Node's binding, anything else
- * the web's), so each public function is defined once and never names a runtime.
+ * What differs between runtimes, supplied once per runtime: `runtime/node/` in Node and
+ * `runtime/web/` in browsers (and every other JavaScript runtime), one small module per feature
+ * (`threads`, `model-files`, `bert`, `tracking`) so that a page loads only the parts it uses — a
+ * TF-IDF page never reaches the BERT environment and its ONNX Runtime. The public functions in
+ * `src/api` import them as `#runtime/<feature>`, a conditional import of the package
+ * (`package.json` "imports": the `node` condition picks Node's module, anything else the web's),
+ * so each public function is defined once and never names a runtime.
  *
- * Each binding exports these names; `conformance.ts` checks both at compile time. They are separate
- * exports, not one object, so that a bundler keeps only the ones a page uses.
+ * `conformance.ts` checks at compile time that both bindings export what {@link RuntimeBinding} names.
  *
  * @module
  */
@@ -34,32 +35,39 @@ export interface ModelFiles {
 }
 
 /**
- * The exports of a runtime binding.
+ * What each module of a binding exports, by feature: `threads`, `model-files`, `bert`, `tracking`.
  *
  * @example
  * ```ts
- * type Check = Conforms<typeof import("./node.js")>;
+ * type Check = Conforms<typeof import("./node/threads.js"), "threads">;
  * ```
  */
 export interface RuntimeBinding {
-  /** `"node"` or `"web"`. */
-  readonly RUNTIME: "node" | "web";
-  /** Threads for `trainTfidf`, or `undefined` where there are none. */
-  tfidfParallelism(threads: number | undefined): TfidfParallelism | undefined;
-  /** Model files by path, or `undefined` where there is no file system. */
-  readonly modelFiles: ModelFiles | undefined;
-  /** The ONNX Runtime, local folders and download cache of `loadBert`. */
-  readonly bertEnvironment: BertEnvironment;
-  /** What `createTracking` adds here: stores for more URI schemes, artifact backends, the user. */
-  trackingDefaults(options: TrackingOptions): TrackingOptions;
+  threads: {
+    /** Threads for `trainTfidf`, or `undefined` where there are none. */
+    tfidfParallelism(threads: number | undefined): TfidfParallelism | undefined;
+  };
+  "model-files": {
+    /** Model files by path, or `undefined` where there is no file system. */
+    readonly modelFiles: ModelFiles | undefined;
+  };
+  bert: {
+    /** The ONNX Runtime, local folders and download cache of `loadBert`. */
+    readonly bertEnvironment: BertEnvironment;
+  };
+  tracking: {
+    /** What `createTracking` adds here: stores for more URI schemes, artifact backends, the user. */
+    trackingDefaults(options: TrackingOptions): TrackingOptions;
+  };
 }
 
 /**
- * Compiles only when `T` (a binding module's type) has every export of {@link RuntimeBinding}.
+ * Compiles only when `T` (the type of a binding's module for `feature`) exports everything
+ * {@link RuntimeBinding} names for that feature.
  *
  * @example
  * ```ts
- * type Check = Conforms<typeof import("./web.js")>;
+ * type Check = Conforms<typeof import("./web/bert.js"), "bert">;
  * ```
  */
-export type Conforms<T extends RuntimeBinding> = T;
+export type Conforms<T extends RuntimeBinding[F], F extends keyof RuntimeBinding> = T;

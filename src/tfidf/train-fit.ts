@@ -8,7 +8,8 @@
 import { SentiMlopsError } from "../errors.js";
 import type { CsrMatrix } from "./csr.js";
 import type { TrainingData } from "../types.js";
-import { LogisticRegression, type FitReport } from "./logistic-regression.js";
+import { fitLogisticRegression, type FitReport } from "./fit-logistic-regression.js";
+import type { LogisticRegression } from "./logistic-regression.js";
 import { TfidfModel } from "./model.js";
 import { resolveClassifierOptions, type ResolvedClassifierOptions } from "./options.js";
 import type { ParallelLossFactory, TfidfParallelism } from "./parallel.js";
@@ -204,7 +205,7 @@ export function fitClassifier(
 ): ClassifierFit {
   const { onProgress, signal } = hooks;
   const losses: number[] = [];
-  const { classifier, report } = LogisticRegression.fit(matrix, y, classes, options, {
+  const { classifier, report } = fitLogisticRegression(matrix, y, classes, options, {
     classWeights: hooks.classWeights,
     parallel: hooks.parallel,
     onIteration: (iteration, loss) => {

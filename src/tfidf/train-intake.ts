@@ -4,19 +4,11 @@
  *
  * @module
  */
+import { DEFAULT_BINARY_LABELS } from "./default-labels.js";
 import { SentiMlopsError, describeType } from "../errors.js";
 import type { LabeledText, TrainingData } from "../types.js";
 import { compareCodePoints } from "./unicode.js";
 
-/**
- * Names given to numeric labels 0 and 1 unless `labelNames` says otherwise.
- *
- * @example
- * ```ts
- * (await trainTfidf(rows)).model.labels; // DEFAULT_BINARY_LABELS: ["Negative", "Positive"]
- * ```
- */
-export const DEFAULT_BINARY_LABELS: readonly string[] = /* @__PURE__ */ Object.freeze(["Negative", "Positive"]);
 
 /** Training labels as class indices, with the class names. */
 export interface TrainingLabels {

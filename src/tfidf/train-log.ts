@@ -8,7 +8,7 @@
 import type { ClassificationMetrics } from "../evaluation/metrics.js";
 import { confusionMatrixSvg, rocCurveSvg } from "../evaluation/plots.js";
 import type { TrainingRun } from "../types.js";
-import type { FitReport } from "./logistic-regression.js";
+import type { FitReport } from "./fit-logistic-regression.js";
 import type { TfidfModel } from "./model.js";
 import type { TrainTfidfResult } from "./train.js";
 import type { RocInput } from "./train-evaluate.js";

@@ -6,7 +6,7 @@
  */
 import type { ClassificationMetrics } from "../evaluation/metrics.js";
 import type { TrainingData, TrainingRun } from "../types.js";
-import type { FitReport } from "./logistic-regression.js";
+import type { FitReport } from "./fit-logistic-regression.js";
 import type { TfidfModel } from "./model.js";
 import type { LogisticRegressionOptions, TfidfVectorizerOptions } from "./options.js";
 import type { TfidfParallelism } from "./parallel.js";
@@ -14,7 +14,7 @@ import { evaluateTfidf } from "./train-evaluate.js";
 import { fitTfidf } from "./train-fit.js";
 import { logTraining } from "./train-log.js";
 
-export { DEFAULT_BINARY_LABELS } from "./train-intake.js";
+export { DEFAULT_BINARY_LABELS } from "./default-labels.js";
 
 /** A progress report from {@link trainTfidf}. */
 export interface TrainProgress {

@@ -26,8 +26,8 @@ describe("src/bert in a browser bundle", () => {
         write: false,
         metafile: true,
         external: PEERS,
-        // #runtime as package.json resolves it without the node condition (tsconfig.json maps it to Node's for type checking).
-        alias: { "#runtime": "./src/runtime/web.ts" },
+        // #runtime/<feature> as package.json resolves it without the node condition (tsconfig.json maps it to Node's for type checking).
+        alias: { "#runtime": "./src/runtime/web" },
         tsconfigRaw: {},
         logLevel: "silent",
       });

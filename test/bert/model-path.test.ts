@@ -15,7 +15,7 @@ import { createMemoryByteStore } from "../../src/adapters/memory.js";
 import { bertFilesFromByteStore } from "../../src/bert/bert-files.js";
 import { loadBertFromFiles } from "../../src/bert/load-bert.js";
 import { loadBert, type OrtLike } from "../../src/entries/bert.js";
-import { openLocalBertFolder } from "../../src/runtime/node-bert.js";
+import { openLocalBertFolder } from "../../src/runtime/node/bert.js";
 import { BERT_DIR, copyModel, reference } from "./helpers.js";
 
 const texts = reference.slice(0, 12).map((r) => r.text);

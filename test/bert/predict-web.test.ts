@@ -9,7 +9,7 @@ import { createFsByteStore } from "../../src/adapters/fs.js";
 import { loadBert, type BertModel, type OrtLike } from "../../src/entries/bert.js";
 import { loadBertWith } from "../../src/bert/load-bert.js";
 import { predict } from "../../src/predict.js";
-import { bertEnvironment as webEnvironment } from "../../src/runtime/web.js";
+import { bertEnvironment as webEnvironment } from "../../src/runtime/web/bert.js";
 import { BERT_DIR, maxAbsDiff, onnxruntimeWeb, readSst2Dev, readmeAccuracy, reference } from "./helpers.js";
 
 const folder = () => createArtifactStore(createFsByteStore({ root: BERT_DIR }), { uri: BERT_DIR });

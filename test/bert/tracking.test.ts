@@ -10,7 +10,7 @@ import { createBertCodec, DEFAULT_CODECS, tfidfCodec } from "../../src/entries/m
 import { isBertModel, loadBert, type BertModel } from "../../src/entries/bert.js";
 import { loadModel } from "../../src/index.js";
 import type { LoggedModel } from "../../src/entries/tracking.js";
-import { bertEnvironment } from "../../src/runtime/node.js";
+import { bertEnvironment } from "../../src/runtime/node/bert.js";
 import { predict, predictProba } from "../../src/predict.js";
 import { createTracking } from "../../src/entries/tracking.js";
 import { BERT_DIR, reference } from "./helpers.js";

@@ -21,6 +21,7 @@ const BROWSER_ENTRIES = [
   "senti-mlops/adapters",
   "senti-mlops/bert",
   "senti-mlops/models",
+  "senti-mlops/stores",
 ];
 
 const FORBIDDEN_PACKAGES = ["better-sqlite3", "onnxruntime-node", "@aws-sdk"];
@@ -132,8 +133,8 @@ describe("browser graph of the built package", () => {
     test("the node condition of senti-mlops selects the Node binding, which the check flags", async () => {
       const bundle = await bundleForBrowser("senti-mlops", { conditions: ["node"] });
       expect(bundle.errors, describeErrors(bundle.errors)).toEqual([]);
-      expect(bundle.inputs).toContain("dist/runtime/node.js");
-      expect(bundle.inputs).not.toContain("dist/runtime/web.js");
+      expect(bundle.inputs).toContain("dist/runtime/node/model-files.js");
+      expect(bundle.inputs).not.toContain("dist/runtime/web/model-files.js");
       expect(bundle.forbidden.length).toBeGreaterThan(0);
     });
 

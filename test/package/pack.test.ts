@@ -93,7 +93,7 @@ function declaredFiles(): string[] {
 
 beforeAll(async () => {
   distFile("index.js");
-  distFile("runtime/node.js");
+  distFile("runtime/node/threads.js");
   distFile("cli/main.js");
   work = await mkdtemp(join(tmpdir(), "senti-mlops-pack-"));
   const pack = await runProcess("npm", ["pack", "--json", "--pack-destination", work], { cwd: PROJECT_ROOT, timeoutMs: TIMEOUT });
@@ -250,7 +250,7 @@ describe("installed from the tarball", { timeout: TIMEOUT }, () => {
   test("log, register, alias and load by models:/ through ESM (tracking, registry, adapters entries)", async () => {
     const out = await esm<unknown>(
       `import { trainTfidf, predict, loadModel } from "senti-mlops";\nimport { createTracking } from "senti-mlops/tracking";\n` +
-        `import { createMemoryRegistryStore } from "senti-mlops/registry";\nimport { createArtifactStore } from "senti-mlops/adapters";\nimport { createS3ByteStore } from "senti-mlops/node";\n${REGISTRY_BODY}`,
+        `import { createMemoryRegistryStore } from "senti-mlops/stores";\nimport { createArtifactStore } from "senti-mlops/adapters";\nimport { createS3ByteStore } from "senti-mlops/node";\n${REGISTRY_BODY}`,
     );
     expect(out).toEqual(REGISTRY_EXPECTED);
   });
@@ -258,7 +258,7 @@ describe("installed from the tarball", { timeout: TIMEOUT }, () => {
   test("log, register, alias and load by models:/ through CommonJS", async () => {
     const out = await cjs<unknown>(
       `const { trainTfidf, predict, loadModel } = require("senti-mlops");\nconst { createTracking } = require("senti-mlops/tracking");\n` +
-        `const { createMemoryRegistryStore } = require("senti-mlops/registry");\nconst { createArtifactStore } = require("senti-mlops/adapters");\nconst { createS3ByteStore } = require("senti-mlops/node");\n${REGISTRY_BODY}`,
+        `const { createMemoryRegistryStore } = require("senti-mlops/stores");\nconst { createArtifactStore } = require("senti-mlops/adapters");\nconst { createS3ByteStore } = require("senti-mlops/node");\n${REGISTRY_BODY}`,
     );
     expect(out).toEqual(REGISTRY_EXPECTED);
   });

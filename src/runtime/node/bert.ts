@@ -7,11 +7,11 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { importOptionalPeer, type OptionalPeer } from "../optional-peer.js";
-import { createFsByteStore } from "../adapters/fs.js";
-import { defaultCacheDir } from "../data/cache.js";
-import type { BertEnvironment, LocalBertFolder } from "../bert/load-bert.js";
-import type { OrtLike } from "../bert/ort-like.js";
+import { importOptionalPeer, type OptionalPeer } from "../../optional-peer.js";
+import { createFsByteStore } from "../../adapters/fs.js";
+import { defaultCacheDir } from "../../data/cache.js";
+import type { BertEnvironment, LocalBertFolder } from "../../bert/load-bert.js";
+import type { OrtLike } from "../../bert/ort-like.js";
 
 const PEER: OptionalPeer = { name: "onnxruntime-node", feature: "BERT models in Node", component: "bert", alternative: "or pass options.runtime" };
 
@@ -53,10 +53,10 @@ export async function openLocalBertFolder(path: string): Promise<LocalBertFolder
  *
  * @example
  * ```ts
- * const model = await loadBertIn(NODE_BERT_ENVIRONMENT, "./bert-tiny-sst2");
+ * const model = await loadBertWith(bertEnvironment, "./bert-tiny-sst2");
  * ```
  */
-export const NODE_BERT_ENVIRONMENT: BertEnvironment = /* @__PURE__ */ Object.freeze({
+export const bertEnvironment: BertEnvironment = /* @__PURE__ */ Object.freeze({
   runtime: importOnnxruntimeNode,
   openLocalFolder: openLocalBertFolder,
   defaultCache: () => createFsByteStore({ root: defaultCacheDir("models") }),

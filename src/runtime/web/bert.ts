@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { importOptionalPeer, type OptionalPeer } from "../optional-peer.js";
-import { createIndexedDbByteStore } from "../adapters/indexeddb.js";
-import type { BertEnvironment } from "../bert/load-bert.js";
-import type { OrtLike } from "../bert/ort-like.js";
+import { importOptionalPeer, type OptionalPeer } from "../../optional-peer.js";
+import { createIndexedDbByteStore } from "../../adapters/indexeddb.js";
+import type { BertEnvironment } from "../../bert/load-bert.js";
+import type { OrtLike } from "../../bert/ort-like.js";
 
 const PEER: OptionalPeer = { name: "onnxruntime-web", feature: "BERT models in browsers", component: "bert", alternative: "or pass options.runtime" };
 
@@ -30,10 +30,10 @@ export async function importOnnxruntimeWeb(): Promise<OrtLike> {
  *
  * @example
  * ```ts
- * const model = await loadBertIn(WEB_BERT_ENVIRONMENT, "https://huggingface.co/org/model");
+ * const model = await loadBertWith(bertEnvironment, "https://huggingface.co/org/model");
  * ```
  */
-export const WEB_BERT_ENVIRONMENT: BertEnvironment = /* @__PURE__ */ Object.freeze({
+export const bertEnvironment: BertEnvironment = /* @__PURE__ */ Object.freeze({
   runtime: importOnnxruntimeWeb,
   defaultCache: () =>
     (globalThis as { indexedDB?: unknown }).indexedDB ? createIndexedDbByteStore({ dbName: "senti-mlops", storeName: "models" }) : undefined,

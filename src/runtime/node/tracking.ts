@@ -1,37 +1,17 @@
 /**
- * The Node.js binding (see `binding.ts`): worker threads for training, model files by path,
- * onnxruntime-node with local folders and an on-disk download cache, and for tracking `sqlite:`
- * stores, `file:` and `s3:` artifacts, local files for `logArtifact`, and the OS user.
+ * What `createTracking` adds in Node: `sqlite:` stores, `file:` and `s3:` artifacts, local files
+ * for `logArtifact`, the OS user and main script.
  *
  * @module
  */
 import { readdir, readFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { basename, join } from "node:path";
-import { SentiMlopsError } from "../errors.js";
-import type { ArtifactFile } from "../adapters/artifact-store.js";
-import { createFileArtifactBackend, createS3ArtifactBackend } from "../adapters/artifact-backends.node.js";
-import { openLocalModelFolder, readModelFile, saveModel } from "../models/node-files.js";
-import { createWorkerParallelism } from "../node/parallelism.js";
-import type { TfidfParallelism } from "../tfidf/parallel.js";
-import type { TrackingOptions } from "../tracking/client.js";
-import { openSqlStores } from "../tracking/stores/sql-store.node.js";
-import type { ModelFiles } from "./binding.js";
-import { NODE_BERT_ENVIRONMENT } from "./node-bert.js";
-
-/** This binding's runtime. */
-export const RUNTIME = "node";
-
-/** Worker threads, one per core unless `threads` says otherwise (1: none). */
-export function tfidfParallelism(threads: number | undefined): TfidfParallelism | undefined {
-  return createWorkerParallelism({ threads });
-}
-
-/** Model files on the local file system. */
-export const modelFiles: ModelFiles = /* @__PURE__ */ Object.freeze({ readFile: readModelFile, openLocalFolder: openLocalModelFolder, writeModel: saveModel });
-
-/** onnxruntime-node, local folders, downloads cached under `$SENTI_MLOPS_CACHE` or `~/.cache/senti-mlops`. */
-export const bertEnvironment = NODE_BERT_ENVIRONMENT;
+import { SentiMlopsError } from "../../errors.js";
+import type { ArtifactFile } from "../../adapters/artifact-store.js";
+import { createFileArtifactBackend, createS3ArtifactBackend } from "../../adapters/artifact-backends.node.js";
+import type { TrackingOptions } from "../../tracking/client.js";
+import { openSqlStores } from "../../tracking/stores/sql-store.node.js";
 
 function osUser(): string {
   try {
@@ -70,6 +50,11 @@ async function readLocal(localPath: string, kind: "file" | "folder"): Promise<Ar
 /**
  * `sqlite:///path` stores (the default when nothing is configured), artifacts under local paths
  * and on S3, local files for `logArtifact`, and the OS user and main script in runs' system tags.
+ *
+ * @example
+ * ```ts
+ * const options = trackingDefaults({ artifactRoot: "./mlruns" });
+ * ```
  */
 export function trackingDefaults(options: TrackingOptions): TrackingOptions {
   return {
