@@ -1,11 +1,10 @@
 /**
  * The browser rule of DESIGN.md for src/bert before it is built: bundling the BERT entry with the
- * web binding for the browser reaches no node:* module, Node builtin or onnxruntime-node; and the
- * wrapper (without onnxruntime-web and @huggingface/tokenizers, which stay separate packages) fits
- * the 15 kB gzip budget of reference/aesthetics.md §8.12.
+ * web binding for the browser (every import() included) reaches no node:* module, Node builtin or
+ * onnxruntime-node. Its size budget (15 kB gzipped without onnxruntime-web and the tokenizers) is
+ * measured on the built package, as a page loads it: test/package/size-budget.test.ts, scenario (d).
  */
 import { builtinModules } from "node:module";
-import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../peers/python-env.js";
@@ -15,7 +14,7 @@ const PEERS = ["onnxruntime-web", "@huggingface/tokenizers"];
 
 describe("src/bert in a browser bundle", () => {
   for (const entry of ["src/entries/bert.ts"]) {
-    it(`${entry} reaches no Node module and is at most 15 kB gzipped without its peers`, async () => {
+    it(`${entry} reaches no Node module, lazy parts included`, async () => {
       const result = await build({
         entryPoints: [entry],
         absWorkingDir: PROJECT_ROOT,
@@ -35,8 +34,8 @@ describe("src/bert in a browser bundle", () => {
       const forbidden = imports.filter((s) => s.startsWith("node:") || BUILTINS.has(s.split("/")[0]!) || s.startsWith("onnxruntime-node"));
       expect(forbidden).toEqual([]);
       expect(Object.keys(result.metafile.inputs).filter((f) => f.includes("onnxruntime-node"))).toEqual([]);
-      const gzipped = gzipSync(result.outputFiles[0]!.contents).byteLength;
-      expect(gzipped).toBeLessThanOrEqual(15_000);
+      // The loader itself (imported on first call) is in the bundle: the graph was really followed.
+      expect(Object.keys(result.metafile.inputs)).toContain("src/bert/load-bert.ts");
     });
   }
 });

@@ -77,12 +77,21 @@ function parsed<T>(r: ProcessResult): T {
   return JSON.parse(r.stdout) as T;
 }
 
-/** Every file path named by the exports map, bin, main, module and types. */
+/** The modules of each runtime binding (src/runtime/<runtime>/<feature>.ts). */
+const RUNTIME_FEATURES = ["threads", "model-files", "bert", "tracking"];
+
+/**
+ * Every file path named by the exports map, the imports map, bin, main, module and types. A
+ * pattern of the imports map (`#runtime/*` → `./dist/runtime/node/*.js`) names one file per
+ * feature of the runtime binding.
+ */
 function declaredFiles(): string[] {
   const out = new Set<string>();
   const walk = (v: unknown): void => {
-    if (typeof v === "string") out.add(v.replace(/^\.\//, ""));
-    else if (v && typeof v === "object") Object.values(v).forEach(walk);
+    if (typeof v === "string") {
+      const path = v.replace(/^\.\//, "");
+      for (const feature of path.includes("*") ? RUNTIME_FEATURES : [""]) out.add(path.replace("*", feature));
+    } else if (v && typeof v === "object") Object.values(v).forEach(walk);
   };
   walk(pkg.exports);
   walk(pkg.imports);
@@ -130,7 +139,7 @@ describe("npm pack", { timeout: TIMEOUT }, () => {
     );
   });
 
-  test("every file named by exports, bin, main, module and types is in the tarball", () => {
+  test("every file named by exports, imports, bin, main, module and types is in the tarball", () => {
     const paths = new Set(packed.files.map((f) => f.path));
     expect(declaredFiles().filter((f) => f !== "package.json" && !paths.has(f))).toEqual([]);
   });
