@@ -4,20 +4,11 @@
  * @module
  */
 import { SentiMlopsError } from "../../../errors.js";
-import type { RegistryStore } from "../../../mlflow/registry-store.js";
 import { parseModelVersion, validateAliasName, validateAliasNotReserved, validateModelName } from "../../../mlflow/registry-validation.js";
 import { aliasNotFound } from "../registry-semantics.js";
 import { latestVersions, type MemoryRegistryContext } from "./context.js";
+import type { AliasOps } from "../ops.js";
 
-/**
- * The alias methods of a registry store.
- *
- * @example
- * ```ts
- * const ops: AliasOps = createAliasOps(ctx);
- * ```
- */
-export type AliasOps = Pick<RegistryStore, "setRegisteredModelAlias" | "deleteRegisteredModelAlias" | "getModelVersionByAlias">;
 
 /**
  * The alias methods on the shared memory context.

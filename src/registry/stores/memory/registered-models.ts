@@ -4,30 +4,11 @@
  *
  * @module
  */
-import type { RegistryStore } from "../../../mlflow/registry-store.js";
 import { validateModelName, validateRegistryTag, validateRegistryTagKey, validateRegistryTags } from "../../../mlflow/registry-validation.js";
 import { modelExists } from "../registry-semantics.js";
 import { latestVersions, type MemoryRegistryContext, type ModelRecord, modelEntity } from "./context.js";
+import type { RegisteredModelOps } from "../ops.js";
 
-/**
- * The registered-model methods of a registry store.
- *
- * @example
- * ```ts
- * const ops: RegisteredModelOps = createRegisteredModelOps(ctx);
- * ```
- */
-export type RegisteredModelOps = Pick<
-  RegistryStore,
-  | "createRegisteredModel"
-  | "getRegisteredModel"
-  | "renameRegisteredModel"
-  | "updateRegisteredModel"
-  | "deleteRegisteredModel"
-  | "getLatestVersions"
-  | "setRegisteredModelTag"
-  | "deleteRegisteredModelTag"
->;
 
 /**
  * The registered-model methods on the shared memory context.

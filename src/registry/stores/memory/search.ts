@@ -6,7 +6,6 @@
  */
 import { paginate } from "../../../mlflow/page-token.js";
 import type { ModelVersion, RegisteredModel } from "../../../mlflow/registry-entities.js";
-import type { RegistryStore } from "../../../mlflow/registry-store.js";
 import { validateModelVersionsMaxResults, validateRegisteredModelsMaxResults } from "../../../mlflow/registry-validation.js";
 import {
   compareModelVersions,
@@ -20,16 +19,8 @@ import {
 import type { Page } from "../../../mlflow/tracking-entities.js";
 import { parseRegistryOrderBy } from "../registry-semantics.js";
 import { type MemoryRegistryContext, type ModelRecord, modelEntity, tagRecord, versionEntity, type VersionRecord } from "./context.js";
+import type { SearchOps } from "../ops.js";
 
-/**
- * The search methods of a registry store.
- *
- * @example
- * ```ts
- * const ops: SearchOps = createSearchOps(ctx);
- * ```
- */
-export type SearchOps = Pick<RegistryStore, "searchRegisteredModels" | "searchModelVersions">;
 
 const searchableModel = (m: ModelRecord): RegisteredModelSearchEntity => ({
   name: m.name,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { CreateModelVersionRequest, RegistryStore } from "../../../mlflow/registry-store.js";
+import type { CreateModelVersionRequest } from "../../../mlflow/registry-store.js";
 import {
   parseModelVersion,
   validateModelName,
@@ -18,26 +18,8 @@ import { STAGE_DELETED_INTERNAL } from "../../../mlflow/search/index.js";
 import type { Tag } from "../../../mlflow/tracking-entities.js";
 import { type ResolvedSource, resolveVersionSource } from "../version-source.js";
 import { type MemoryRegistryContext, type ModelRecord, versionEntity, type VersionRecord } from "./context.js";
+import type { VersionOps } from "../ops.js";
 
-/**
- * The model-version methods of a registry store.
- *
- * @example
- * ```ts
- * const ops: VersionOps = createVersionOps(ctx);
- * ```
- */
-export type VersionOps = Pick<
-  RegistryStore,
-  | "createModelVersion"
-  | "getModelVersion"
-  | "updateModelVersion"
-  | "transitionModelVersionStage"
-  | "deleteModelVersion"
-  | "getModelVersionDownloadUri"
-  | "setModelVersionTag"
-  | "deleteModelVersionTag"
->;
 
 /** The next version of `m` (numbers are never reused), as MLflow's server creates it. */
 function newVersion(m: ModelRecord, request: CreateModelVersionRequest, resolved: ResolvedSource, tags: readonly Tag[], time: number): VersionRecord {

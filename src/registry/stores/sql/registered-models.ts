@@ -4,31 +4,12 @@
  *
  * @module
  */
-import type { RegistryStore } from "../../../mlflow/registry-store.js";
 import { validateModelName, validateRegistryTag, validateRegistryTagKey, validateRegistryTags } from "../../../mlflow/registry-validation.js";
 import { modelExists } from "../registry-semantics.js";
 import { type SqlRegistryContext, WORKSPACE } from "./context.js";
 import { loadLatestVersions, loadModel } from "./rows.js";
+import type { RegisteredModelOps } from "../ops.js";
 
-/**
- * The registered-model methods of a registry store.
- *
- * @example
- * ```ts
- * const ops: RegisteredModelOps = createRegisteredModelOps(ctx);
- * ```
- */
-export type RegisteredModelOps = Pick<
-  RegistryStore,
-  | "createRegisteredModel"
-  | "getRegisteredModel"
-  | "renameRegisteredModel"
-  | "updateRegisteredModel"
-  | "deleteRegisteredModel"
-  | "getLatestVersions"
-  | "setRegisteredModelTag"
-  | "deleteRegisteredModelTag"
->;
 
 /**
  * The registered-model methods on the shared SQL context.

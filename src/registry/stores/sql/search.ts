@@ -6,23 +6,14 @@
  * @module
  */
 import { decodePageToken } from "../../../mlflow/page-token.js";
-import type { RegistryStore } from "../../../mlflow/registry-store.js";
 import { validateModelVersionsMaxResults, validateRegisteredModelsMaxResults } from "../../../mlflow/registry-validation.js";
 import { compileSearchSql, parseFilter } from "../../../mlflow/search/index.js";
 import { offsetPage } from "../../../mlflow/sql/store-session.js";
 import { parseRegistryOrderBy } from "../registry-semantics.js";
 import { type ModelRow, type SqlRegistryContext, type VersionRow, WORKSPACE } from "./context.js";
 import { loadModels, loadVersions } from "./rows.js";
+import type { SearchOps } from "../ops.js";
 
-/**
- * The search methods of a registry store.
- *
- * @example
- * ```ts
- * const ops: SearchOps = createSearchOps(ctx);
- * ```
- */
-export type SearchOps = Pick<RegistryStore, "searchRegisteredModels" | "searchModelVersions">;
 
 /**
  * The search methods on the shared SQL context.

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { CreateModelVersionRequest, RegistryStore } from "../../../mlflow/registry-store.js";
+import type { CreateModelVersionRequest } from "../../../mlflow/registry-store.js";
 import {
   parseModelVersion,
   validateModelName,
@@ -20,26 +20,8 @@ import type { ResolvedSource } from "../version-source.js";
 import { resolveVersionSource } from "../version-source.js";
 import { type SqlRegistryContext, WORKSPACE } from "./context.js";
 import { loadVersion } from "./rows.js";
+import type { VersionOps } from "../ops.js";
 
-/**
- * The model-version methods of a registry store.
- *
- * @example
- * ```ts
- * const ops: VersionOps = createVersionOps(ctx);
- * ```
- */
-export type VersionOps = Pick<
-  RegistryStore,
-  | "createModelVersion"
-  | "getModelVersion"
-  | "updateModelVersion"
-  | "transitionModelVersionStage"
-  | "deleteModelVersion"
-  | "getModelVersionDownloadUri"
-  | "setModelVersionTag"
-  | "deleteModelVersionTag"
->;
 
 /** Inserts the next version of `request.name` (max of its versions, deleted ones included, + 1). */
 function insertVersion(ctx: SqlRegistryContext, request: CreateModelVersionRequest, resolved: ResolvedSource, tags: readonly Tag[]): number {

@@ -5,30 +5,11 @@
  * @module
  */
 import { SentiMlopsError } from "../../../errors.js";
-import type { TrackingStore } from "../../../mlflow/tracking-store.js";
 import { validateExperimentName, validateExperimentTag } from "../../../mlflow/validation.js";
 import { cannotRenameInactive, experimentExists, experimentNotActive, invalid, notFound } from "../tracking-semantics.js";
 import { type ExperimentRecord, type MemoryTrackingContext, toExperiment } from "./context.js";
+import type { ExperimentOps } from "../ops.js";
 
-/**
- * The experiment methods of a tracking store.
- *
- * @example
- * ```ts
- * const ops: ExperimentOps = createExperimentOps(ctx);
- * ```
- */
-export type ExperimentOps = Pick<
-  TrackingStore,
-  | "createExperiment"
-  | "getExperiment"
-  | "getExperimentByName"
-  | "renameExperiment"
-  | "deleteExperiment"
-  | "restoreExperiment"
-  | "setExperimentTag"
-  | "deleteExperimentTag"
->;
 
 /** Sets the stage of an experiment's runs (deleted with the time, or active again). */
 function setRunsStage(ctx: MemoryTrackingContext, record: ExperimentRecord, stage: "active" | "deleted", time: number | null): void {

@@ -7,7 +7,7 @@
 import { paginate } from "../../../mlflow/page-token.js";
 import { newRunId } from "../../../mlflow/run-name.js";
 import type { DatasetInput, Metric } from "../../../mlflow/tracking-entities.js";
-import type { CreateRunRequest, LogBatch, RunInfoUpdate, TrackingStore } from "../../../mlflow/tracking-store.js";
+import type { CreateRunRequest, LogBatch, RunInfoUpdate } from "../../../mlflow/tracking-store.js";
 import { validateBatch, validateDatasetInputs, validateRunId } from "../../../mlflow/validation.js";
 import {
   experimentNotActive,
@@ -21,19 +21,8 @@ import {
   type StoredMetric,
 } from "../tracking-semantics.js";
 import { type MemoryTrackingContext, type RunRecord, setRunTag, toRun, toRunInfo } from "./context.js";
+import type { RunOps } from "../ops.js";
 
-/**
- * The run methods of a tracking store (runs, metrics, params, tags, inputs, metric history).
- *
- * @example
- * ```ts
- * const ops: RunOps = createRunOps(ctx);
- * ```
- */
-export type RunOps = Pick<
-  TrackingStore,
-  "createRun" | "getRun" | "updateRunInfo" | "deleteRun" | "restoreRun" | "logBatch" | "deleteTag" | "getMetricHistory" | "logInputs"
->;
 
 /** A new run record in `request.experimentId`, which must be active. */
 function newRun(ctx: MemoryTrackingContext, request: CreateRunRequest): RunRecord {

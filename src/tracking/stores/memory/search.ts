@@ -6,20 +6,12 @@
  */
 import { paginate } from "../../../mlflow/page-token.js";
 import type { Page, Run } from "../../../mlflow/tracking-entities.js";
-import type { SearchExperimentsOptions, SearchRunsOptions, TrackingStore } from "../../../mlflow/tracking-store.js";
+import type { SearchExperimentsOptions, SearchRunsOptions } from "../../../mlflow/tracking-store.js";
 import { LIMITS, parseExperimentId, validateMaxResults } from "../../../mlflow/validation.js";
 import { searchExperimentsIn, searchRunsIn } from "../search-in-memory.js";
 import { type MemoryTrackingContext, toExperiment, toRun } from "./context.js";
+import type { SearchOps } from "../ops.js";
 
-/**
- * The search methods of a tracking store.
- *
- * @example
- * ```ts
- * const ops: SearchOps = createSearchOps(ctx);
- * ```
- */
-export type SearchOps = Pick<TrackingStore, "searchExperiments" | "searchRuns">;
 
 /**
  * The search methods on the shared memory context.

@@ -5,31 +5,12 @@
  * @module
  */
 import type { Tag } from "../../../mlflow/tracking-entities.js";
-import type { TrackingStore } from "../../../mlflow/tracking-store.js";
 import { validateExperimentName, validateExperimentTag } from "../../../mlflow/validation.js";
 import { cannotRenameInactive, experimentExists, invalid, joinUri, notFound } from "../tracking-semantics.js";
 import type { ExperimentRow, SqlTrackingContext } from "./context.js";
 import { loadExperiments } from "./rows.js";
+import type { ExperimentOps } from "../ops.js";
 
-/**
- * The experiment methods of a tracking store.
- *
- * @example
- * ```ts
- * const ops: ExperimentOps = createExperimentOps(ctx);
- * ```
- */
-export type ExperimentOps = Pick<
-  TrackingStore,
-  | "createExperiment"
-  | "getExperiment"
-  | "getExperimentByName"
-  | "renameExperiment"
-  | "deleteExperiment"
-  | "restoreExperiment"
-  | "setExperimentTag"
-  | "deleteExperimentTag"
->;
 
 /** Inserts a new experiment; its location defaults to `<artifact root>/<id>`. */
 function insertExperiment(ctx: SqlTrackingContext, name: string, location: string | undefined, tags: readonly Tag[]): string {

@@ -8,7 +8,7 @@ import { decodePageToken } from "../../../mlflow/page-token.js";
 import { newRunId } from "../../../mlflow/run-name.js";
 import { offsetPage } from "../../../mlflow/sql/store-session.js";
 import type { DatasetInput, Metric, Page, Tag } from "../../../mlflow/tracking-entities.js";
-import type { LogBatch, RunInfoUpdate, TrackingStore } from "../../../mlflow/tracking-store.js";
+import type { LogBatch, RunInfoUpdate } from "../../../mlflow/tracking-store.js";
 import { validateBatch, validateDatasetInputs, validateRunId } from "../../../mlflow/validation.js";
 import {
   isNewerMetric,
@@ -22,19 +22,8 @@ import {
 } from "../tracking-semantics.js";
 import type { RunRow, SqlTrackingContext } from "./context.js";
 import { loadRun, toRunInfo } from "./rows.js";
+import type { RunOps } from "../ops.js";
 
-/**
- * The run methods of a tracking store (runs, metrics, params, tags, inputs, metric history).
- *
- * @example
- * ```ts
- * const ops: RunOps = createRunOps(ctx);
- * ```
- */
-export type RunOps = Pick<
-  TrackingStore,
-  "createRun" | "getRun" | "updateRunInfo" | "deleteRun" | "restoreRun" | "logBatch" | "deleteTag" | "getMetricHistory" | "logInputs"
->;
 
 interface MetricRow {
   value: number;

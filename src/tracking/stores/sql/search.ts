@@ -8,21 +8,13 @@ import { decodePageToken } from "../../../mlflow/page-token.js";
 import { compileSearchSql, parseFilter, parseOrderBy } from "../../../mlflow/search/index.js";
 import { offsetPage } from "../../../mlflow/sql/store-session.js";
 import type { LifecycleStage, ViewType } from "../../../mlflow/tracking-entities.js";
-import type { SearchExperimentsOptions, SearchRunsOptions, TrackingStore } from "../../../mlflow/tracking-store.js";
+import type { SearchExperimentsOptions, SearchRunsOptions } from "../../../mlflow/tracking-store.js";
 import { LIMITS, parseExperimentId, validateMaxResults } from "../../../mlflow/validation.js";
 import { invalid } from "../tracking-semantics.js";
 import type { ExperimentRow, RunRow, SqlTrackingContext } from "./context.js";
 import { loadExperiments, loadRuns } from "./rows.js";
+import type { SearchOps } from "../ops.js";
 
-/**
- * The search methods of a tracking store.
- *
- * @example
- * ```ts
- * const ops: SearchOps = createSearchOps(ctx);
- * ```
- */
-export type SearchOps = Pick<TrackingStore, "searchExperiments" | "searchRuns">;
 
 const STAGES: Readonly<Record<ViewType, readonly LifecycleStage[]>> = {
   ACTIVE_ONLY: ["active"],
