@@ -62,7 +62,7 @@ const BATCH = Number(values["batch-size"]);
 const MAX_LENGTH = 512;
 const MAX_TOKENS = Number(values["max-tokens"] ?? BATCH * MAX_LENGTH);
 const MODELS = new Set(values.models!.split(","));
-if (!existsSync(join(PROJECT_ROOT, "dist", "index.node.js"))) throw new Error("run `npm run build` first");
+if (!existsSync(join(PROJECT_ROOT, "dist", "index.js"))) throw new Error("run `npm run build` first");
 
 const OURS = join(PROJECT_ROOT, "bench/bert/ours.mjs");
 const PROFILE = join(PROJECT_ROOT, "bench/bert/profile.mjs");

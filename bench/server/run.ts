@@ -79,7 +79,7 @@ const SIDES = values.sides!.split(",") as SideName[];
 const WORKLOADS = values.workloads!.split(",").map(Number);
 const MAIN = values.main ? resolve(values.main) : DEFAULT_MAIN;
 for (const n of [REPEAT, DURATION, WARMUP, CONNECTIONS, MAX_REQUESTS]) if (!(n > 0)) throw new Error("--repeat, --duration, --warmup, --connections and --max-requests must be positive");
-if (!existsSync(MAIN) || !existsSync(join(PROJECT_ROOT, "dist", "index.node.js"))) throw new Error("run `npm run build` first");
+if (!existsSync(MAIN) || !existsSync(join(PROJECT_ROOT, "dist", "index.js"))) throw new Error("run `npm run build` first");
 
 // ---------------------------------------------------------------- run
 

@@ -36,7 +36,7 @@ const test = dataFile(testRel);
 const config = { ngramRange: [1, 2] as [number, number], minDf: 2, sublinearTf: true, C: 4 };
 const { C, ...vectorizer } = config;
 const python = ensurePythonEnv((l) => process.stderr.write(`[peers] ${l}\n`));
-if (!existsSync(join(PROJECT_ROOT, "dist", "index.node.js"))) throw new Error("run `npm run build` first");
+if (!existsSync(join(PROJECT_ROOT, "dist", "index.js"))) throw new Error("run `npm run build` first");
 
 interface Side {
   fit_s: number;

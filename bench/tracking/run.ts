@@ -32,7 +32,7 @@ const { values } = parseArgs({
   },
 });
 const python = ensurePythonEnv((l) => process.stderr.write(`[peers] ${l}\n`));
-if (!existsSync(join(PROJECT_ROOT, "dist", "tracking", "index.node.js"))) throw new Error("run `npm run build` first");
+if (!existsSync(join(PROJECT_ROOT, "dist", "tracking.js"))) throw new Error("run `npm run build` first");
 
 interface Side {
   mlflow?: string;
