@@ -44,7 +44,14 @@ export const ERROR_HTTP_STATUS = /* @__PURE__ */ Object.freeze({
   DEADLINE_EXCEEDED: 504,
 } as const);
 
-/** One of MLflow's error codes. */
+/**
+ * One of MLflow's error codes.
+ *
+ * @example
+ * ```ts
+ * const code: ErrorCode = "RESOURCE_DOES_NOT_EXIST";
+ * ```
+ */
 export type ErrorCode = keyof typeof ERROR_HTTP_STATUS;
 
 const BRAND = /* @__PURE__ */ Symbol.for("senti-mlops.error");
@@ -71,7 +78,14 @@ export type Component =
   | "tfidf"
   | "tracking";
 
-/** Options accepted by {@link SentiMlopsError}. */
+/**
+ * Options accepted by {@link SentiMlopsError}.
+ *
+ * @example
+ * ```ts
+ * throw new SentiMlopsError("INVALID_PARAMETER_VALUE", "bad run id", { component: "tracking", details: { run_id: id } });
+ * ```
+ */
 export interface SentiMlopsErrorOptions {
   /** The part of the library that raised it. */
   component?: Component;
@@ -156,7 +170,15 @@ export function hasErrorCode(value: unknown, code: ErrorCode): value is SentiMlo
   return isSentiMlopsError(value) && value.code === code;
 }
 
-/** Describes a value's type for error messages: `null`, `array`, `number`, ... */
+/**
+ * Describes a value's type for error messages: `null`, `array`, `number`, ...
+ *
+ * @example
+ * ```ts
+ * describeType([1, 2]); // "array"
+ * describeType(null); // "null"
+ * ```
+ */
 export function describeType(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";

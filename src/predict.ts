@@ -6,7 +6,14 @@
 import { SentiMlopsError, describeType } from "./errors.js";
 import type { Prediction, SentimentModel } from "./types.js";
 
-/** Options of {@link predict} and {@link predictProba}. */
+/**
+ * Options of {@link predict} and {@link predictProba}.
+ *
+ * @example
+ * ```ts
+ * const predictions = await predict(model, texts, { batchSize: 1024 });
+ * ```
+ */
 export interface PredictOptions {
   /** Texts scored per model call; bounds memory on large inputs. @default 4096 */
   batchSize?: number;

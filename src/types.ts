@@ -4,17 +4,38 @@
  * @module
  */
 
-/** One training or evaluation example. */
+/**
+ * One training or evaluation example.
+ *
+ * @example
+ * ```ts
+ * const example: LabeledText = { text: "A wonderful film", label: 1 };
+ * ```
+ */
 export interface LabeledText {
   readonly text: string;
   /** A class: 0/1 (negative/positive), another integer class index, or a label string. */
   readonly label: string | number;
 }
 
-/** Training data: an array, an iterable or an async iterable of examples. */
+/**
+ * Training data: an array, an iterable or an async iterable of examples.
+ *
+ * @example
+ * ```ts
+ * const data: TrainingData = [{ text: "loved it", label: "positive" }, { text: "boring", label: "negative" }];
+ * ```
+ */
 export type TrainingData = Iterable<LabeledText> | AsyncIterable<LabeledText>;
 
-/** One prediction: the most probable label and its probability. */
+/**
+ * One prediction: the most probable label and its probability.
+ *
+ * @example
+ * ```ts
+ * const [best]: Prediction[] = await predict(model, ["great"]); // { label: "positive", score: 0.93 }
+ * ```
+ */
 export interface Prediction {
   readonly label: string;
   readonly score: number;

@@ -29,7 +29,15 @@ export function createFileArtifactBackend(): ArtifactBackend {
   };
 }
 
-/** Options of {@link createS3ArtifactBackend}: the S3 store's client options, for every bucket. */
+/**
+ * Options of {@link createS3ArtifactBackend}: the S3 store's client options, for every bucket.
+ *
+ * @example
+ * ```ts
+ * const options: S3ArtifactBackendOptions = { region: "eu-west-1", forcePathStyle: true };
+ * const backend = createS3ArtifactBackend(options);
+ * ```
+ */
 export type S3ArtifactBackendOptions = Omit<S3ByteStoreOptions, "bucket" | "prefix">;
 
 /**

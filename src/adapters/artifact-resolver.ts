@@ -48,7 +48,14 @@ export interface ArtifactResolver {
   dispose(): Promise<void>;
 }
 
-/** Options of {@link createArtifactResolver}. */
+/**
+ * Options of {@link createArtifactResolver}.
+ *
+ * @example
+ * ```ts
+ * const resolver = createArtifactResolver({ backends: { file: createFileArtifactBackend(), s3: createS3ArtifactBackend() } });
+ * ```
+ */
 export interface ArtifactResolverOptions {
   /**
    * Backends by scheme (`"s3"`, `"mlflow-artifacts"`, `"indexeddb"`, `"memory"`). Plain absolute

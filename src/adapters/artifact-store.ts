@@ -77,7 +77,14 @@ export interface ArtifactStore {
   dispose(): Promise<void>;
 }
 
-/** Options of {@link createArtifactStore}. */
+/**
+ * Options of {@link createArtifactStore}.
+ *
+ * @example
+ * ```ts
+ * const store = createArtifactStore(createFsByteStore({ root: "./mlruns/1/abc/artifacts" }), { uri: "file:///srv/mlruns/1/abc/artifacts" });
+ * ```
+ */
 export interface ArtifactStoreOptions {
   /** The artifact URI the byte store is rooted at, for {@link ArtifactStore.uri} and messages. */
   uri: string;

@@ -12,7 +12,14 @@ import { SentiMlopsError } from "../errors.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { withGuards, type ByteStore } from "./byte-store.js";
 
-/** Options of {@link createFsByteStore}. */
+/**
+ * Options of {@link createFsByteStore}.
+ *
+ * @example
+ * ```ts
+ * const bytes = createFsByteStore({ root: "./mlruns" });
+ * ```
+ */
 export interface FsByteStoreOptions {
   /**
    * The directory holding the files; created on the first `put`. A relative path is resolved

@@ -8,7 +8,14 @@ import { del, get, promisifyRequest, set, type UseStore } from "idb-keyval";
 import { SentiMlopsError } from "../errors.js";
 import { withGuards, type ByteStore } from "./byte-store.js";
 
-/** Options of {@link createIndexedDbByteStore}. */
+/**
+ * Options of {@link createIndexedDbByteStore}.
+ *
+ * @example
+ * ```ts
+ * const bytes = createIndexedDbByteStore({ dbName: "my-app", storeName: "models" });
+ * ```
+ */
 export interface IndexedDbByteStoreOptions {
   /** The IndexedDB database. @default "senti-mlops" */
   dbName?: string;

@@ -8,7 +8,14 @@ import { isSentiMlopsError, SentiMlopsError } from "../errors.js";
 import { createRestClient, type RestClientOptions } from "../mlflow/rest-client.js";
 import { normalizeKey, withGuards, type ByteStore, type ByteStoreEntry } from "./byte-store.js";
 
-/** Options of {@link createMlflowArtifactsByteStore}: the server, the folder, and the HTTP client's options. */
+/**
+ * Options of {@link createMlflowArtifactsByteStore}: the server, the folder, and the HTTP client's options.
+ *
+ * @example
+ * ```ts
+ * const bytes = createMlflowArtifactsByteStore({ trackingUri: "http://127.0.0.1:5000", basePath: "1/0123abcd/artifacts" });
+ * ```
+ */
 export interface MlflowArtifactsByteStoreOptions extends RestClientOptions {
   /** The MLflow server's base URL, `http(s)://host[:port][/prefix]`. */
   trackingUri: string;

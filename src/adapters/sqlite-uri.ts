@@ -6,7 +6,14 @@
  */
 import { SentiMlopsError } from "../errors.js";
 
-/** What a `sqlite:` URI points at. */
+/**
+ * What a `sqlite:` URI points at.
+ *
+ * @example
+ * ```ts
+ * const { path, inMemory } = parseSqliteUri("sqlite:///mlflow.db"); // "mlflow.db", false
+ * ```
+ */
 export interface SqliteUri {
   /**
    * The database file as written in the URI (percent-decoded): relative paths stay relative (to

@@ -18,7 +18,14 @@ import type { SqlDatabase } from "../mlflow/sql/sql-database.js";
 
 export { parseSqliteUri, type SqliteUri } from "./sqlite-uri.js";
 
-/** Options of {@link openSqliteDatabase}. */
+/**
+ * Options of {@link openSqliteDatabase}.
+ *
+ * @example
+ * ```ts
+ * const db = await openSqliteDatabase("mlflow.db", { readonly: true, busyTimeoutMs: 5000 });
+ * ```
+ */
 export interface OpenSqliteOptions {
   /**
    * Open without write access; the file must exist. No PRAGMA that writes (journal mode) is sent.

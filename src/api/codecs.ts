@@ -8,5 +8,12 @@ import { bertEnvironment } from "#runtime/bert";
 import { createBertCodec } from "../models/bert-codec.js";
 import { tfidfCodec, type ModelCodec } from "../models/model-codec.js";
 
-/** TF-IDF and BERT, as `loadModel`, `loadBert` and `run.logModel` use them by default. */
+/**
+ * TF-IDF and BERT, as `loadModel`, `loadBert` and `run.logModel` use them by default.
+ *
+ * @example
+ * ```ts
+ * const kinds = DEFAULT_CODECS.map((codec) => codec.kind); // ["tfidf", "bert"]
+ * ```
+ */
 export const DEFAULT_CODECS: readonly ModelCodec[] = /* @__PURE__ */ Object.freeze([tfidfCodec, /* @__PURE__ */ createBertCodec(bertEnvironment)]);

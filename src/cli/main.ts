@@ -286,7 +286,14 @@ async function predictCommand(args: string[]): Promise<void> {
   if (out.length > 0) process.stdout.write(`${out.join("\n")}\n`);
 }
 
-/** Runs the CLI with `argv` (without node and script); returns the exit code. */
+/**
+ * Runs the CLI with `argv` (without node and script); returns the exit code.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await main(process.argv.slice(2));
+ * ```
+ */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {

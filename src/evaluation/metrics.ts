@@ -7,7 +7,16 @@
  */
 import { SentiMlopsError } from "../errors.js";
 
-/** Metrics of a classifier on labeled data. */
+/**
+ * Metrics of a classifier on labeled data.
+ *
+ * @example
+ * ```ts
+ * const m: ClassificationMetrics = classificationMetrics([0, 1], Float64Array.of(0.9, 0.1, 0.2, 0.8), ["Negative", "Positive"]);
+ * m.accuracy; // 1
+ * m.confusionMatrix; // [[1, 0], [0, 1]]
+ * ```
+ */
 export interface ClassificationMetrics {
   readonly accuracy: number;
   readonly precision: number;

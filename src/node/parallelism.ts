@@ -12,7 +12,14 @@ import type { FitterCounts } from "../tfidf/vectorizer.js";
 import { createWorkerLoss } from "./worker-loss.js";
 import { startWorker } from "./worker-script.js";
 
-/** Options of {@link createWorkerParallelism}. */
+/**
+ * Options of {@link createWorkerParallelism}.
+ *
+ * @example
+ * ```ts
+ * const parallel = createWorkerParallelism({ threads: 4 });
+ * ```
+ */
 export interface WorkerParallelismOptions {
   /** Threads in all, the caller's included. @default os.availableParallelism() */
   threads?: number;

@@ -12,7 +12,14 @@ import type { TfidfModel } from "../tfidf/model.js";
 import type { SentimentModel } from "../types.js";
 import { startWorker } from "./worker-script.js";
 
-/** Options of {@link createPredictPool}. */
+/**
+ * Options of {@link createPredictPool}.
+ *
+ * @example
+ * ```ts
+ * const pool = await createPredictPool(model, { threads: 4, minTexts: 1000 });
+ * ```
+ */
 export interface PredictPoolOptions {
   /** Threads in all, this one included. @default os.availableParallelism() */
   threads?: number;
@@ -20,7 +27,16 @@ export interface PredictPoolOptions {
   minTexts?: number;
 }
 
-/** A model whose predictions are spread over threads; {@link PredictPool.close} stops them. */
+/**
+ * A model whose predictions are spread over threads; {@link PredictPool.close} stops them.
+ *
+ * @example
+ * ```ts
+ * const pool: PredictPool = await createPredictPool(model);
+ * const proba = await pool.predictProba(["great film", "awful"]); // [[0.1, 0.9], [0.8, 0.2]]
+ * await pool.close();
+ * ```
+ */
 export interface PredictPool extends SentimentModel {
   readonly kind: "tfidf";
   /** Threads in use, this one included. */

@@ -10,7 +10,14 @@ import { binomialLoss, shardBoundaries, sliceRows, type BinomialProblem } from "
 import type { ParallelLoss, ParallelLossFactory } from "../tfidf/parallel.js";
 import { startWorker } from "./worker-script.js";
 
-/** Options of {@link createWorkerLoss}. */
+/**
+ * Options of {@link createWorkerLoss}.
+ *
+ * @example
+ * ```ts
+ * const parallel = createWorkerLoss({ threads: 4, minEntries: 1_000_000 });
+ * ```
+ */
 export interface WorkerLossOptions {
   /** Threads in all, the caller's included. @default os.availableParallelism() */
   threads?: number;

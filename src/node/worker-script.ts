@@ -11,6 +11,11 @@ import { Worker, type WorkerOptions } from "node:worker_threads";
 /**
  * @param built file name of the built worker, next to the built chunk that holds this module
  * @param source file name of the TypeScript source, next to this file
+ *
+ * @example
+ * ```ts
+ * const worker = startWorker("tfidf-predict-worker.js", "predict-worker.ts", { workerData: { model: bytes } });
+ * ```
  */
 export function startWorker(built: string, source: string, options: WorkerOptions = {}): Worker {
   const here = import.meta.url;
