@@ -12,7 +12,15 @@ import { ENGLISH_STOP_WORDS } from "./stop-words.js";
 import { ownCopy, TokenTable } from "./token-table.js";
 import { bmpWordChars, stripAccentsAscii, stripAccentsUnicode } from "./unicode.js";
 
-/** Fills `out` with the tokens of `text` (after preprocessing and stop-word removal) and returns it. */
+/**
+ * Fills `out` with the tokens of `text` (after preprocessing and stop-word removal) and returns it.
+ *
+ * @example
+ * ```ts
+ * const analyze: Analyzer = createAnalyzer(resolveVectorizerOptions({ stopWords: "english" }));
+ * analyze("The Good movie", []); // ["good", "movie"]
+ * ```
+ */
 export type Analyzer = (text: string, out: string[]) => string[];
 
 /** Lowercasing and accent stripping, in scikit-learn's order (lowercase first). */
@@ -25,24 +33,62 @@ function createPreprocessor(options: ResolvedVectorizerOptions): (text: string) 
   };
 }
 
-/** The stop words of resolved options (empty when none). */
+/**
+ * The stop words of resolved options (empty when none).
+ *
+ * @example
+ * ```ts
+ * stopWordsOf(resolveVectorizerOptions({ stopWords: ["the", "a"] })); // ["the", "a"]
+ * stopWordsOf(resolveVectorizerOptions()); // []
+ * ```
+ */
 export function stopWordsOf(options: ResolvedVectorizerOptions): readonly string[] {
   return (options.stopWordsName === "english" ? ENGLISH_STOP_WORDS : options.stopWords) ?? [];
 }
 
-/** The id a {@link TokenTable} holds for a stop word: such tokens are dropped. */
+/**
+ * The id a {@link TokenTable} holds for a stop word: such tokens are dropped.
+ *
+ * @example
+ * ```ts
+ * table.add("the", STOP_TOKEN); // "the" is now dropped by createTokenIds
+ * ```
+ */
 export const STOP_TOKEN = -2;
-/** The id returned for a token that is not in the table (and is not added). */
+/**
+ * The id returned for a token that is not in the table (and is not added).
+ *
+ * @example
+ * ```ts
+ * new TokenTable().get("unseen"); // UNKNOWN_TOKEN (-1)
+ * ```
+ */
 export const UNKNOWN_TOKEN = -1;
 
 /**
  * Tokenizes into ids of `table`. Stop words must be in the table with {@link STOP_TOKEN}; they are
  * dropped. An unknown token gets `onNew(token)` when given (which must add it), else
  * {@link UNKNOWN_TOKEN}. Returns the number of ids written to `out` (which is cleared first).
+ *
+ * @example
+ * ```ts
+ * const tokenIds: TokenIds = createTokenIds(resolveVectorizerOptions(), table);
+ * const n = tokenIds("a good movie", out); // ids of "good" and "movie" in out.data[0..n)
+ * ```
  */
 export type TokenIds = (text: string, out: IntBuffer, onNew?: (token: string, hash: number) => number) => number;
 
-/** Builds the id tokenizer for resolved options over `table` (stop words are added to it here). */
+/**
+ * Builds the id tokenizer for resolved options over `table` (stop words are added to it here).
+ *
+ * @example
+ * ```ts
+ * const table = new TokenTable();
+ * const tokenIds = createTokenIds(resolveVectorizerOptions({ stopWords: "english" }), table);
+ * const out = new IntBuffer();
+ * tokenIds("the best film", out, (token, hash) => { const id = table.size; table.add(token, id, hash); return id; });
+ * ```
+ */
 export function createTokenIds(options: ResolvedVectorizerOptions, table: TokenTable): TokenIds {
   for (const w of stopWordsOf(options)) if (table.get(w) === UNKNOWN_TOKEN) table.add(w, STOP_TOKEN);
   const preprocess = createPreprocessor(options);

@@ -1,6 +1,15 @@
 /** Growable typed arrays for building sparse rows. */
 
-/** A growable Int32Array. */
+/**
+ * A growable Int32Array.
+ *
+ * @example
+ * ```ts
+ * const buf = new IntBuffer(16);
+ * buf.push(7);
+ * buf.view(); // Int32Array [7]
+ * ```
+ */
 export class IntBuffer {
   data: Int32Array;
   length = 0;
@@ -28,7 +37,15 @@ export class IntBuffer {
   }
 }
 
-/** A growable Float64Array. */
+/**
+ * A growable Float64Array.
+ *
+ * @example
+ * ```ts
+ * const buf = new FloatBuffer(16);
+ * buf.reserve(1000); // buf.data.length >= 1000
+ * ```
+ */
 export class FloatBuffer {
   data: Float64Array;
   length = 0;

@@ -12,7 +12,15 @@ import { LogisticRegression } from "./logistic-regression.js";
 import type { ResolvedClassifierOptions } from "./options.js";
 import type { ParallelLossFactory } from "./parallel.js";
 
-/** How the optimizer ended. */
+/**
+ * How the optimizer ended.
+ *
+ * @example
+ * ```ts
+ * const { report } = fitLogisticRegression(matrix, y, 2, resolveClassifierOptions());
+ * if (!report.converged) console.warn(`stopped on ${report.reason} after ${report.iterations} iterations`);
+ * ```
+ */
 export interface FitReport {
   readonly iterations: number;
   readonly evaluations: number;
@@ -24,7 +32,15 @@ export interface FitReport {
   readonly threads: number;
 }
 
-/** Options for {@link fitLogisticRegression} beyond the classifier's own. */
+/**
+ * Options for {@link fitLogisticRegression} beyond the classifier's own.
+ *
+ * @example
+ * ```ts
+ * const hooks: FitHooks = { onIteration: (iteration, loss) => iteration < 50 };
+ * fitLogisticRegression(matrix, y, 2, resolveClassifierOptions(), hooks);
+ * ```
+ */
 export interface FitHooks {
   /**
    * Spreads binomial loss evaluations over threads (the Node entry supplies one backed by worker

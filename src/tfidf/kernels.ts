@@ -5,7 +5,17 @@
  * @module
  */
 
-/** Rows of a binomial problem: a CSR matrix (row i: `indptr[i] .. indptr[i+1]`), 0/1 targets, sample weights. */
+/**
+ * Rows of a binomial problem: a CSR matrix (row i: `indptr[i] .. indptr[i+1]`), 0/1 targets, sample weights.
+ *
+ * @example
+ * ```ts
+ * const problem: BinomialProblem = {
+ *   rows: 2, indptr: Int32Array.of(0, 1, 2), indices: Int32Array.of(0, 1), data: Float64Array.of(1, 1),
+ *   y: Int32Array.of(0, 1), weight: Float64Array.of(1, 1),
+ * };
+ * ```
+ */
 export interface BinomialProblem {
   readonly rows: number;
   readonly indptr: Int32Array;
@@ -15,12 +25,28 @@ export interface BinomialProblem {
   readonly weight: Float64Array;
 }
 
-/** log(1 + e^z) without overflow. */
+/**
+ * log(1 + e^z) without overflow.
+ *
+ * @example
+ * ```ts
+ * log1pExp(0); // Math.LN2
+ * log1pExp(1000); // 1000, not Infinity
+ * ```
+ */
 export function log1pExp(z: number): number {
   return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
 }
 
-/** 1 / (1 + e^−z) without overflow. */
+/**
+ * 1 / (1 + e^−z) without overflow.
+ *
+ * @example
+ * ```ts
+ * sigmoid(0); // 0.5
+ * sigmoid(-1000); // 0, without overflow
+ * ```
+ */
 export function sigmoid(z: number): number {
   if (z >= 0) return 1 / (1 + Math.exp(-z));
   const e = Math.exp(z);
@@ -31,6 +57,12 @@ export function sigmoid(z: number): number {
  * The binomial loss and its gradient (unscaled, without the penalty), in one pass over the rows:
  * each row's entries are read once for its score and again, from cache, for its gradient.
  * A top-level function over typed-array arguments, which V8 compiles to tight loops.
+ *
+ * @example
+ * ```ts
+ * const grad = new Float64Array(features);
+ * const { loss, biasGrad } = binomialLoss(problem, params, 0, grad); // grad now holds ∇loss
+ * ```
  */
 export function binomialLoss(
   problem: BinomialProblem,
@@ -69,7 +101,14 @@ function binomialLossRows(
   return { loss, biasGrad };
 }
 
-/** Row boundaries that split a problem into `parts` shards of about equal numbers of entries. */
+/**
+ * Row boundaries that split a problem into `parts` shards of about equal numbers of entries.
+ *
+ * @example
+ * ```ts
+ * shardBoundaries(Int32Array.of(0, 1, 2, 3, 4), 4, 2); // [0, 2, 4]
+ * ```
+ */
 export function shardBoundaries(indptr: Int32Array, rows: number, parts: number): number[] {
   const total = indptr[rows]!;
   const bounds = [0];
@@ -83,7 +122,15 @@ export function shardBoundaries(indptr: Int32Array, rows: number, parts: number)
   return bounds;
 }
 
-/** A copy of rows `start .. end` as a problem of its own (indptr rebased to 0). */
+/**
+ * A copy of rows `start .. end` as a problem of its own (indptr rebased to 0).
+ *
+ * @example
+ * ```ts
+ * const [start, end] = shardBoundaries(problem.indptr, problem.rows, 2);
+ * const shard = sliceRows(problem, start, end); // shard.indptr[0] === 0
+ * ```
+ */
 export function sliceRows(problem: BinomialProblem, start: number, end: number): BinomialProblem {
   const from = problem.indptr[start]!;
   const to = problem.indptr[end]!;

@@ -9,10 +9,25 @@
  * @module
  */
 
-/** Computes f(x) and writes ∇f(x) into `grad`. */
+/**
+ * Computes f(x) and writes ∇f(x) into `grad`.
+ *
+ * @example
+ * ```ts
+ * const f: Objective = (x, grad) => { grad[0] = 2 * (x[0]! - 3); return (x[0]! - 3) ** 2; };
+ * minimizeLbfgs(f, Float64Array.of(0)).x; // Float64Array [≈3]
+ * ```
+ */
 export type Objective = (x: Float64Array, grad: Float64Array) => number;
 
-/** Options of {@link minimizeLbfgs}. */
+/**
+ * Options of {@link minimizeLbfgs}.
+ *
+ * @example
+ * ```ts
+ * const result = minimizeLbfgs(f, x0, { maxIter: 200, gtol: 1e-6, onIteration: (i) => i < 100 });
+ * ```
+ */
 export interface LbfgsOptions {
   /** Most iterations. @default 1000 */
   maxIter?: number;
@@ -28,7 +43,14 @@ export interface LbfgsOptions {
   onIteration?: (iteration: number, f: number, gradMax: number) => boolean | void;
 }
 
-/** Outcome of {@link minimizeLbfgs}. */
+/**
+ * Outcome of {@link minimizeLbfgs}.
+ *
+ * @example
+ * ```ts
+ * const { x, f: loss, converged, reason }: LbfgsResult = minimizeLbfgs(f, x0); // reason: "gtol" when converged on the gradient
+ * ```
+ */
 export interface LbfgsResult {
   x: Float64Array;
   f: number;

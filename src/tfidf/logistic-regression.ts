@@ -13,7 +13,18 @@ import type { CsrMatrix } from "./csr.js";
 import { binomialLoss, sigmoid, type BinomialProblem } from "./kernels.js";
 import type { ResolvedClassifierOptions } from "./options.js";
 
-/** Serializable state of a fitted classifier. */
+/**
+ * Serializable state of a fitted classifier.
+ *
+ * @example
+ * ```ts
+ * const state: LogisticRegressionState = {
+ *   options: resolveClassifierOptions(), classes: 2, features: 3,
+ *   coef: Float64Array.of(0.5, -1.2, 0.8), intercept: Float64Array.of(0.1),
+ * };
+ * const classifier = new LogisticRegression(state);
+ * ```
+ */
 export interface LogisticRegressionState {
   readonly options: ResolvedClassifierOptions;
   /** Number of classes (≥ 2). */

@@ -8,7 +8,14 @@ import type { SentimentModel } from "../types.js";
 import type { LogisticRegression } from "./logistic-regression.js";
 import type { TfidfVectorizer } from "./vectorizer.js";
 
-/** Facts about how a model was trained, kept in its file. */
+/**
+ * Facts about how a model was trained, kept in its file.
+ *
+ * @example
+ * ```ts
+ * const info: TfidfModelInfo = { createdAt: new Date().toISOString(), trainingExamples: 25_000, iterations: 87, converged: true };
+ * ```
+ */
 export interface TfidfModelInfo {
   /** ISO time the model was trained. */
   readonly createdAt?: string;

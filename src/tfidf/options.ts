@@ -7,13 +7,34 @@
  */
 import { SentiMlopsError, describeType } from "../errors.js";
 
-/** How accents are removed before tokenizing (after lowercasing), as scikit-learn's `strip_accents`. */
+/**
+ * How accents are removed before tokenizing (after lowercasing), as scikit-learn's `strip_accents`.
+ *
+ * @example
+ * ```ts
+ * const options: TfidfVectorizerOptions = { stripAccents: "unicode" satisfies StripAccents }; // "café" → "cafe"
+ * ```
+ */
 export type StripAccents = "ascii" | "unicode" | null;
 
-/** Row normalization of the TF-IDF matrix. */
+/**
+ * Row normalization of the TF-IDF matrix.
+ *
+ * @example
+ * ```ts
+ * const options: TfidfVectorizerOptions = { norm: "l1" satisfies Norm };
+ * ```
+ */
 export type Norm = "l2" | "l1" | null;
 
-/** Options of the TF-IDF vectorizer; names are scikit-learn's in camelCase. */
+/**
+ * Options of the TF-IDF vectorizer; names are scikit-learn's in camelCase.
+ *
+ * @example
+ * ```ts
+ * const options: TfidfVectorizerOptions = { ngramRange: [1, 2], minDf: 2, stopWords: "english", sublinearTf: true };
+ * ```
+ */
 export interface TfidfVectorizerOptions {
   /** Lowercase the text before tokenizing. @default true */
   lowercase?: boolean;
@@ -54,7 +75,14 @@ export interface TfidfVectorizerOptions {
   norm?: Norm;
 }
 
-/** Options of the L2-regularized logistic regression. */
+/**
+ * Options of the L2-regularized logistic regression.
+ *
+ * @example
+ * ```ts
+ * const options: LogisticRegressionOptions = { C: 4, maxIter: 500, classWeight: "balanced" };
+ * ```
+ */
 export interface LogisticRegressionOptions {
   /** Inverse regularization strength, as scikit-learn's `C`. @default 1 */
   C?: number;
@@ -71,7 +99,15 @@ export interface LogisticRegressionOptions {
   fitIntercept?: boolean;
 }
 
-/** Vectorizer options with every default filled in. */
+/**
+ * Vectorizer options with every default filled in.
+ *
+ * @example
+ * ```ts
+ * const resolved: ResolvedVectorizerOptions = resolveVectorizerOptions({ ngramRange: [1, 2] });
+ * resolved.lowercase; // true
+ * ```
+ */
 export interface ResolvedVectorizerOptions {
   readonly lowercase: boolean;
   readonly stripAccents: StripAccents;
@@ -89,7 +125,15 @@ export interface ResolvedVectorizerOptions {
   readonly norm: Norm;
 }
 
-/** Classifier options with every default filled in. */
+/**
+ * Classifier options with every default filled in.
+ *
+ * @example
+ * ```ts
+ * const resolved: ResolvedClassifierOptions = resolveClassifierOptions({ C: 4 });
+ * resolved.maxIter; // 1000
+ * ```
+ */
 export interface ResolvedClassifierOptions {
   readonly C: number;
   readonly tol: number;

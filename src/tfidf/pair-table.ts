@@ -6,6 +6,14 @@
  * joined string for every n-gram. No maintained library offers an int-pair map on typed arrays,
  * and a `Map` keyed by a combined number is several times slower here (heap numbers beyond 2^31).
  * Each slot holds (first, second, value) side by side, so a probe touches one cache line.
+ *
+ * @example
+ * ```ts
+ * const bigrams = new PairTable();
+ * bigrams.getOrSet(3, 7, 0); // 0 (stored)
+ * bigrams.get(3, 7); // 0
+ * bigrams.get(7, 3); // -1
+ * ```
  */
 export class PairTable {
   #slots: Int32Array;

@@ -8,7 +8,18 @@ import type { BinomialProblem } from "./kernels.js";
 import type { ResolvedVectorizerOptions } from "./options.js";
 import type { FitterCounts } from "./vectorizer.js";
 
-/** Evaluates the binomial loss of a fixed problem over several threads. */
+/**
+ * Evaluates the binomial loss of a fixed problem over several threads.
+ *
+ * @example
+ * ```ts
+ * const loss = createWorkerLoss({ threads: 4 })(problem, features);
+ * if (loss) {
+ *   const { loss: value } = loss.evaluate(params, bias, grad.fill(0));
+ *   loss.close();
+ * }
+ * ```
+ */
 export interface ParallelLoss {
   /** Threads in use, the caller's included. */
   readonly threads: number;
@@ -21,10 +32,24 @@ export interface ParallelLoss {
 /**
  * Makes a {@link ParallelLoss} for a problem of `features` columns, or returns `undefined` to stay
  * on one thread (e.g. for a problem too small to pay for the threads).
+ *
+ * @example
+ * ```ts
+ * const parallel: ParallelLossFactory = createWorkerLoss({ threads: 4 });
+ * fitLogisticRegression(matrix, y, 2, resolveClassifierOptions(), { parallel });
+ * ```
  */
 export type ParallelLossFactory = (problem: BinomialProblem, features: number) => ParallelLoss | undefined;
 
-/** Threads for training: counting n-grams and evaluating the loss. */
+/**
+ * Threads for training: counting n-grams and evaluating the loss.
+ *
+ * @example
+ * ```ts
+ * const parallelism: TfidfParallelism = createWorkerParallelism({ threads: 4 });
+ * parallelism.threads; // 4
+ * ```
+ */
 export interface TfidfParallelism {
   /** Threads in all, the caller's included. */
   readonly threads: number;

@@ -5,6 +5,11 @@ import { isAstralWordChar } from "./unicode.js";
  * A copy of `s` that does not share memory with the string it was sliced from. V8 represents a
  * slice of 13 or more characters as a view of its parent, so a vocabulary of such slices would keep
  * every training document alive (and each lookup would go through the view).
+ *
+ * @example
+ * ```ts
+ * const token = ownCopy(review.slice(10, 30)); // keeps no reference to `review`
+ * ```
  */
 export function ownCopy(s: string): string {
   return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
@@ -27,6 +32,15 @@ function astralWordAt(doc: string, i: number): boolean {
  * Layout: a slot is 4 ints [hash, value, offset, length] (offset −1 = empty) and the keys' UTF-16
  * code units live in one arena, so a probe touches one slot line and one arena line instead of a
  * string object on the heap.
+ *
+ * @example
+ * ```ts
+ * const table = new TokenTable();
+ * table.add("movie", 0);
+ * table.get("movie"); // 0
+ * const text = "a movie";
+ * table.find(text, 2, 7, TokenTable.hash(text, 2, 7), -1); // 0, without slicing
+ * ```
  */
 export class TokenTable {
   #slots: Int32Array;

@@ -10,13 +10,29 @@ import type { TfidfModel } from "./model.js";
 import type { TrainProgress } from "./train.js";
 import { readValidation, type TrainingLabels } from "./train-intake.js";
 
-/** Whether each example is of the positive class, and its score for that class (binary models). */
+/**
+ * Whether each example is of the positive class, and its score for that class (binary models).
+ *
+ * @example
+ * ```ts
+ * const roc: RocInput = { positive: [false, true, true], score: [0.2, 0.9, 0.4] };
+ * rocAuc(roc.positive, roc.score); // 1
+ * ```
+ */
 export interface RocInput {
   readonly positive: boolean[];
   readonly score: number[];
 }
 
-/** Validation metrics, with the ROC curve's input when the model is binary. */
+/**
+ * Validation metrics, with the ROC curve's input when the model is binary.
+ *
+ * @example
+ * ```ts
+ * const { metrics, roc }: TfidfEvaluation = evaluatePredictions(Int32Array.of(0, 1), Float64Array.of(0.9, 0.1, 0.2, 0.8), ["Negative", "Positive"]);
+ * metrics.accuracy; // 1
+ * ```
+ */
 export interface TfidfEvaluation {
   readonly metrics: ClassificationMetrics;
   readonly roc?: RocInput;

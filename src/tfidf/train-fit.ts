@@ -20,7 +20,14 @@ import { createTfidfFitter, type TfidfFitter, type TfidfVectorizer } from "./vec
 /** Below this many documents, counting stays on one thread (a worker costs more than it saves). */
 const PARALLEL_MIN_DOCUMENTS = 4096;
 
-/** Progress and cancellation hooks shared by the fit steps. */
+/**
+ * Progress and cancellation hooks shared by the fit steps.
+ *
+ * @example
+ * ```ts
+ * const hooks: FitStepHooks = { onProgress: (e) => console.log(e.phase, e.fraction), signal: AbortSignal.timeout(60_000) };
+ * ```
+ */
 export interface FitStepHooks {
   /** Receives progress reports. */
   readonly onProgress?: (event: TrainProgress) => void;
@@ -28,13 +35,28 @@ export interface FitStepHooks {
   readonly signal?: AbortSignal;
 }
 
-/** Hooks of {@link countDocuments}: progress, cancellation and threads for counting. */
+/**
+ * Hooks of {@link countDocuments}: progress, cancellation and threads for counting.
+ *
+ * @example
+ * ```ts
+ * const raw = await countDocuments(data, fitter, { parallel: createWorkerParallelism(), signal });
+ * ```
+ */
 export interface CountHooks extends FitStepHooks {
   /** Threads to count shares of the documents on (used when it has `count` and several threads). */
   readonly parallel?: TfidfParallelism;
 }
 
-/** Hooks of {@link fitClassifier}: progress, cancellation, class weights and threads for the loss. */
+/**
+ * Hooks of {@link fitClassifier}: progress, cancellation, class weights and threads for the loss.
+ *
+ * @example
+ * ```ts
+ * const hooks: ClassifierHooks = { classWeights: Float64Array.of(1, 3), onProgress: (e) => console.log(e.loss) };
+ * fitClassifier(matrix, y, 2, resolveClassifierOptions(), hooks);
+ * ```
+ */
 export interface ClassifierHooks extends FitStepHooks {
   /** Weight of each class, by class index. */
   readonly classWeights?: Float64Array;
@@ -42,7 +64,15 @@ export interface ClassifierHooks extends FitStepHooks {
   readonly parallel?: ParallelLossFactory;
 }
 
-/** The fitted classifier, how the optimizer ended, and the loss of each iteration. */
+/**
+ * The fitted classifier, how the optimizer ended, and the loss of each iteration.
+ *
+ * @example
+ * ```ts
+ * const { classifier, report, losses }: ClassifierFit = fitClassifier(matrix, y, 2, resolveClassifierOptions(), {});
+ * console.log(report.converged, losses.length); // losses: one per iteration
+ * ```
+ */
 export interface ClassifierFit {
   readonly classifier: LogisticRegression;
   readonly report: FitReport;
@@ -50,7 +80,15 @@ export interface ClassifierFit {
   readonly losses: number[];
 }
 
-/** What {@link fitTfidf} produces: the model, the training labels and the optimizer's trail. */
+/**
+ * What {@link fitTfidf} produces: the model, the training labels and the optimizer's trail.
+ *
+ * @example
+ * ```ts
+ * const { model, training, report }: TfidfFit = await fitTfidf(data, { C: 4 });
+ * training.labels; // ["Negative", "Positive"]
+ * ```
+ */
 export interface TfidfFit extends Omit<ClassifierFit, "classifier"> {
   readonly model: TfidfModel;
   readonly training: TrainingLabels;

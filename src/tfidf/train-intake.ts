@@ -10,7 +10,15 @@ import type { LabeledText, TrainingData } from "../types.js";
 import { compareCodePoints } from "./unicode.js";
 
 
-/** Training labels as class indices, with the class names. */
+/**
+ * Training labels as class indices, with the class names.
+ *
+ * @example
+ * ```ts
+ * const { y, labels, numeric }: TrainingLabels = indexLabels(["pos", "neg", "pos"], undefined);
+ * // y: Int32Array [1, 0, 1], labels: ["neg", "pos"], numeric: false
+ * ```
+ */
 export interface TrainingLabels {
   /** Class index of each training example. */
   readonly y: Int32Array;
@@ -20,7 +28,15 @@ export interface TrainingLabels {
   readonly numeric: boolean;
 }
 
-/** Texts and raw labels of a data set, in order. */
+/**
+ * Texts and raw labels of a data set, in order.
+ *
+ * @example
+ * ```ts
+ * const { texts, raw }: CollectedExamples = await collectExamples([{ text: "great", label: 1 }], "validation");
+ * // texts: ["great"], raw: [1]
+ * ```
+ */
 export interface CollectedExamples {
   readonly texts: string[];
   readonly raw: (string | number)[];

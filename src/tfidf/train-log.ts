@@ -13,7 +13,14 @@ import type { TfidfModel } from "./model.js";
 import type { TrainTfidfResult } from "./train.js";
 import type { RocInput } from "./train-evaluate.js";
 
-/** What a training leaves to log besides the model. */
+/**
+ * What a training leaves to log besides the model.
+ *
+ * @example
+ * ```ts
+ * const trail: TrainingTrail = { metrics: result.metrics, report: result.fit, stats: result.stats, losses };
+ * ```
+ */
 export interface TrainingTrail {
   /** Validation metrics, or null without validation data. */
   readonly metrics: ClassificationMetrics | null;

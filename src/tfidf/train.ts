@@ -16,7 +16,14 @@ import { logTraining } from "./train-log.js";
 
 export { DEFAULT_BINARY_LABELS } from "./default-labels.js";
 
-/** A progress report from {@link trainTfidf}. */
+/**
+ * A progress report from {@link trainTfidf}.
+ *
+ * @example
+ * ```ts
+ * await trainTfidf(data, { onProgress: (p: TrainProgress) => console.log(p.phase, Math.round(p.fraction * 100) + "%") });
+ * ```
+ */
 export interface TrainProgress {
   readonly phase: "tokenizing" | "vocabulary" | "optimizing" | "evaluating" | "done";
   /** Share of the phase done, 0–1 (during tokenizing of an iterable of unknown size: 0 until it ends). */
@@ -29,7 +36,15 @@ export interface TrainProgress {
   readonly loss?: number;
 }
 
-/** Options of {@link trainTfidf}: the vectorizer's, the classifier's, and these. */
+/**
+ * Options of {@link trainTfidf}: the vectorizer's, the classifier's, and these.
+ *
+ * @example
+ * ```ts
+ * const options: TrainTfidfOptions = { ngramRange: [1, 2], C: 4, labelNames: ["neg", "pos"], validation: testSet };
+ * const { model, metrics } = await trainTfidf(trainSet, options);
+ * ```
+ */
 export interface TrainTfidfOptions extends TfidfVectorizerOptions, LogisticRegressionOptions {
   /**
    * Names of numeric labels 0 … k−1. @default ["Negative", "Positive"] for 0/1, the numbers
@@ -60,7 +75,15 @@ export interface TrainTfidfOptions extends TfidfVectorizerOptions, LogisticRegre
   run?: TrainingRun;
 }
 
-/** Result of {@link trainTfidf}. */
+/**
+ * Result of {@link trainTfidf}.
+ *
+ * @example
+ * ```ts
+ * const { model, metrics, fit, stats }: TrainTfidfResult = await trainTfidf(trainSet, { validation: testSet });
+ * console.log(metrics?.accuracy, fit.converged, stats.durationMs);
+ * ```
+ */
 export interface TrainTfidfResult {
   readonly model: TfidfModel;
   /** Validation metrics, or null without a validation set. */

@@ -13,7 +13,16 @@ const WORD_CHAR = /^[\p{L}\p{N}_]$/u;
 
 let bmpWordTable: Uint8Array | undefined;
 
-/** Lazily built table: 1 where a BMP code unit is a word character (surrogates are 0). */
+/**
+ * Lazily built table: 1 where a BMP code unit is a word character (surrogates are 0).
+ *
+ * @example
+ * ```ts
+ * const word = bmpWordChars();
+ * word["é".charCodeAt(0)]; // 1
+ * word[" ".charCodeAt(0)]; // 0
+ * ```
+ */
 export function bmpWordChars(): Uint8Array {
   if (bmpWordTable) return bmpWordTable;
   const table = new Uint8Array(0x10000);
@@ -29,7 +38,15 @@ export function bmpWordChars(): Uint8Array {
   return table;
 }
 
-/** True when an astral code point (≥ U+10000) is a word character in Python's sense. */
+/**
+ * True when an astral code point (≥ U+10000) is a word character in Python's sense.
+ *
+ * @example
+ * ```ts
+ * isAstralWordChar(0x1d400); // true (MATHEMATICAL BOLD CAPITAL A)
+ * isAstralWordChar(0x1f600); // false (an emoji)
+ * ```
+ */
 export function isAstralWordChar(codePoint: number): boolean {
   return WORD_CHAR.test(String.fromCodePoint(codePoint));
 }
@@ -49,7 +66,15 @@ function combiningRanges(): Int32Array {
   return out;
 }
 
-/** Python's `unicodedata.combining(ch) != 0`, by binary search over the generated ranges. */
+/**
+ * Python's `unicodedata.combining(ch) != 0`, by binary search over the generated ranges.
+ *
+ * @example
+ * ```ts
+ * isCombining(0x301); // true (COMBINING ACUTE ACCENT)
+ * isCombining(0x61); // false
+ * ```
+ */
 export function isCombining(codePoint: number): boolean {
   if (codePoint < 0x300) return false;
   const r = combiningRanges();
@@ -107,6 +132,11 @@ export function stripAccentsAscii(text: string): string {
 /**
  * Compares strings by Unicode code point, as Python sorts `str` (JavaScript's `<` compares UTF-16
  * code units, which orders astral characters before U+E000–U+FFFF).
+ *
+ * @example
+ * ```ts
+ * ["\uffff", "\u{1f600}"].sort(compareCodePoints); // ["\uffff", "\u{1f600}"], as Python sorts them
+ * ```
  */
 export function compareCodePoints(a: string, b: string): number {
   const n = Math.min(a.length, b.length);

@@ -246,7 +246,15 @@ class FeatureIndex {
   }
 }
 
-/** Serializable state of a fitted vectorizer. */
+/**
+ * Serializable state of a fitted vectorizer.
+ *
+ * @example
+ * ```ts
+ * const state: TfidfVectorizerState = { options: resolveVectorizerOptions(), vocabulary: ["bad", "good"], idf: Float64Array.of(1.4, 1.4) };
+ * const vectorizer = new TfidfVectorizer(state);
+ * ```
+ */
 export interface TfidfVectorizerState {
   readonly options: ResolvedVectorizerOptions;
   readonly vocabulary: readonly string[];
@@ -254,7 +262,15 @@ export interface TfidfVectorizerState {
   readonly idf: Float64Array | null;
 }
 
-/** Receives one document's features: `indices[0..length)` (unsorted) with TF-IDF values `data[0..length)`. */
+/**
+ * Receives one document's features: `indices[0..length)` (unsorted) with TF-IDF values `data[0..length)`.
+ *
+ * @example
+ * ```ts
+ * const visit: RowVisitor = (row, indices, data, length) => console.log(row, indices.subarray(0, length), data.subarray(0, length));
+ * vectorizer.forEachRow(["good movie"], visit);
+ * ```
+ */
 export type RowVisitor = (row: number, indices: Int32Array, data: Float64Array, length: number) => void;
 
 /**
@@ -380,6 +396,12 @@ export class TfidfVectorizer implements TfidfVectorizerState {
 /**
  * The counts of a fitter over some documents, in a form that crosses threads (typed arrays and
  * strings only): what a worker returns after counting its share of a corpus.
+ *
+ * @example
+ * ```ts
+ * const counts: FitterCounts = workerFitter.counts(); // posted from a worker thread
+ * mainFitter.merge(counts);
+ * ```
  */
 export interface FitterCounts {
   readonly documents: number;
@@ -398,7 +420,16 @@ export interface FitterCounts {
   readonly rowEnds: Int32Array;
 }
 
-/** Incremental fitting, for data that arrives as a stream. */
+/**
+ * Incremental fitting, for data that arrives as a stream.
+ *
+ * @example
+ * ```ts
+ * const fitter: TfidfFitter = createTfidfFitter({ minDf: 2 });
+ * for await (const { text } of stream) fitter.add(text);
+ * fitter.documents; // how many were added
+ * ```
+ */
 export interface TfidfFitter {
   /** Adds one training document. */
   add(text: string): void;
