@@ -5,7 +5,14 @@
  * @module
  */
 
-/** The flavor name senti-mlops writes and reads in `MLmodel` files. */
+/**
+ * The flavor name senti-mlops writes and reads in `MLmodel` files.
+ *
+ * @example
+ * ```ts
+ * const flavor = mlmodel.flavors[SENTI_FLAVOR]; // the "senti_mlops" section of an MLmodel file
+ * ```
+ */
 export const SENTI_FLAVOR = "senti_mlops";
 
 /**

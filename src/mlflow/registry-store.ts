@@ -9,7 +9,14 @@
 import type { Page, Tag } from "./tracking-entities.js";
 import type { ModelVersion, ModelVersionStage, RegisteredModel } from "./registry-entities.js";
 
-/** Options of {@link RegistryStore.searchRegisteredModels}. */
+/**
+ * Options of {@link RegistryStore.searchRegisteredModels}.
+ *
+ * @example
+ * ```ts
+ * const page = await tracking.registry.searchRegisteredModels({ filter: "name LIKE 'sentiment%'", maxResults: 10 });
+ * ```
+ */
 export interface SearchRegisteredModelsOptions {
   /** MLflow's filter grammar: `name LIKE 'sentiment%' AND tags.team = 'nlp'`. */
   filter?: string;
@@ -20,7 +27,14 @@ export interface SearchRegisteredModelsOptions {
   pageToken?: string;
 }
 
-/** Options of {@link RegistryStore.searchModelVersions}. */
+/**
+ * Options of {@link RegistryStore.searchModelVersions}.
+ *
+ * @example
+ * ```ts
+ * const page = await tracking.registry.searchModelVersions({ filter: "name = 'sentiment-tfidf'", orderBy: ["version_number DESC"] });
+ * ```
+ */
 export interface SearchModelVersionsOptions {
   /** MLflow's filter grammar: `name = 'sentiment-tfidf' AND version_number > 2`. */
   filter?: string;
@@ -31,7 +45,14 @@ export interface SearchModelVersionsOptions {
   pageToken?: string;
 }
 
-/** What {@link RegistryStore.createModelVersion} needs. */
+/**
+ * What {@link RegistryStore.createModelVersion} needs.
+ *
+ * @example
+ * ```ts
+ * const version = await tracking.registry.createModelVersion({ name: "sentiment-tfidf", source: `runs:/${runId}/model`, runId });
+ * ```
+ */
 export interface CreateModelVersionRequest {
   /** The registered model; it must exist. */
   name: string;

@@ -4,7 +4,14 @@
  * @module
  */
 
-/** A new run id: 32 lowercase hex characters (a random UUID without dashes). */
+/**
+ * A new run id: 32 lowercase hex characters (a random UUID without dashes).
+ *
+ * @example
+ * ```ts
+ * newRunId(); // e.g. "3f2a9c0d4b1e4f6a8c7d2e1f0a9b8c7d"
+ * ```
+ */
 export function newRunId(): string {
   return globalThis.crypto.randomUUID().replace(/-/g, "");
 }

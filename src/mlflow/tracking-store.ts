@@ -7,7 +7,14 @@
  */
 import type { DatasetInput, Experiment, Metric, Page, Param, Run, RunInfo, RunStatus, Tag, ViewType } from "./tracking-entities.js";
 
-/** Options of {@link TrackingStore.searchExperiments}. */
+/**
+ * Options of {@link TrackingStore.searchExperiments}.
+ *
+ * @example
+ * ```ts
+ * const page = await store.searchExperiments({ filter: "name LIKE 'sentiment%'", orderBy: ["creation_time DESC"], maxResults: 10 });
+ * ```
+ */
 export interface SearchExperimentsOptions {
   /** @default "ACTIVE_ONLY" */
   viewType?: ViewType;
@@ -20,7 +27,14 @@ export interface SearchExperimentsOptions {
   pageToken?: string;
 }
 
-/** Options of {@link TrackingStore.searchRuns}. */
+/**
+ * Options of {@link TrackingStore.searchRuns}.
+ *
+ * @example
+ * ```ts
+ * const page = await store.searchRuns({ experimentIds: ["1"], filter: "metrics.accuracy > 0.9", orderBy: ["metrics.accuracy DESC"] });
+ * ```
+ */
 export interface SearchRunsOptions {
   experimentIds: readonly string[];
   /** MLflow's filter grammar, e.g. `metrics.accuracy > 0.9 AND params.C = '4'`. */
@@ -34,7 +48,14 @@ export interface SearchRunsOptions {
   pageToken?: string;
 }
 
-/** What {@link TrackingStore.createRun} needs. */
+/**
+ * What {@link TrackingStore.createRun} needs.
+ *
+ * @example
+ * ```ts
+ * const run = await store.createRun({ experimentId: "1", runName: "tfidf-baseline", tags: [{ key: "team", value: "nlp" }] });
+ * ```
+ */
 export interface CreateRunRequest {
   experimentId: string;
   /** @default "" */
@@ -46,14 +67,29 @@ export interface CreateRunRequest {
   runName?: string;
 }
 
-/** Fields of a run that {@link TrackingStore.updateRunInfo} may change. */
+/**
+ * Fields of a run that {@link TrackingStore.updateRunInfo} may change.
+ *
+ * @example
+ * ```ts
+ * await store.updateRunInfo(runId, { status: "FINISHED", endTime: Date.now() });
+ * ```
+ */
 export interface RunInfoUpdate {
   status?: RunStatus;
   endTime?: number;
   runName?: string;
 }
 
-/** One `logBatch` call: at most 1000 metrics, 100 params, 100 tags (1000 in all). */
+/**
+ * One `logBatch` call: at most 1000 metrics, 100 params, 100 tags (1000 in all).
+ *
+ * @example
+ * ```ts
+ * const batch: LogBatch = { metrics: [{ key: "loss", value: 0.31, timestamp: Date.now(), step: 3 }], params: [{ key: "C", value: "4" }] };
+ * await store.logBatch(runId, batch);
+ * ```
+ */
 export interface LogBatch {
   metrics?: readonly Metric[];
   params?: readonly Param[];
@@ -67,6 +103,14 @@ export interface LogBatch {
  * `RESOURCE_ALREADY_EXISTS` for a taken experiment name, `INVALID_PARAMETER_VALUE` for bad input
  * (including a changed param value and a bad filter), `INVALID_STATE` for an operation on a
  * deleted experiment where MLflow says so.
+ *
+ * @example
+ * ```ts
+ * const store: TrackingStore = createMemoryStore();
+ * const experimentId = await store.createExperiment("sentiment");
+ * const { info } = await store.createRun({ experimentId });
+ * await store.logBatch(info.runId, { params: [{ key: "C", value: "4" }] });
+ * ```
  */
 export interface TrackingStore {
   /** A short description for messages, e.g. `sqlite:///mlflow.db`. */

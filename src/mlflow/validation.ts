@@ -8,7 +8,14 @@
 import { SentiMlopsError } from "../errors.js";
 import type { DatasetInput, Metric, Param, Tag } from "./tracking-entities.js";
 
-/** Limits applied by MLflow (see `mlflow/utils/validation.py`). */
+/**
+ * Limits applied by MLflow (see `mlflow/utils/validation.py`).
+ *
+ * @example
+ * ```ts
+ * LIMITS.paramValue; // 6000: longer param values are truncated
+ * ```
+ */
 export const LIMITS = /* @__PURE__ */ Object.freeze({
   metricsPerBatch: 1000,
   paramsPerBatch: 100,
@@ -36,7 +43,14 @@ const invalid = (message: string): SentiMlopsError => SentiMlopsError.invalidPar
 // Python's `\w` in MLflow's key pattern `^[/\w.\- :]*$` is Unicode-aware: letters, digits, `_`.
 const KEY_CHARS = /^[/\p{L}\p{N}_.\- :]*$/u;
 
-/** POSIX `normpath`, as Python's `posixpath.normpath` computes it. */
+/**
+ * POSIX `normpath`, as Python's `posixpath.normpath` computes it.
+ *
+ * @example
+ * ```ts
+ * posixNormpath("a/./b/../c"); // "a/c"
+ * ```
+ */
 export function posixNormpath(path: string): string {
   if (path === "") return ".";
   const initial = path.startsWith("/") ? (path.startsWith("//") && !path.startsWith("///") ? 2 : 1) : 0;
@@ -58,7 +72,15 @@ function pathNotUnique(name: string): boolean {
   return norm !== name || norm === "." || norm.startsWith("..") || norm.startsWith("/");
 }
 
-/** Checks a metric, param or tag key the way MLflow does. `what` names it in the message. */
+/**
+ * Checks a metric, param or tag key the way MLflow does. `what` names it in the message.
+ *
+ * @example
+ * ```ts
+ * validateKey("eval/accuracy", "key"); // "eval/accuracy"
+ * validateKey("a/../b", "key"); // throws INVALID_PARAMETER_VALUE (resolves to "b")
+ * ```
+ */
 export function validateKey(key: unknown, what: string): string {
   if (typeof key !== "string") throw invalid(`Missing value for required parameter '${what}'.`);
   if (!KEY_CHARS.test(key)) {
@@ -82,7 +104,14 @@ function truncate(value: string, limit: number): string {
   return value.length > limit ? value.slice(0, limit) : value;
 }
 
-/** Validates a metric point; returns it with defaults filled in. */
+/**
+ * Validates a metric point; returns it with defaults filled in.
+ *
+ * @example
+ * ```ts
+ * validateMetric({ key: "accuracy", value: 0.9, timestamp: Date.now(), step: 0 });
+ * ```
+ */
 export function validateMetric(metric: Metric, path = "metric"): Metric {
   validateKey(metric?.key, `${path}.key`);
   const { value, timestamp, step } = metric;
@@ -98,21 +127,42 @@ export function validateMetric(metric: Metric, path = "metric"): Metric {
   return metric;
 }
 
-/** Validates a param; the value is truncated to MLflow's limit. */
+/**
+ * Validates a param; the value is truncated to MLflow's limit.
+ *
+ * @example
+ * ```ts
+ * validateParam({ key: "note", value: "x".repeat(7000) }).value.length; // 6000
+ * ```
+ */
 export function validateParam(param: Param, path = "param"): Param {
   const key = validateKey(param?.key, `${path}.key`);
   if (typeof param.value !== "string") throw invalid(`Missing value for required parameter '${path}.value'.`);
   return { key, value: truncate(param.value, LIMITS.paramValue) };
 }
 
-/** Validates a run tag; the value is truncated to MLflow's limit. */
+/**
+ * Validates a run tag; the value is truncated to MLflow's limit.
+ *
+ * @example
+ * ```ts
+ * validateRunTag({ key: "team", value: "nlp" }); // { key: "team", value: "nlp" }
+ * ```
+ */
 export function validateRunTag(tag: Tag, path = "tag"): Tag {
   const key = validateKey(tag?.key, `${path}.key`);
   if (typeof tag.value !== "string") throw invalid(`Missing value for required parameter '${path}.value'.`);
   return { key, value: truncate(tag.value, LIMITS.runTagValue) };
 }
 
-/** Validates an experiment tag (no truncation: MLflow rejects over-long values). */
+/**
+ * Validates an experiment tag (no truncation: MLflow rejects over-long values).
+ *
+ * @example
+ * ```ts
+ * validateExperimentTag({ key: "owner", value: "ml-team" });
+ * ```
+ */
 export function validateExperimentTag(tag: Tag): Tag {
   validateKey(tag?.key, "key");
   if (typeof tag.value !== "string") throw invalid("Missing value for required parameter 'value'.");
@@ -122,14 +172,30 @@ export function validateExperimentTag(tag: Tag): Tag {
   return tag;
 }
 
-/** Validates an experiment name. */
+/**
+ * Validates an experiment name.
+ *
+ * @example
+ * ```ts
+ * validateExperimentName("sentiment"); // "sentiment"
+ * validateExperimentName(""); // throws INVALID_PARAMETER_VALUE
+ * ```
+ */
 export function validateExperimentName(name: unknown): string {
   if (typeof name !== "string" || name === "") throw invalid(`Invalid experiment name: '${String(name ?? "")}'`);
   if (name.length > LIMITS.experimentName) throw invalid(`'name' exceeds the maximum length of ${LIMITS.experimentName} characters`);
   return name;
 }
 
-/** Parses an experiment id of the SQL-style stores (a decimal integer). */
+/**
+ * Parses an experiment id of the SQL-style stores (a decimal integer).
+ *
+ * @example
+ * ```ts
+ * parseExperimentId("007"); // 7
+ * parseExperimentId("abc"); // throws INVALID_PARAMETER_VALUE
+ * ```
+ */
 export function parseExperimentId(experimentId: unknown): number {
   const text = String(experimentId);
   if (typeof experimentId !== "string" && typeof experimentId !== "number") {
@@ -139,7 +205,14 @@ export function parseExperimentId(experimentId: unknown): number {
   return Number(text.trim());
 }
 
-/** Validates a run id's form. */
+/**
+ * Validates a run id's form.
+ *
+ * @example
+ * ```ts
+ * validateRunId("3f2a9c0d4b1e4f6a8c7d2e1f0a9b8c7d"); // returned as is
+ * ```
+ */
 export function validateRunId(runId: unknown): string {
   if (typeof runId !== "string" || !/^[a-zA-Z0-9][\w-]{0,255}$/.test(runId)) {
     throw invalid(`Invalid value ${JSON.stringify(runId) ?? String(runId)} for parameter 'run_id' supplied.`);
@@ -147,7 +220,14 @@ export function validateRunId(runId: unknown): string {
   return runId;
 }
 
-/** Validates a `logBatch` request: limits, every entry, and unique param keys. */
+/**
+ * Validates a `logBatch` request: limits, every entry, and unique param keys.
+ *
+ * @example
+ * ```ts
+ * const { metrics, params, tags } = validateBatch({ params: [{ key: "C", value: "4" }] }); // metrics: [], tags: []
+ * ```
+ */
 export function validateBatch(batch: { metrics?: readonly Metric[]; params?: readonly Param[]; tags?: readonly Tag[] }): {
   metrics: Metric[];
   params: Param[];
@@ -179,7 +259,15 @@ export function validateBatch(batch: { metrics?: readonly Metric[]; params?: rea
   return { metrics, params: checkedParams, tags: tags.map((t, i) => validateRunTag(t, `tags[${i}]`)) };
 }
 
-/** Validates `maxResults` of a search. */
+/**
+ * Validates `maxResults` of a search.
+ *
+ * @example
+ * ```ts
+ * validateMaxResults(undefined, 100, 1000); // 100
+ * validateMaxResults(5000, 100, 1000); // throws INVALID_PARAMETER_VALUE
+ * ```
+ */
 export function validateMaxResults(maxResults: number | undefined, fallback: number, max: number): number {
   const n = maxResults ?? fallback;
   if (!Number.isInteger(n) || n < 1 || n > max) {
@@ -188,7 +276,14 @@ export function validateMaxResults(maxResults: number | undefined, fallback: num
   return n;
 }
 
-/** Validates dataset inputs: required fields, MLflow's size limits, input tag keys and sizes. */
+/**
+ * Validates dataset inputs: required fields, MLflow's size limits, input tag keys and sizes.
+ *
+ * @example
+ * ```ts
+ * validateDatasetInputs([{ dataset: { name: "imdb", digest: "a1b2", sourceType: "local", source: "data.csv" }, tags: [] }]);
+ * ```
+ */
 export function validateDatasetInputs(datasets: readonly DatasetInput[]): void {
   for (const input of datasets) {
     const d = input.dataset;

@@ -17,7 +17,14 @@ import type { LoggedModel, LogModelOptions, ModelStoreContext } from "../trackin
 import { packageModel } from "./model-folder.js";
 import type { ModelCodec } from "./model-codec.js";
 
-/** The run tag MLflow's UI reads to list a run's logged models. */
+/**
+ * The run tag MLflow's UI reads to list a run's logged models.
+ *
+ * @example
+ * ```ts
+ * const history = JSON.parse(run.data.tags[LOG_MODEL_HISTORY_TAG] ?? "[]"); // one entry per logged model
+ * ```
+ */
 export const LOG_MODEL_HISTORY_TAG = "mlflow.log-model.history";
 
 /** The entry MLflow's `Model.get_tags_dict` appends to the history tag (flavors without `config`). */

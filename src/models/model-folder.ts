@@ -29,7 +29,14 @@ export const TEXT_CLASSIFIER_SIGNATURE: ModelSignature = /* @__PURE__ */ Object.
   ]) as readonly ColumnSpec[],
 });
 
-/** Options of {@link packageModel}. */
+/**
+ * Options of {@link packageModel}.
+ *
+ * @example
+ * ```ts
+ * const { files, mlmodel } = await packageModel(model, { artifactPath: "model", runId, inputExample: ["a great film"] });
+ * ```
+ */
 export interface PackageModelOptions {
   /** Recorded as the MLmodel's `artifact_path`. */
   artifactPath?: string;
@@ -143,7 +150,14 @@ export async function packageModel(model: SentimentModel, options: PackageModelO
   return { files, mlmodel };
 }
 
-/** Options of {@link readModelFolder}. */
+/**
+ * Options of {@link readModelFolder}.
+ *
+ * @example
+ * ```ts
+ * const model = await readModelFolder(await tracking.openArtifacts(`${artifactUri}/model`), { codecs: DEFAULT_CODECS });
+ * ```
+ */
 export interface ReadModelFolderOptions {
   /** The kinds of model that can be handled. @default the TF-IDF codec only (the package's own calls pass every kind) */
   codecs?: readonly ModelCodec[];

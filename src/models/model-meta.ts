@@ -7,10 +7,24 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex } from "@noble/hashes/utils.js";
 
-/** The version of MLflow's model format these files follow (the pinned MLflow they are tested with). */
+/**
+ * The version of MLflow's model format these files follow (the pinned MLflow they are tested with).
+ *
+ * @example
+ * ```ts
+ * mlmodel.mlflow_version === MLMODEL_MLFLOW_VERSION; // true for folders this version wrote ("3.17.2")
+ * ```
+ */
 export const MLMODEL_MLFLOW_VERSION = "3.17.2";
 
-/** This package's version, recorded in the flavor. */
+/**
+ * This package's version, recorded in the flavor.
+ *
+ * @example
+ * ```ts
+ * const flavor = { format_version: 1, senti_mlops_version: SENTI_MLOPS_VERSION };
+ * ```
+ */
 export const SENTI_MLOPS_VERSION = "0.1.0";
 
 

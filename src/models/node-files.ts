@@ -12,7 +12,14 @@ import { writeFileAtomic } from "../adapters/atomic-write.js";
 import { encodeTfidfModel } from "../tfidf/model-format.js";
 import type { TfidfModel } from "../tfidf/model.js";
 
-/** Reads a file, mapping a missing file to `RESOURCE_DOES_NOT_EXIST`. */
+/**
+ * Reads a file, mapping a missing file to `RESOURCE_DOES_NOT_EXIST`.
+ *
+ * @example
+ * ```ts
+ * const bytes = await readModelFile("./model.senti"); // throws RESOURCE_DOES_NOT_EXIST when missing
+ * ```
+ */
 export async function readModelFile(path: string): Promise<Uint8Array> {
   try {
     return new Uint8Array(await readFile(path));

@@ -44,20 +44,44 @@ import type { SearchKind } from "./search-kinds.js";
  */
 export const SQLITE_SEARCH_PRAGMA = "PRAGMA case_sensitive_like = ON";
 
-/** A WHERE fragment and its bound parameters. */
+/**
+ * A WHERE fragment and its bound parameters.
+ *
+ * @example
+ * ```ts
+ * const { where, params }: SqlWhere = compileFilterSql(parseFilter("params.C = '4'", "runs"));
+ * // where: "EXISTS (SELECT 1 FROM params p WHERE … AND p.key = ? AND p.value = ?)", params: ["C", "4"]
+ * ```
+ */
 export interface SqlWhere {
   /** A boolean SQL expression; `1` when the filter is empty. */
   readonly where: string;
   readonly params: readonly unknown[];
 }
 
-/** An ORDER BY fragment (without the keywords) and its bound parameters. */
+/**
+ * An ORDER BY fragment (without the keywords) and its bound parameters.
+ *
+ * @example
+ * ```ts
+ * const { orderBy, params }: SqlOrderBy = compileOrderBySql(parseOrderBy(["metrics.accuracy DESC"], "runs"));
+ * // params: ["accuracy", "accuracy"]
+ * ```
+ */
 export interface SqlOrderBy {
   readonly orderBy: string;
   readonly params: readonly unknown[];
 }
 
-/** Everything a store splices into its SELECT. */
+/**
+ * Everything a store splices into its SELECT.
+ *
+ * @example
+ * ```ts
+ * const sql: CompiledSearchSql = compileSearchSql(parseFilter(filter, "runs"), parseOrderBy(orderBy, "runs"));
+ * db.prepare(`SELECT * FROM runs WHERE ${sql.where} ORDER BY ${sql.orderBy}`).all(...sql.params, ...sql.orderByParams);
+ * ```
+ */
 export interface CompiledSearchSql {
   readonly where: string;
   /** Parameters of `where`, in order. */

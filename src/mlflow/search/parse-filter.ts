@@ -35,10 +35,25 @@ import { type Segment, type Token, isKeyword, syntaxError, tokenize } from "./to
 
 export type { Comparator, FilterEntity, SearchKind } from "./search-kinds.js";
 
-/** A comparison's right-hand side: a number, a string, a list (`IN`), or null (`IS NULL`). */
+/**
+ * A comparison's right-hand side: a number, a string, a list (`IN`), or null (`IS NULL`).
+ *
+ * @example
+ * ```ts
+ * const values: FilterValue[] = [0.9, "4", ["a", "b"], null]; // metric, param, IN list, IS NULL
+ * ```
+ */
 export type FilterValue = number | string | readonly string[] | null;
 
-/** One comparison of a filter. */
+/**
+ * One comparison of a filter.
+ *
+ * @example
+ * ```ts
+ * const [c]: readonly Comparison[] = parseFilter("metrics.accuracy > 0.9", "runs").comparisons;
+ * // { entity: "metric", key: "accuracy", comparator: ">", value: 0.9, position: 0 }
+ * ```
+ */
 export interface Comparison {
   readonly entity: FilterEntity;
   /**
@@ -57,7 +72,15 @@ export interface Comparison {
   readonly position: number;
 }
 
-/** A parsed filter: comparisons joined by AND, for one search kind. */
+/**
+ * A parsed filter: comparisons joined by AND, for one search kind.
+ *
+ * @example
+ * ```ts
+ * const filter: ParsedFilter<"runs"> = parseFilter("metrics.accuracy > 0.9 AND params.C = '4'", "runs");
+ * filter.comparisons.length; // 2
+ * ```
+ */
 export interface ParsedFilter<K extends SearchKind = SearchKind> {
   readonly kind: K;
   readonly comparisons: readonly Comparison[];
@@ -109,7 +132,16 @@ export function parseFilter<K extends SearchKind>(filter: string | undefined | n
   return Object.freeze({ kind, comparisons: Object.freeze(comparisons) });
 }
 
-/** What {@link resolveIdentifier} returns. */
+/**
+ * What {@link resolveIdentifier} returns.
+ *
+ * @example
+ * ```ts
+ * const [token] = tokenize("tags.mlflow.runName");
+ * const { entity, key }: ResolvedIdentifier = resolveIdentifier(token, "tags.mlflow.runName", searchKindSpec("runs"), "filter");
+ * // entity: "tag", key: "mlflow.runName"
+ * ```
+ */
 export interface ResolvedIdentifier {
   readonly entity: FilterEntity;
   readonly key: string;

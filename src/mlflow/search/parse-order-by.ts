@@ -18,7 +18,15 @@ import { resolveIdentifier } from "./parse-filter.js";
 import { type AttributeSpec, type FilterEntity, type SearchKind, findAttribute, searchKindSpec } from "./search-kinds.js";
 import { isKeyword, syntaxError, tokenize } from "./tokenize.js";
 
-/** One ordering key. */
+/**
+ * One ordering key.
+ *
+ * @example
+ * ```ts
+ * const [clause]: readonly OrderByClause[] = parseOrderBy(["metrics.accuracy DESC"], "runs").clauses;
+ * // { entity: "metric", key: "accuracy", ascending: false }
+ * ```
+ */
 export interface OrderByClause {
   /** `metric`, `param` or `tag` (runs only), else `attribute`. */
   readonly entity: Exclude<FilterEntity, "dataset">;
@@ -30,7 +38,15 @@ export interface OrderByClause {
   readonly ascending: boolean;
 }
 
-/** Parsed order-by clauses of one search kind. */
+/**
+ * Parsed order-by clauses of one search kind.
+ *
+ * @example
+ * ```ts
+ * const { effective }: ParsedOrderBy<"runs"> = parseOrderBy(["metrics.accuracy DESC"], "runs");
+ * // effective: accuracy DESC, then the tie-breakers start_time DESC, run_id ASC
+ * ```
+ */
 export interface ParsedOrderBy<K extends SearchKind = SearchKind> {
   readonly kind: K;
   /** The clauses as given, parsed. */

@@ -8,13 +8,35 @@
  * @module
  */
 
-/** The four searches that take MLflow's filter grammar. */
+/**
+ * The four searches that take MLflow's filter grammar.
+ *
+ * @example
+ * ```ts
+ * const kind: SearchKind = "registeredModels";
+ * parseFilter("name LIKE 'sentiment%'", kind);
+ * ```
+ */
 export type SearchKind = "runs" | "experiments" | "registeredModels" | "modelVersions";
 
-/** What a comparison's left-hand side names. */
+/**
+ * What a comparison's left-hand side names.
+ *
+ * @example
+ * ```ts
+ * const entity: FilterEntity = parseFilter("params.C = '4'", "runs").comparisons[0]!.entity; // "param"
+ * ```
+ */
 export type FilterEntity = "metric" | "param" | "tag" | "attribute" | "dataset";
 
-/** Every comparator of the grammar (upper case, single spaces). */
+/**
+ * Every comparator of the grammar (upper case, single spaces).
+ *
+ * @example
+ * ```ts
+ * const comparator: Comparator = "NOT IN";
+ * ```
+ */
 export type Comparator =
   | "="
   | "!="
@@ -36,10 +58,23 @@ export type Comparator =
  * - `integer-or-string`: a bare integer, or a quoted string holding one (`version_number = '3'`);
  * - `string`: a quoted string, or for `IN`/`NOT IN` a parenthesised list of quoted strings;
  * - `id-string`: like `string`, but each string must hold an integer (experiment ids).
+ *
+ * @example
+ * ```ts
+ * findAttribute("runs", "start_time")?.valueType; // "number"
+ * ```
  */
 export type ValueType = "number" | "integer" | "integer-or-string" | "string" | "id-string";
 
-/** One attribute of a search kind. */
+/**
+ * One attribute of a search kind.
+ *
+ * @example
+ * ```ts
+ * const created: AttributeSpec | undefined = findAttribute("runs", "created");
+ * // { key: "start_time", aliases: ["created", "Created"], valueType: "number", comparators: ["=", "!=", "<", "<=", ">", ">="] }
+ * ```
+ */
 export interface AttributeSpec {
   /** The canonical key, as MLflow names it in filters (`start_time`, `run_name`, …). */
   readonly key: string;
@@ -49,7 +84,15 @@ export interface AttributeSpec {
   readonly comparators: readonly Comparator[];
 }
 
-/** What one search kind accepts. */
+/**
+ * What one search kind accepts.
+ *
+ * @example
+ * ```ts
+ * const spec: SearchKindSpec = searchKindSpec("runs");
+ * spec.prefixes["metrics"]; // "metric"
+ * ```
+ */
 export interface SearchKindSpec {
   readonly kind: SearchKind;
   /** Entity prefixes by spelling (`metrics` → `metric`); a key without a prefix is an attribute. */

@@ -18,7 +18,15 @@
  */
 import { SentiMlopsError } from "../../errors.js";
 
-/** A quoted or bare part of an identifier. */
+/**
+ * A quoted or bare part of an identifier.
+ *
+ * @example
+ * ```ts
+ * const [tag] = tokenize("tags.`my tag` = 'x'");
+ * if (tag?.type === "identifier") tag.segments[1]; // { quote: "`", inner: "my tag", start: 5, end: 13 }
+ * ```
+ */
 export interface Segment {
   /** The quote character, or "" for a bare word. */
   readonly quote: "" | "`" | '"' | "'";
@@ -28,7 +36,15 @@ export interface Segment {
   readonly end: number;
 }
 
-/** One token; `start`/`end` are offsets into the source string. */
+/**
+ * One token; `start`/`end` are offsets into the source string.
+ *
+ * @example
+ * ```ts
+ * const tokens: Token[] = tokenize("params.C = '4'");
+ * tokens.map((t) => t.type); // ["identifier", "operator", "string"]
+ * ```
+ */
 export type Token =
   | { readonly type: "identifier"; readonly segments: readonly Segment[]; readonly start: number; readonly end: number }
   | { readonly type: "string"; readonly inner: string; readonly start: number; readonly end: number }

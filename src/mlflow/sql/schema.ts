@@ -12,7 +12,15 @@ import { isSentiMlopsError, SentiMlopsError } from "../../errors.js";
 import { ALEMBIC_HEAD, MLFLOW_VERSION, SCHEMA_STATEMENTS, SEED_STATEMENTS, SUPPORTED_ALEMBIC_VERSIONS } from "./mlflow-schema.js";
 import type { SqlDatabase } from "./sql-database.js";
 
-/** What {@link ensureMlflowSchema} found or did. */
+/**
+ * What {@link ensureMlflowSchema} found or did.
+ *
+ * @example
+ * ```ts
+ * const { created, alembicVersion }: EnsureSchemaResult = ensureMlflowSchema(db);
+ * if (created) console.log(`new MLflow database at revision ${alembicVersion}`);
+ * ```
+ */
 export interface EnsureSchemaResult {
   /** True when the database was empty and the schema was created. */
   created: boolean;

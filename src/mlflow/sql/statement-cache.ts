@@ -18,7 +18,14 @@ import type { SqlDatabase, SqlStatement } from "./sql-database.js";
  */
 export type StatementCache = (sql: string) => SqlStatement;
 
-/** How many search statements a store keeps prepared by default. */
+/**
+ * How many search statements a store keeps prepared by default.
+ *
+ * @example
+ * ```ts
+ * const searchStatement = createStatementCache(db, DEFAULT_STATEMENT_CACHE_CAPACITY); // 64 statements
+ * ```
+ */
 export const DEFAULT_STATEMENT_CACHE_CAPACITY = 64;
 
 /**
