@@ -15,7 +15,14 @@ import type { ModelLogger } from "./model-logging.js";
 import { createActiveRun, type ActiveRun, type BufferOptions, type LocalFileReader } from "./run.js";
 import { createRestStore, type RestStoreOptions } from "./stores/rest-store.js";
 
-/** Options of {@link createTracking}. */
+/**
+ * Options of {@link createTracking}.
+ *
+ * @example
+ * ```ts
+ * const tracking = await createTracking("http://mlflow.internal:5000", { token: process.env.MLFLOW_TRACKING_TOKEN, timeoutMs: 30_000 });
+ * ```
+ */
 export interface TrackingOptions extends RestStoreOptions {
   /** Default artifact root of new experiments in embedded stores (`sqlite:`, `memory:`). */
   artifactRoot?: string;
@@ -59,7 +66,14 @@ export interface OpenedStores {
   readonly registry?: RegistryStore;
 }
 
-/** Options of {@link Tracking.startRun}. */
+/**
+ * Options of {@link Tracking.startRun}.
+ *
+ * @example
+ * ```ts
+ * const run = await tracking.startRun({ experimentName: "sentiment", runName: "tfidf-C4", tags: { team: "nlp" }, buffer: true });
+ * ```
+ */
 export interface StartRunOptions {
   /** The experiment, by name (created when missing) … */
   experimentName?: string;
@@ -73,7 +87,18 @@ export interface StartRunOptions {
   buffer?: boolean | BufferOptions;
 }
 
-/** A tracking client. */
+/**
+ * A tracking client.
+ *
+ * @example
+ * ```ts
+ * const tracking: Tracking = await createTracking("memory:");
+ * const experimentId = await tracking.getOrCreateExperiment("sentiment");
+ * const run = await tracking.startRun({ experimentId });
+ * await run.end();
+ * await tracking.close();
+ * ```
+ */
 export interface Tracking {
   readonly uri: string;
   readonly store: TrackingStore;
@@ -93,7 +118,14 @@ export interface Tracking {
   close(): Promise<void>;
 }
 
-/** The tracking URI used when none is given or configured. */
+/**
+ * The tracking URI used when none is given or configured.
+ *
+ * @example
+ * ```ts
+ * const uri = process.env.MLFLOW_TRACKING_URI ?? DEFAULT_TRACKING_URI; // "sqlite:///mlflow.db"
+ * ```
+ */
 export const DEFAULT_TRACKING_URI = "sqlite:///mlflow.db";
 
 function processEnv(): Readonly<Record<string, string | undefined>> {

@@ -11,7 +11,14 @@ import type { LoggedModel, LogModelOptions } from "./model-logging.js";
 import type { TrackingStore } from "../mlflow/tracking-store.js";
 import type { Dataset, Metric, Param, RunInfo, RunStatus, Tag } from "../mlflow/tracking-entities.js";
 
-/** Buffering of metrics: flushed when `maxBatch` points wait, every `flushIntervalMs`, and at the end. */
+/**
+ * Buffering of metrics: flushed when `maxBatch` points wait, every `flushIntervalMs`, and at the end.
+ *
+ * @example
+ * ```ts
+ * const run = await tracking.startRun({ experimentName: "sentiment", buffer: { maxBatch: 500, flushIntervalMs: 5000 } });
+ * ```
+ */
 export interface BufferOptions {
   /** @default 1000 (MLflow's per-batch metric limit) */
   maxBatch?: number;
@@ -30,7 +37,14 @@ export interface BufferOptions {
  */
 export type LocalFileReader = (localPath: string, kind: "file" | "folder") => Promise<ArtifactFile[]>;
 
-/** Options of one metric point. */
+/**
+ * Options of one metric point.
+ *
+ * @example
+ * ```ts
+ * await run.logMetric("train_loss", 0.42, { step: 10, timestamp: Date.now() });
+ * ```
+ */
 export interface MetricOptions {
   /** @default 0 */
   step?: number;
@@ -38,7 +52,17 @@ export interface MetricOptions {
   timestamp?: number;
 }
 
-/** A run in progress. End it with {@link ActiveRun.end} (or use `withRun`). */
+/**
+ * A run in progress. End it with {@link ActiveRun.end} (or use `withRun`).
+ *
+ * @example
+ * ```ts
+ * const run: ActiveRun = await tracking.startRun({ experimentName: "sentiment" });
+ * await run.logParams({ C: 4 });
+ * await run.logMetric("accuracy", 0.905);
+ * await run.end(); // FINISHED
+ * ```
+ */
 export interface ActiveRun {
   readonly runId: string;
   readonly experimentId: string;

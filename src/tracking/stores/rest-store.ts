@@ -28,7 +28,14 @@ function toPage<T>(items: T[], nextPageToken: string | undefined): Page<T> {
   return nextPageToken ? { items, nextPageToken } : { items };
 }
 
-/** Options of {@link createRestStore}: the HTTP client's. */
+/**
+ * Options of {@link createRestStore}: the HTTP client's.
+ *
+ * @example
+ * ```ts
+ * const store = createRestStore("https://mlflow.example.com", { username: "alice", password: "secret", retries: 3 });
+ * ```
+ */
 export type RestStoreOptions = RestClientOptions;
 
 const API = "/api/2.0/mlflow";

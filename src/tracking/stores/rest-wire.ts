@@ -6,13 +6,28 @@
  */
 import type { DatasetInput, Experiment, Metric, Run, RunInfo, Tag } from "../../mlflow/tracking-entities.js";
 
-/** Tag on the wire. */
+/**
+ * Tag on the wire.
+ *
+ * @example
+ * ```ts
+ * const tag: WireTag = { key: "mlflow.runName", value: "tfidf-baseline" };
+ * ```
+ */
 export interface WireTag {
   key: string;
   value?: string;
 }
 
-/** Experiment on the wire. */
+/**
+ * Experiment on the wire.
+ *
+ * @example
+ * ```ts
+ * const wire: WireExperiment = { experiment_id: "1", name: "sentiment", lifecycle_stage: "active", tags: [] };
+ * experimentFromWire(wire).experimentId; // "1"
+ * ```
+ */
 export interface WireExperiment {
   experiment_id: string;
   name: string;
@@ -23,7 +38,15 @@ export interface WireExperiment {
   tags?: WireTag[];
 }
 
-/** Run info on the wire. */
+/**
+ * Run info on the wire.
+ *
+ * @example
+ * ```ts
+ * const wire: WireRunInfo = { run_id: "3f2a9c0d", experiment_id: "1", status: "FINISHED", start_time: 1733500000000 };
+ * runInfoFromWire(wire).endTime; // null
+ * ```
+ */
 export interface WireRunInfo {
   run_id: string;
   run_name?: string;
@@ -36,7 +59,15 @@ export interface WireRunInfo {
   lifecycle_stage?: string;
 }
 
-/** Metric on the wire (doubles may be the strings "NaN", "Infinity", "-Infinity"). */
+/**
+ * Metric on the wire (doubles may be the strings "NaN", "Infinity", "-Infinity").
+ *
+ * @example
+ * ```ts
+ * const wire: WireMetric = { key: "loss", value: "NaN", timestamp: 1733500000000, step: 3 };
+ * metricFromWire(wire).value; // NaN
+ * ```
+ */
 export interface WireMetric {
   key: string;
   value: number | string;
@@ -44,7 +75,15 @@ export interface WireMetric {
   step?: number;
 }
 
-/** Run on the wire. */
+/**
+ * Run on the wire.
+ *
+ * @example
+ * ```ts
+ * const { run } = (await response.json()) as { run: WireRun };
+ * const parsed = runFromWire(run);
+ * ```
+ */
 export interface WireRun {
   info: WireRunInfo;
   data?: { metrics?: WireMetric[]; params?: WireTag[]; tags?: WireTag[] };
@@ -56,7 +95,15 @@ export interface WireRun {
   };
 }
 
-/** A double as MLflow's JSON carries it. */
+/**
+ * A double as MLflow's JSON carries it.
+ *
+ * @example
+ * ```ts
+ * doubleToWire(0.5); // 0.5
+ * doubleToWire(-Infinity); // "-Infinity"
+ * ```
+ */
 export function doubleToWire(value: number): number | string {
   if (Number.isNaN(value)) return "NaN";
   if (value === Infinity) return "Infinity";
@@ -64,7 +111,15 @@ export function doubleToWire(value: number): number | string {
   return value;
 }
 
-/** A double read from MLflow's JSON. */
+/**
+ * A double read from MLflow's JSON.
+ *
+ * @example
+ * ```ts
+ * doubleFromWire("NaN"); // NaN
+ * doubleFromWire(0.5); // 0.5
+ * ```
+ */
 export function doubleFromWire(value: number | string | undefined): number {
   if (typeof value === "number") return value;
   if (value === "NaN") return NaN;
@@ -76,10 +131,26 @@ export function doubleFromWire(value: number | string | undefined): number {
 const tagsToRecord = (tags: WireTag[] | undefined): Record<string, string> =>
   Object.fromEntries((tags ?? []).map((t) => [t.key, t.value ?? ""]));
 
-/** Tags to the wire. */
+/**
+ * Tags to the wire.
+ *
+ * @example
+ * ```ts
+ * tagsToWire([{ key: "team", value: "nlp" }]); // [{ key: "team", value: "nlp" }]
+ * tagsToWire(undefined); // []
+ * ```
+ */
 export const tagsToWire = (tags: readonly Tag[] | undefined): WireTag[] => (tags ?? []).map((t) => ({ key: t.key, value: t.value }));
 
-/** Experiment from the wire. */
+/**
+ * Experiment from the wire.
+ *
+ * @example
+ * ```ts
+ * experimentFromWire({ experiment_id: "1", name: "sentiment", tags: [{ key: "team", value: "nlp" }] });
+ * // { experimentId: "1", name: "sentiment", lifecycleStage: "active", tags: { team: "nlp" }, … }
+ * ```
+ */
 export function experimentFromWire(e: WireExperiment): Experiment {
   return {
     experimentId: String(e.experiment_id),
@@ -92,7 +163,14 @@ export function experimentFromWire(e: WireExperiment): Experiment {
   };
 }
 
-/** Run info from the wire. */
+/**
+ * Run info from the wire.
+ *
+ * @example
+ * ```ts
+ * runInfoFromWire({ run_id: "3f2a9c0d", experiment_id: "1" }).status; // "RUNNING"
+ * ```
+ */
 export function runInfoFromWire(i: WireRunInfo): RunInfo {
   return {
     runId: i.run_id,
@@ -107,7 +185,15 @@ export function runInfoFromWire(i: WireRunInfo): RunInfo {
   };
 }
 
-/** Run from the wire. */
+/**
+ * Run from the wire.
+ *
+ * @example
+ * ```ts
+ * const run = runFromWire({ info: { run_id: "3f2a9c0d", experiment_id: "1" }, data: { params: [{ key: "C", value: "4" }] } });
+ * run.data.params; // { C: "4" }
+ * ```
+ */
 export function runFromWire(r: WireRun): Run {
   return {
     info: runInfoFromWire(r.info),
@@ -134,17 +220,39 @@ export function runFromWire(r: WireRun): Run {
   };
 }
 
-/** Metric from the wire. */
+/**
+ * Metric from the wire.
+ *
+ * @example
+ * ```ts
+ * metricFromWire({ key: "loss", value: "Infinity" }); // { key: "loss", value: Infinity, timestamp: 0, step: 0 }
+ * ```
+ */
 export function metricFromWire(m: WireMetric): Metric {
   return { key: m.key, value: doubleFromWire(m.value), timestamp: m.timestamp ?? 0, step: m.step ?? 0 };
 }
 
-/** Metric to the wire. */
+/**
+ * Metric to the wire.
+ *
+ * @example
+ * ```ts
+ * metricToWire({ key: "loss", value: NaN, timestamp: 1733500000000, step: 0 }); // { key: "loss", value: "NaN", … }
+ * ```
+ */
 export function metricToWire(m: Metric): WireMetric {
   return { key: m.key, value: doubleToWire(m.value), timestamp: m.timestamp, step: m.step };
 }
 
-/** Dataset input to the wire. */
+/**
+ * Dataset input to the wire.
+ *
+ * @example
+ * ```ts
+ * datasetInputToWire({ dataset: { name: "imdb", digest: "a1b2", sourceType: "local", source: "data.csv" }, tags: [] });
+ * // { dataset: { name: "imdb", digest: "a1b2", source_type: "local", source: "data.csv" }, tags: [] }
+ * ```
+ */
 export function datasetInputToWire(d: DatasetInput): unknown {
   const { name, digest, sourceType, source, schema, profile } = d.dataset;
   return {

@@ -8,13 +8,28 @@ import { compareExperiments, compareRuns, matchesExperiment, matchesRun, parseFi
 import type { SearchExperimentsOptions, SearchRunsOptions } from "../../mlflow/tracking-store.js";
 import type { Experiment, LifecycleStage, Run, ViewType } from "../../mlflow/tracking-entities.js";
 
-/** True when an entity in `stage` is visible under `view`. */
+/**
+ * True when an entity in `stage` is visible under `view`.
+ *
+ * @example
+ * ```ts
+ * inView("deleted", "ACTIVE_ONLY"); // false
+ * inView("deleted", "ALL"); // true
+ * ```
+ */
 export function inView(stage: LifecycleStage, view: ViewType | undefined): boolean {
   const v = view ?? "ACTIVE_ONLY";
   return v === "ALL" || (v === "ACTIVE_ONLY" ? stage === "active" : stage === "deleted");
 }
 
-/** The runs that match `options` (filter, view type), in their search order. */
+/**
+ * The runs that match `options` (filter, view type), in their search order.
+ *
+ * @example
+ * ```ts
+ * const best = searchRunsIn(runs, { experimentIds: ["1"], filter: "metrics.accuracy > 0.9", orderBy: ["metrics.accuracy DESC"] });
+ * ```
+ */
 export function searchRunsIn(runs: readonly Run[], options: SearchRunsOptions): Run[] {
   const filter = parseFilter(options.filter, "runs");
   const order = parseOrderBy(options.orderBy, "runs");
@@ -23,7 +38,14 @@ export function searchRunsIn(runs: readonly Run[], options: SearchRunsOptions): 
     .sort((a, b) => compareRuns(a, b, order));
 }
 
-/** The experiments that match `options` (filter, view type), in their search order. */
+/**
+ * The experiments that match `options` (filter, view type), in their search order.
+ *
+ * @example
+ * ```ts
+ * const found = searchExperimentsIn(experiments, { filter: "name LIKE 'sentiment%'", viewType: "ALL" });
+ * ```
+ */
 export function searchExperimentsIn(experiments: readonly Experiment[], options: SearchExperimentsOptions): Experiment[] {
   const filter = parseFilter(options.filter, "experiments");
   const order = parseOrderBy(options.orderBy, "experiments");

@@ -12,7 +12,14 @@ import type { TrackingStore } from "../../mlflow/tracking-store.js";
 import { createSqlStore, type SqlStoreOptions } from "./sql-store.js";
 
 
-/** Options of {@link openSqlStores}. */
+/**
+ * Options of {@link openSqlStores}.
+ *
+ * @example
+ * ```ts
+ * const { store, registry } = await openSqlStores("sqlite:///mlflow.db", { artifactRoot: "./mlruns", busyTimeoutMs: 5000 });
+ * ```
+ */
 export interface OpenSqlStoreOptions extends Omit<SqlStoreOptions, "uri" | "closeDatabase"> {
   /**
    * Default artifact root of new experiments; a relative path is made absolute against the
