@@ -8,12 +8,19 @@ import type { LoadModelOptions, ModelSource } from "../models/load-model.js";
 import type { SentimentModel } from "../types.js";
 
 /**
- * Loads a saved model: from bytes, an http(s) URL, a file path or a model folder (Node), or — with
+ * Loads a saved model: from bytes (`Uint8Array`, `ArrayBuffer`, or a `Blob`/`File`, e.g. from
+ * `<input type="file">` or drag and drop), an http(s) URL, a file path or a model folder (Node), or — with
  * `options.tracking` — a `runs:/<id>/<path>`, `models:/<name>/<version>`, `models:/<name>@<alias>`,
  * `models:/<name>/<stage>` URI or an artifact URI, resolved as MLflow resolves them. Model folders
  * are verified against the checksums in their `MLmodel` file.
  *
- * @throws {SentiMlopsError} `RESOURCE_DOES_NOT_EXIST` for a missing file or URL; `DATA_LOSS` for a
+ * In a page or worker (a runtime with `document.baseURI` or `location`, and no local files), a
+ * string that is not an absolute URL nor a `runs:/`, `models:/` or artifact URI is a URL relative to
+ * the document, as `fetch` reads it: `loadModel("models/model.bin")` fetches
+ * `<page folder>/models/model.bin`. In Node such a string stays a file path.
+ *
+ * @throws {SentiMlopsError} `RESOURCE_DOES_NOT_EXIST` for a missing file or URL (the message names
+ * the URL and its HTTP status); `DATA_LOSS` for a
  * truncated or corrupt file or a checksum that does not match; `INVALID_PARAMETER_VALUE` for a file
  * that is not a model.
  *
@@ -21,6 +28,7 @@ import type { SentimentModel } from "../types.js";
  * ```ts
  * const model = await loadModel("./model.bin");            // Node
  * const same = await loadModel("https://example.org/model.bin");
+ * const picked = await loadModel(input.files[0]);            // a File from <input type="file">
  * const champion = await loadModel("models:/sentiment-tfidf@champion", { tracking });
  * await predict(model, ["Great movie!"]);
  * ```

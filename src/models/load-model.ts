@@ -6,6 +6,7 @@
 import { SentiMlopsError, describeType } from "../errors.js";
 import { artifactUriScheme } from "../adapters/artifact-resolver.js";
 import type { ArtifactStore } from "../adapters/artifact-store.js";
+import { resolveAgainstDocument } from "../adapters/document-url.js";
 import { decodeTfidfModel } from "../tfidf/model-format.js";
 import type { SentimentModel } from "../types.js";
 import type { ModelCodec } from "./model-codec.js";
@@ -28,8 +29,13 @@ export interface LoadModelOptions {
   codecs?: readonly ModelCodec[];
 }
 
-/** Where a model can be loaded from. */
-export type ModelSource = string | URL | Uint8Array | ArrayBuffer;
+/**
+ * Where a model can be loaded from: its bytes (`Uint8Array`, `ArrayBuffer`, or a `Blob`/`File` such
+ * as an `<input type="file">` gives), an http(s) URL, a URL relative to the page (in browsers and
+ * workers), a file path or model folder (Node), or with `tracking` a `runs:/`, `models:/` or
+ * artifact URI.
+ */
+export type ModelSource = string | URL | Uint8Array | ArrayBuffer | Blob;
 
 /**
  * Decodes model bytes, recognizing the format by its magic bytes.
@@ -84,12 +90,19 @@ export interface LocalModelFiles {
 export async function loadModelWith(local: LocalModelFiles, source: ModelSource, options: LoadModelOptions = {}): Promise<SentimentModel> {
   if (source instanceof Uint8Array) return decodeModel(source);
   if (source instanceof ArrayBuffer) return decodeModel(new Uint8Array(source));
+  if (typeof Blob !== "undefined" && source instanceof Blob) return decodeModel(new Uint8Array(await source.arrayBuffer()));
   const text = source instanceof URL ? source.href : source;
   if (typeof text !== "string" || text.length === 0) {
     throw SentiMlopsError.invalidParameterValue(`model source must be a path, URL or bytes, got ${describeType(source)}`, { component: "models" });
   }
   if (/^https?:\/\//i.test(text)) return decodeModel(await download(text, options));
   const scheme = artifactUriScheme(text);
+  if (scheme === "file" && !local.readFile && !local.openLocalFolder && !/^file:/i.test(text)) {
+    // A runtime without local files (a page, a worker): a relative string is a URL relative to the
+    // document, as fetch() and <img src> read it.
+    const url = resolveAgainstDocument(text);
+    if (url !== undefined) return decodeModel(await download(url, options));
+  }
   if (scheme !== "file") {
     const tracking = options.tracking;
     if (!tracking) {
