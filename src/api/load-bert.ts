@@ -28,13 +28,16 @@ export interface LoadBertOptions extends BertModelOptions {
  * Loads a BERT-family sequence classifier exported to ONNX in the Hugging Face folder layout
  * (`config.json`, `tokenizer.json`, `tokenizer_config.json`, `onnx/model.onnx` or, with
  * `dtype: "q8"`, `onnx/model_quantized.onnx`), on onnxruntime-node in Node and onnxruntime-web
- * elsewhere unless `options.runtime` is given. Sources: a local folder (Node), an http(s) hub URL
- * (files cached on disk in Node, in IndexedDB in browsers), an artifact store holding the folder,
+ * elsewhere unless `options.runtime` is given. Sources: a local folder (Node), an http(s) URL of a
+ * Hugging Face hub model (`{url}/resolve/{revision}/{file}`) or of a plain folder (`{url}/{file}`;
+ * see `options.layout`), with files cached on disk in Node and in IndexedDB in browsers; in a page
+ * or worker, a URL relative to the document (`"models/bert-sst2"`); an artifact store holding the folder,
  * or with `tracking` a logged or registered model (`runs:/…`, `models:/…`, an artifact URI), whose
  * files are checked against its `MLmodel` checksums as `loadModel` checks them.
  *
  * @throws {SentiMlopsError} `NOT_IMPLEMENTED` naming the ONNX Runtime package when it is not
- * installed; `RESOURCE_DOES_NOT_EXIST` naming the file and the source when one is missing;
+ * installed; `RESOURCE_DOES_NOT_EXIST` naming the file and the source when one is missing (for an
+ * http(s) source, also the URL fetched and its HTTP status);
  * `DATA_LOSS` for a logged file whose checksum differs; `INVALID_PARAMETER_VALUE` for bad options,
  * a config without `id2label`, or an ONNX model whose inputs and outputs do not fit a sequence
  * classifier (the message lists what was found).
@@ -43,6 +46,7 @@ export interface LoadBertOptions extends BertModelOptions {
  * ```ts
  * const model = await loadBert("./models/bert-tiny-sst2", { threads: 2 });
  * const hub = await loadBert("https://huggingface.co/org/bert-sst2", { dtype: "q8", revision: "v1" });
+ * const cdn = await loadBert("https://cdn.example.org/models/bert-sst2"); // {url}/config.json, …
  * const champion = await loadBert("models:/sentiment-bert@champion", { tracking });
  * await predict(model, ["Great movie!"]); // [{ label: "POSITIVE", score: 0.99 }]
  * await model.dispose();
@@ -56,7 +60,7 @@ export async function loadBert(source: BertSource, options: LoadBertOptions = {}
     return loadBertWith(bertEnvironment, source, options);
   }
   // A logged or registered model: read as loadModel reads one, every file checked.
-  const { tracking, revision: _revision, cache: _cache, fetch: _fetch, ...runOptions } = options;
+  const { tracking, revision: _revision, layout: _layout, cache: _cache, fetch: _fetch, ...runOptions } = options;
   if (!tracking) {
     throw SentiMlopsError.invalidParameterValue(`loading ${text} needs a tracking client: loadBert(${JSON.stringify(text)}, { tracking: await createTracking(uri) })`, {
       component: "bert",

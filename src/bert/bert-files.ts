@@ -36,6 +36,11 @@ export interface BertFiles {
    * {@link BertFiles.has}.
    */
   localPath?(path: string): string | undefined;
+  /**
+   * Why `read(path)` found no file, when the reader knows more than "absent": a URL reader gives the
+   * request and its HTTP status (`GET https://…/config.json → 404`). The loader adds it to its message.
+   */
+  whyMissing?(path: string): string | undefined;
   /** Releases what the reader holds open (stores it owns). */
   dispose(): Promise<void>;
 }

@@ -15,7 +15,8 @@ import { bertFilesFromArtifacts, bertFilesFromByteStore, type BertFiles } from "
 import { BERT_MODEL_FILES, createBertModel, type BertDtype, type BertModel } from "./bert-model.js";
 import { createBertSession } from "./bert-session.js";
 import { createBertTokenizer } from "./bert-tokenizer.js";
-import { createHubFiles } from "./hub-files.js";
+import { resolveAgainstDocument } from "../adapters/document-url.js";
+import { createHubFiles, type UrlLayout } from "./hub-files.js";
 import type { OrtLike, OrtSessionOptionsLike } from "./ort-like.js";
 
 /**
@@ -55,8 +56,14 @@ export interface BertModelOptions {
    * onnxruntime-web elsewhere; required with the universal core.
    */
   runtime?: OrtLike;
-  /** The hub revision (branch, tag or commit) of an http(s) source. @default "main" */
+  /** The hub revision (branch, tag or commit) of an http(s) source; implies `layout: "hub"`. @default "main" */
   revision?: string;
+  /**
+   * How the files of an http(s) source sit under its URL: `"hub"`, Hugging Face's
+   * `{url}/resolve/{revision}/{file}`, or `"folder"`, `{url}/{file}` (a static server or CDN).
+   * @default `"hub"` when the host is huggingface.co or hf.co (or a subdomain) or `revision` is given, else `"folder"`
+   */
+  layout?: UrlLayout;
   /**
    * Where files of an http(s) source are cached; `false` for none. @default in Node, a folder under
    * `$SENTI_MLOPS_CACHE` or `~/.cache/senti-mlops/models`; in browsers, IndexedDB database
@@ -142,6 +149,9 @@ function checkOptions(options: BertModelOptions): Readonly<BertModelOptions> {
   if (options.revision !== undefined && typeof options.revision !== "string") {
     throw SentiMlopsError.invalidParameterValue(`revision must be a string, got ${describeType(options.revision)}`, { component: "bert" });
   }
+  if (options.layout !== undefined && options.layout !== "hub" && options.layout !== "folder") {
+    throw SentiMlopsError.invalidParameterValue(`layout must be "hub" or "folder", got ${JSON.stringify(options.layout)}`, { component: "bert" });
+  }
   return Object.freeze({ ...options, executionProviders: options.executionProviders ? [...options.executionProviders] : undefined });
 }
 
@@ -167,14 +177,20 @@ async function openSource(source: BertSource, options: Readonly<BertModelOptions
   if (typeof text !== "string" || text.trim() === "") {
     throw SentiMlopsError.invalidParameterValue(`source must be a folder path, an http(s) URL, a runs:/ or models:/ URI, or an artifact store, got ${describeType(source)}`, { component: "bert" });
   }
-  if (/^https?:\/\//i.test(text)) {
+  const remote = (url: string): BertFiles => {
     let cache: ByteStore | undefined;
     let ownsCache = false;
     if (options.cache !== false) {
       cache = options.cache ?? environment.defaultCache?.();
       ownsCache = options.cache === undefined && cache !== undefined;
     }
-    return createHubFiles({ baseUrl: text, revision: options.revision, cache, ownsCache, fetch: options.fetch });
+    return createHubFiles({ baseUrl: url, revision: options.revision, layout: options.layout, cache, ownsCache, fetch: options.fetch });
+  };
+  if (/^https?:\/\//i.test(text)) return remote(text);
+  if (!environment.openLocalFolder && artifactUriScheme(text) === "file" && !/^file:/i.test(text)) {
+    // A page or worker (no local folders): a relative string is a URL relative to the document.
+    const url = resolveAgainstDocument(text);
+    if (url !== undefined) return remote(url);
   }
   const local = async (path: string): Promise<BertFiles> => {
     if (!environment.openLocalFolder) {
@@ -216,7 +232,8 @@ export async function loadBertFromFiles(files: BertFiles, options: BertModelOpti
 
     const missing = (path: string): SentiMlopsError => {
       const why = path === modelFile ? ` (dtype ${JSON.stringify(dtype)} runs ${modelFile})` : "";
-      return new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `${path} is missing from ${source}${why}`, { component: "bert" });
+      const request = files.whyMissing?.(path);
+      return new SentiMlopsError("RESOURCE_DOES_NOT_EXIST", `${path} is missing from ${source}${why}${request ? `: ${request}` : ""}`, { component: "bert" });
     };
     const required = async (path: string): Promise<Uint8Array> => {
       const bytes = await files.read(path);

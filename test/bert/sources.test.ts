@@ -34,19 +34,19 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-describe("loadBert from an http(s) hub", () => {
+describe("loadBert from an http(s) hub (layout \"hub\": not the default for 127.0.0.1)", () => {
   it("downloads the four files from {base}/resolve/main/{file} once; a second load is served from the cache", async () => {
     const hub = await startHub(BERT_DIR, "org/bert-tiny-sst2");
     try {
       const root = join(scratch, "fs-cache");
-      const first = await loadBert(hub.base, { cache: createFsByteStore({ root }) });
+      const first = await loadBert(hub.base, { layout: "hub", cache: createFsByteStore({ root }) });
       expect(await first.predictProba(texts)).toEqual(expected);
       expect(first.source).toBe(hub.base);
       expect([...hub.requests].sort()).toEqual(MODEL_FILES.map((f) => `/org/bert-tiny-sst2/resolve/main/${f}`).sort());
       await first.dispose();
 
       // A new store over the same folder, as a new process would open it: no request at all.
-      const second = await loadBert(hub.base, { cache: createFsByteStore({ root }) });
+      const second = await loadBert(hub.base, { layout: "hub", cache: createFsByteStore({ root }) });
       expect(hub.requests).toHaveLength(4);
       expect(await second.predictProba(texts)).toEqual(expected);
       await second.dispose();
@@ -63,9 +63,9 @@ describe("loadBert from an http(s) hub", () => {
     const previous = process.env.SENTI_MLOPS_CACHE;
     process.env.SENTI_MLOPS_CACHE = join(scratch, "env-cache");
     try {
-      await (await loadBert(hub.base)).dispose();
+      await (await loadBert(hub.base, { layout: "hub" })).dispose();
       expect(hub.requests).toHaveLength(4);
-      const model = await loadBert(hub.base);
+      const model = await loadBert(hub.base, { layout: "hub" });
       expect(hub.requests).toHaveLength(4);
       expect(await model.predictProba(texts)).toEqual(expected);
       await model.dispose();
@@ -84,13 +84,13 @@ describe("loadBert from an http(s) hub", () => {
       const idb = () => createIndexedDbByteStore({ dbName: "senti-bert-test", storeName: "models", indexedDB, IDBKeyRange });
       for (let i = 0; i < 2; i++) {
         const cache = idb();
-        const model = await loadBert(hub.base, { cache });
+        const model = await loadBert(hub.base, { layout: "hub", cache });
         expect(await model.predictProba(texts.slice(0, 3))).toEqual(expected.slice(0, 3));
         await model.dispose();
         await cache.dispose();
       }
       expect(hub.requests).toHaveLength(4);
-      await (await loadBert(hub.base, { cache: false })).dispose();
+      await (await loadBert(hub.base, { layout: "hub", cache: false })).dispose();
       expect(hub.requests).toHaveLength(8);
     } finally {
       await hub.close();
@@ -105,7 +105,7 @@ describe("loadBert from an http(s) hub", () => {
       await model.dispose();
       expect(hub.requests.every((p) => p.startsWith("/org/bert-tiny-sst2/resolve/v1.0/"))).toBe(true);
       // Branch main does not exist on this hub: config.json is reported missing, with the URL.
-      await expect(loadBert(hub.base, { cache: false })).rejects.toMatchObject({
+      await expect(loadBert(hub.base, { layout: "hub", cache: false })).rejects.toMatchObject({
         code: "RESOURCE_DOES_NOT_EXIST",
         message: expect.stringMatching(new RegExp(`config\\.json is missing from ${hub.base.replace(/[.]/g, "\\.")}`)),
       });
@@ -118,16 +118,16 @@ describe("loadBert from an http(s) hub", () => {
     const copy = await copyModel((dir) => unlink(join(dir, "tokenizer_config.json")));
     const hub = await startHub(copy.dir, "org/partial");
     try {
-      await expect(loadBert(hub.base, { cache: false })).rejects.toMatchObject({
+      await expect(loadBert(hub.base, { layout: "hub", cache: false })).rejects.toMatchObject({
         code: "RESOURCE_DOES_NOT_EXIST",
         component: "bert",
-        message: `tokenizer_config.json is missing from ${hub.base}`,
+        message: `tokenizer_config.json is missing from ${hub.base}: GET ${hub.base}/resolve/main/tokenizer_config.json → 404`,
       });
     } finally {
       await hub.close();
       await copy.remove();
     }
-    await expect(loadBert(hub.base, { cache: false })).rejects.toMatchObject({ code: "TEMPORARILY_UNAVAILABLE", message: expect.stringContaining(hub.base) });
+    await expect(loadBert(hub.base, { layout: "hub", cache: false })).rejects.toMatchObject({ code: "TEMPORARILY_UNAVAILABLE", message: expect.stringContaining(hub.base) });
   });
 });
 
