@@ -72,6 +72,27 @@ function codeForStatus(status: number): ErrorCode {
   }
 }
 
+/**
+ * When this runs in a page or worker and `url` is on another origin, the page's origin (or `"null"`
+ * when it is unknown); else `undefined`. There a `fetch` that throws a `TypeError` is most often
+ * the browser refusing the response (CORS), which retrying cannot change.
+ */
+function crossOriginPage(url: string): string | undefined {
+  const g = globalThis as { document?: unknown; location?: { origin?: unknown } };
+  if (g.document === undefined && g.location === undefined) return undefined;
+  const origin = typeof g.location?.origin === "string" ? g.location.origin : "null";
+  let target: string;
+  try {
+    target = new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+  return target === origin ? undefined : origin;
+}
+
+/** MLflow's answer to a request whose Host header its --allowed-hosts check refuses (security_utils.INVALID_HOST_MSG). */
+const INVALID_HOST = /invalid host header/i;
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -127,6 +148,20 @@ export function createRestClient(baseUrl: string, options: RestClientOptions = {
         });
       } catch (e) {
         lastError = e;
+        const pageOrigin = (e as Error)?.name === "TypeError" ? crossOriginPage(url) : undefined;
+        if (pageOrigin !== undefined) {
+          // Browsers report a CORS refusal and an unreachable server alike (a TypeError, "Failed to
+          // fetch"), so the code stays TEMPORARILY_UNAVAILABLE; the refusal is the likely cause, so
+          // it is reported at once rather than after retries that cannot change it.
+          const host = new URL(url).host;
+          throw new SentiMlopsError(
+            "TEMPORARILY_UNAVAILABLE",
+            `${method} ${url} failed: ${(e as Error).message}. The page (origin ${pageOrigin}) is not allowed to call the MLflow server at ${new URL(url).origin}, ` +
+              `or the server is unreachable: the server may be refusing this origin. Start it with --cors-allowed-origins ${pageOrigin}` +
+              ` (and --allowed-hosts ${host} when it is reached by a name other than localhost), or serve the page from the server's origin through a proxy`,
+            { cause: e, component, details: { corsOrigin: pageOrigin } },
+          );
+        }
         const timedOut = (e as Error).name === "TimeoutError";
         if (attempt < retries && !timedOut) {
           await sleep(backoffMs * 2 ** attempt * (0.5 + Math.random()));
@@ -151,6 +186,15 @@ export function createRestClient(baseUrl: string, options: RestClientOptions = {
         json = text === "" ? {} : JSON.parse(text);
       } catch {
         json = undefined;
+      }
+      if (response.status === 403 && INVALID_HOST.test(text)) {
+        const host = new URL(url).host;
+        throw new SentiMlopsError(
+          "PERMISSION_DENIED",
+          `${method} ${url} failed with HTTP 403: ${text.slice(0, 200)}. The MLflow server refuses the Host header ${host}: ` +
+            `start it with --allowed-hosts ${host} (or set MLFLOW_SERVER_ALLOWED_HOSTS)`,
+          { details: { httpStatus: 403 }, cause: lastError, component },
+        );
       }
       const err = json as { error_code?: string; message?: string } | undefined;
       const code = err?.error_code && err.error_code in ERROR_HTTP_STATUS ? (err.error_code as ErrorCode) : codeForStatus(response.status);
