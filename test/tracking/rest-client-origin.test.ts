@@ -106,3 +106,29 @@ describe("MLflow's Host check", () => {
     await expect(client.get("/api/2.0/mlflow/experiments/get")).rejects.toMatchObject({ code: "PERMISSION_DENIED", message: "no access to experiment 1" });
   });
 });
+
+describe("the real MLflow server's Host check", () => {
+  it("answers a Host outside its default allowed hosts with the 403 the client recognizes", async () => {
+    const { inject } = await import("vitest");
+    const { request } = await import("node:http");
+    const base = inject("mlflowUrl");
+    // A fetch that sends the request with another Host header, as a browser reaching the server
+    // through a public name would (browsers do not let a page set Host).
+    const fetch = ((input: RequestInfo | URL) =>
+      new Promise<Response>((resolve, reject) => {
+        const url = new URL(String(input));
+        const req = request(url, { method: "GET", headers: { host: "mlflow.example.com" } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => resolve(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 500 })));
+        });
+        req.on("error", reject);
+        req.end();
+      })) as typeof globalThis.fetch;
+    const client = createRestClient(base, { fetch, retries: 0 });
+    const error = (await client.get("/api/2.0/mlflow/experiments/search", { max_results: 1 }).catch((e: unknown) => e)) as Error;
+    expect(error).toMatchObject({ code: "PERMISSION_DENIED", details: { httpStatus: 403 } });
+    expect(error.message).toContain(INVALID_HOST_MSG);
+    expect(error.message).toContain(`--allowed-hosts ${new URL(base).host}`);
+  });
+});
