@@ -79,17 +79,18 @@ export async function editConfig(dir: string, edit: (config: Record<string, unkn
 }
 
 /**
- * A local hub on 127.0.0.1: `GET /<repo>/resolve/<revision>/<file>` serves `<folder>/<file>` for
- * the given repo and revision, 404 otherwise. Every request path is recorded.
+ * A static file server on 127.0.0.1: `GET <prefix>/<file>` serves `<folder>/<file>`, 404
+ * otherwise. Every request path is recorded.
  */
-export async function startHub(folder: string, repo: string, revision = "main"): Promise<{ base: string; requests: string[]; close: () => Promise<void> }> {
+export async function startFolder(
+  folder: string,
+  prefix: string,
+): Promise<{ origin: string; base: string; requests: string[]; close: () => Promise<void> }> {
   const requests: string[] = [];
-  const prefix = `/${repo}/resolve/${encodeURIComponent(revision)}/`;
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
     requests.push(path);
-    const rawPrefix = decodeURIComponent(prefix);
-    const file = path.startsWith(rawPrefix) ? path.slice(rawPrefix.length) : undefined;
+    const file = path.startsWith(`${prefix}/`) ? path.slice(prefix.length + 1) : undefined;
     if (file === undefined || file.includes("..")) {
       res.writeHead(404).end();
       return;
@@ -104,11 +105,17 @@ export async function startHub(folder: string, repo: string, revision = "main"):
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("no port");
-  return {
-    base: `http://127.0.0.1:${address.port}/${repo}`,
-    requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  const origin = `http://127.0.0.1:${address.port}`;
+  return { origin, base: `${origin}${prefix}`, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/**
+ * A local hub on 127.0.0.1: `GET /<repo>/resolve/<revision>/<file>` serves `<folder>/<file>` for
+ * the given repo and revision, 404 otherwise. Every request path is recorded.
+ */
+export async function startHub(folder: string, repo: string, revision = "main"): Promise<{ base: string; requests: string[]; close: () => Promise<void> }> {
+  const served = await startFolder(folder, `/${repo}/resolve/${revision}`);
+  return { base: `${served.origin}/${repo}`, requests: served.requests, close: served.close };
 }
 
 // ---- A minimal ONNX writer (protobuf wire format), for graphs that do not fit a classifier ----

@@ -4,43 +4,16 @@
  * layout, URLs relative to the page (a stubbed globalThis.location), and missing files reported
  * with the URL fetched and its status. Needs ../shared/models/bert-tiny-sst2.
  */
-import { readFile } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createMemoryByteStore } from "../../src/adapters/memory.js";
 import { createHubFiles, defaultUrlLayout, folderCacheKey, hubCacheKey, loadBert, type BertModel } from "../../src/entries/bert.js";
 import { loadBertWith } from "../../src/bert/load-bert.js";
 import type { OrtLike } from "../../src/bert/ort-like.js";
-import { BERT_DIR, reference, startHub } from "./helpers.js";
+import { BERT_DIR, reference, startFolder, startHub } from "./helpers.js";
+import { restoreGlobals, stubGlobal } from "../helpers/globals.js";
 
 const texts = reference.slice(0, 5).map((r) => r.text);
 const MODEL_FILES = ["config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model.onnx"];
-
-/** A static server on 127.0.0.1: `GET <prefix>/<file>` serves `<folder>/<file>`, 404 otherwise. */
-async function startFolder(folder: string, prefix: string): Promise<{ origin: string; base: string; requests: string[]; close: () => Promise<void> }> {
-  const requests: string[] = [];
-  const server: Server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
-    requests.push(path);
-    const file = path.startsWith(`${prefix}/`) ? path.slice(prefix.length + 1) : undefined;
-    if (file === undefined || file.includes("..")) {
-      res.writeHead(404).end();
-      return;
-    }
-    try {
-      const bytes = await readFile(join(folder, file));
-      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": bytes.byteLength }).end(bytes);
-    } catch {
-      res.writeHead(404).end("Not Found");
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("no port");
-  const origin = `http://127.0.0.1:${address.port}`;
-  return { origin, base: `${origin}${prefix}`, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 let local: BertModel;
 let expected: number[][];
@@ -55,19 +28,7 @@ afterAll(async () => {
   await local?.dispose();
 });
 
-const restore: (() => void)[] = [];
-function stubGlobal(name: "location" | "document", value: unknown): void {
-  const had = Object.getOwnPropertyDescriptor(globalThis, name);
-  Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
-  restore.push(() => {
-    if (had) Object.defineProperty(globalThis, name, had);
-    else delete (globalThis as Record<string, unknown>)[name];
-  });
-}
-afterEach(() => {
-  while (restore.length > 0) restore.pop()!();
-  expect((globalThis as { location?: unknown }).location).toBeUndefined();
-});
+afterEach(restoreGlobals);
 
 describe("the default layout", () => {
   it('is "hub" for huggingface.co and hf.co or with a revision, else "folder"', () => {

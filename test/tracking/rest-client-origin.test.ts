@@ -6,22 +6,11 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { createRestClient } from "../../src/mlflow/rest-client.js";
+import { restoreGlobals, stubGlobal } from "../helpers/globals.js";
 
 const INVALID_HOST_MSG = "Invalid Host header - possible DNS rebinding attack detected";
 
-const restore: (() => void)[] = [];
-function stubGlobal(name: "location" | "document", value: unknown): void {
-  const had = Object.getOwnPropertyDescriptor(globalThis, name);
-  Object.defineProperty(globalThis, name, { value, configurable: true, writable: true });
-  restore.push(() => {
-    if (had) Object.defineProperty(globalThis, name, had);
-    else delete (globalThis as Record<string, unknown>)[name];
-  });
-}
-afterEach(() => {
-  while (restore.length > 0) restore.pop()!();
-  expect((globalThis as { location?: unknown }).location).toBeUndefined();
-});
+afterEach(restoreGlobals);
 
 function failingFetch(): { fetch: typeof globalThis.fetch; calls: () => number } {
   let calls = 0;
