@@ -6,7 +6,14 @@
  */
 import { ERROR_HTTP_STATUS, SentiMlopsError, type Component, type ErrorCode } from "../errors.js";
 
-/** Options of {@link createRestClient}. */
+/**
+ * Options of {@link createRestClient}: credentials, timeouts and retries.
+ *
+ * @example
+ * ```ts
+ * const options: RestClientOptions = { token: process.env.MLFLOW_TRACKING_TOKEN, timeoutMs: 10_000, retries: 3 };
+ * ```
+ */
 export interface RestClientOptions {
   /** Sent as `Authorization: Bearer <token>` (MLflow's MLFLOW_TRACKING_TOKEN). */
   token?: string;
@@ -25,7 +32,14 @@ export interface RestClientOptions {
   backoffMs?: number;
 }
 
-/** A JSON client for one MLflow server. */
+/**
+ * A JSON client for one MLflow server.
+ *
+ * @example
+ * ```ts
+ * const client: RestClient = createRestClient("http://127.0.0.1:5000");
+ * ```
+ */
 export interface RestClient {
   readonly baseUrl: string;
   /** GET with query parameters (arrays become repeated keys). */

@@ -14,7 +14,14 @@ import { readModelFolder } from "./model-folder.js";
 import { resolveArtifactUri } from "./model-uri.js";
 import type { ModelStoreContext } from "../tracking/model-logging.js";
 
-/** Options of {@link loadModel}. */
+/**
+ * Options of {@link loadModel}.
+ *
+ * @example
+ * ```ts
+ * const options: LoadModelOptions = { tracking, signal: AbortSignal.timeout(30_000) };
+ * ```
+ */
 export interface LoadModelOptions {
   /** The `fetch` used for http(s) URLs. @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
@@ -34,6 +41,11 @@ export interface LoadModelOptions {
  * as an `<input type="file">` gives), an http(s) URL, a URL relative to the page (in browsers and
  * workers), a file path or model folder (Node), or with `tracking` a `runs:/`, `models:/` or
  * artifact URI.
+ *
+ * @example
+ * ```ts
+ * const sources: ModelSource[] = ["./model.bin", "https://example.org/model.bin", "models:/sentiment-tfidf@champion", fileInput.files![0]!];
+ * ```
  */
 export type ModelSource = string | URL | Uint8Array | ArrayBuffer | Blob;
 
