@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { defineConfig, type Options } from "tsup";
 
 const common: Options = {
@@ -37,7 +38,10 @@ export default defineConfig([
       node: "src/entries/node.ts",
       ...Object.fromEntries(
         ["node", "web"].flatMap((runtime) =>
-          ["threads", "model-files", "bert", "tracking"].map((feature) => [`runtime/${runtime}/${feature}`, `src/runtime/${runtime}/${feature}.ts`]),
+          // One entry per feature module of each binding (src/runtime/<runtime>/<feature>.ts).
+          readdirSync(`src/runtime/${runtime}`)
+            .filter((file) => file.endsWith(".ts"))
+            .map((file) => [`runtime/${runtime}/${file.slice(0, -3)}`, `src/runtime/${runtime}/${file}`]),
         ),
       ),
       // The CLI (bin/senti-mlops.js imports it), built here so that it shares the library's chunks.

@@ -7,7 +7,7 @@
  * for typescript@5.9.3 through npx).
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -77,8 +77,8 @@ function parsed<T>(r: ProcessResult): T {
   return JSON.parse(r.stdout) as T;
 }
 
-/** The modules of each runtime binding (src/runtime/<runtime>/<feature>.ts). */
-const RUNTIME_FEATURES = ["threads", "model-files", "bert", "tracking"];
+/** The feature modules of each runtime binding (src/runtime/<runtime>/<feature>.ts). */
+const RUNTIME_FEATURES = readdirSync(join(PROJECT_ROOT, "src", "runtime", "node")).map((file) => file.replace(/\.ts$/, ""));
 
 /**
  * Every file path named by the exports map, the imports map, bin, main, module and types. A

@@ -8,6 +8,7 @@
 import { SentiMlopsError } from "../../errors.js";
 import { generateRunName } from "../../mlflow/run-name.js";
 import type { CreateRunRequest } from "../../mlflow/tracking-store.js";
+import { validateExperimentName, validateExperimentTag } from "../../mlflow/validation.js";
 import type { LifecycleStage, Tag } from "../../mlflow/tracking-entities.js";
 
 /**
@@ -199,4 +200,22 @@ export function newRunNameAndTags(request: Pick<CreateRunRequest, "runName" | "t
   const name = request.runName || nameTag || generateRunName();
   if (!nameTag) tags.push({ key: RUN_NAME_TAG, value: name });
   return { name, tags };
+}
+
+/**
+ * MLflow's checks of a new experiment (`_validate_experiment_name`, its tags, and an artifact
+ * location that is not a `runs:/` URI); returns the validated tags.
+ *
+ * @example
+ * ```ts
+ * const tags = validateNewExperiment("sentiment", { tags: [{ key: "team", value: "nlp" }] });
+ * ```
+ */
+export function validateNewExperiment(name: string, opts: { readonly tags?: readonly Tag[]; readonly artifactLocation?: string }): Tag[] {
+  validateExperimentName(name);
+  const tags = (opts.tags ?? []).map(validateExperimentTag);
+  if (opts.artifactLocation?.startsWith("runs:")) {
+    throw invalid(`Artifact location cannot be a runs:/ URI. Given: '${opts.artifactLocation}'`);
+  }
+  return tags;
 }

@@ -8,12 +8,8 @@
 import { STAGE_DELETED_INTERNAL } from "../../../mlflow/search/index.js";
 import type { RegistryStore } from "../../../mlflow/registry-store.js";
 import { parseModelVersion, validateModelName } from "../../../mlflow/registry-validation.js";
-import type { SqlDatabase, SqlStatement } from "../../../mlflow/sql/sql-database.js";
-import { createStatementCache, prepareStatements, type StatementCache } from "../../../mlflow/sql/statement-cache.js";
-import { createSqlErrorMapper } from "../../../mlflow/sql/store-errors.js";
-import { initMlflowConnection } from "../../../mlflow/sql/store-session.js";
-import { createSqlTransactions } from "../../../mlflow/sql/transactions.js";
-import { SentiMlopsError } from "../../../errors.js";
+import type { SqlDatabase } from "../../../mlflow/sql/sql-database.js";
+import { openSqlStoreSession, type SqlStoreSession } from "../../../mlflow/sql/store-session.js";
 import { modelNotFound, versionNotFound } from "../registry-semantics.js";
 import { REGISTRY_SQL, type RegistryStatementName } from "./statements.js";
 
@@ -96,20 +92,7 @@ export interface VersionRow {
  * const ops = { ...createRegisteredModelOps(ctx), ...createVersionOps(ctx), ...createAliasOps(ctx), ...createSearchOps(ctx) };
  * ```
  */
-export interface SqlRegistryContext {
-  readonly db: SqlDatabase;
-  /** The fixed statements, prepared once. */
-  readonly s: Readonly<Record<RegistryStatementName, SqlStatement>>;
-  /** The LRU cache of search statements. */
-  readonly searchStatement: StatementCache;
-  /** Runs `fn` in one read transaction (a consistent snapshot), errors mapped as MLflow reports them. */
-  readonly read: <T>(fn: () => T) => T;
-  /** Runs `fn` in one write transaction (`BEGIN IMMEDIATE` where offered), errors mapped. */
-  readonly write: <T>(fn: () => T) => T;
-  /** Throws `INVALID_STATE` once the store is closed. */
-  readonly check: () => void;
-  /** Marks the store closed; true the first time. */
-  readonly markClosed: () => boolean;
+export interface SqlRegistryContext extends SqlStoreSession<RegistryStatementName> {
   readonly now: () => number;
   readonly uri: string;
   readonly closeDatabase: boolean;
@@ -134,24 +117,12 @@ export interface SqlRegistryContext {
  * ```
  */
 export function createSqlRegistryContext(db: SqlDatabase, options: SqlRegistryStoreOptions = {}): SqlRegistryContext {
-  const mapError = createSqlErrorMapper({ component: "registry", storeName: "SQL registry store" });
   // Renames rely on the foreign keys' ON UPDATE CASCADE, compiled LIKE filters on the second pragma.
-  initMlflowConnection(db, mapError);
-  const s = prepareStatements(db, REGISTRY_SQL);
-  let closed = false;
+  const session = openSqlStoreSession(db, REGISTRY_SQL, { component: "registry", storeName: "SQL registry store" });
+  const { s } = session;
   let bound: RegistryStore | undefined;
-  const check = (): void => {
-    if (closed) throw new SentiMlopsError("INVALID_STATE", "the SQL registry store is closed", { component: "registry" });
-  };
-  const { read, write } = createSqlTransactions(db, check, mapError);
   return {
-    db,
-    s,
-    searchStatement: createStatementCache(db),
-    read,
-    write,
-    check,
-    markClosed: () => !closed && (closed = true),
+    ...session,
     now: options.now ?? Date.now,
     uri: options.uri ?? "sqlite:",
     closeDatabase: options.closeDatabase ?? false,

@@ -6,7 +6,7 @@
  */
 import { SentiMlopsError } from "../../../errors.js";
 import { validateExperimentName, validateExperimentTag } from "../../../mlflow/validation.js";
-import { cannotRenameInactive, experimentExists, experimentNotActive, invalid, notFound } from "../tracking-semantics.js";
+import { cannotRenameInactive, experimentExists, experimentNotActive, notFound, validateNewExperiment } from "../tracking-semantics.js";
 import { type ExperimentRecord, type MemoryTrackingContext, toExperiment } from "./context.js";
 import type { ExperimentOps } from "../ops.js";
 
@@ -41,11 +41,7 @@ export function createExperimentOps(ctx: MemoryTrackingContext): ExperimentOps {
   return {
     async createExperiment(name, opts = {}) {
       check();
-      validateExperimentName(name);
-      const tags = (opts.tags ?? []).map(validateExperimentTag);
-      if (opts.artifactLocation?.startsWith("runs:")) {
-        throw invalid(`Artifact location cannot be a runs:/ URI. Given: '${opts.artifactLocation}'`);
-      }
+      const tags = validateNewExperiment(name, opts);
       if ([...experiments.values()].some((e) => e.name === name)) throw experimentExists(name);
       return String(ctx.addExperiment(name, opts.artifactLocation || undefined, tags));
     },

@@ -5,14 +5,11 @@
  *
  * @module
  */
-import type { SqlDatabase, SqlStatement } from "../../../mlflow/sql/sql-database.js";
-import { createStatementCache, prepareStatements, type StatementCache } from "../../../mlflow/sql/statement-cache.js";
-import { createSqlErrorMapper } from "../../../mlflow/sql/store-errors.js";
-import { initMlflowConnection } from "../../../mlflow/sql/store-session.js";
-import { createSqlTransactions } from "../../../mlflow/sql/transactions.js";
+import type { SqlDatabase } from "../../../mlflow/sql/sql-database.js";
+import { openSqlStoreSession, type SqlStoreSession } from "../../../mlflow/sql/store-session.js";
 import type { ViewType } from "../../../mlflow/tracking-entities.js";
 import { parseExperimentId } from "../../../mlflow/validation.js";
-import { experimentNotActive, isInView, joinUri, notFound, runNotActive, storeClosed } from "../tracking-semantics.js";
+import { experimentNotActive, isInView, joinUri, notFound, runNotActive } from "../tracking-semantics.js";
 import { TRACKING_SQL, type TrackingStatementName } from "./statements.js";
 
 /**
@@ -105,20 +102,7 @@ export interface RunStageRow {
  * const ops = { ...createExperimentOps(ctx), ...createRunOps(ctx), ...createSearchOps(ctx) };
  * ```
  */
-export interface SqlTrackingContext {
-  readonly db: SqlDatabase;
-  /** The fixed statements, prepared once. */
-  readonly s: Readonly<Record<TrackingStatementName, SqlStatement>>;
-  /** The LRU cache of search statements. */
-  readonly searchStatement: StatementCache;
-  /** Runs `fn` in one read transaction (a consistent snapshot), errors mapped as MLflow reports them. */
-  readonly read: <T>(fn: () => T) => T;
-  /** Runs `fn` in one write transaction (`BEGIN IMMEDIATE` where offered), errors mapped. */
-  readonly write: <T>(fn: () => T) => T;
-  /** Throws `INVALID_STATE` once the store is closed. */
-  readonly check: () => void;
-  /** Marks the store closed; true the first time. */
-  readonly markClosed: () => boolean;
+export interface SqlTrackingContext extends SqlStoreSession<TrackingStatementName> {
   readonly now: () => number;
   readonly uri: string;
   /** The default artifact root, resolved. */
@@ -146,15 +130,9 @@ export interface SqlTrackingContext {
  * ```
  */
 export function createSqlTrackingContext(db: SqlDatabase, options: SqlStoreOptions = {}): SqlTrackingContext {
-  const mapError = createSqlErrorMapper({ component: "tracking", storeName: "SQL store" });
-  initMlflowConnection(db, mapError);
+  const session = openSqlStoreSession(db, TRACKING_SQL, { component: "tracking", storeName: "SQL store" });
+  const { s } = session;
   const resolveLocation = options.resolveArtifactLocation ?? ((location: string) => location);
-  const s = prepareStatements(db, TRACKING_SQL);
-  let closed = false;
-  const check = (): void => {
-    if (closed) throw storeClosed("the SQL store");
-  };
-  const { read, write } = createSqlTransactions(db, check, mapError);
 
   const experimentRow = (experimentId: string, view: ViewType = "ALL"): ExperimentRow => {
     const row = s.experimentById.get(parseExperimentId(experimentId)) as ExperimentRow | undefined;
@@ -167,13 +145,7 @@ export function createSqlTrackingContext(db: SqlDatabase, options: SqlStoreOptio
     return row;
   };
   const ctx: SqlTrackingContext = {
-    db,
-    s,
-    searchStatement: createStatementCache(db),
-    read,
-    write,
-    check,
-    markClosed: () => !closed && (closed = true),
+    ...session,
     now: options.now ?? Date.now,
     uri: options.uri ?? "sqlite:",
     artifactRoot: resolveLocation(options.artifactRoot ?? "mlflow-artifacts:/"),

@@ -6,7 +6,7 @@
  */
 import type { Tag } from "../../../mlflow/tracking-entities.js";
 import { validateExperimentName, validateExperimentTag } from "../../../mlflow/validation.js";
-import { cannotRenameInactive, experimentExists, invalid, joinUri, notFound } from "../tracking-semantics.js";
+import { cannotRenameInactive, experimentExists, joinUri, notFound, validateNewExperiment } from "../tracking-semantics.js";
 import type { ExperimentRow, SqlTrackingContext } from "./context.js";
 import { loadExperiments } from "./rows.js";
 import type { ExperimentOps } from "../ops.js";
@@ -38,11 +38,7 @@ export function createExperimentOps(ctx: SqlTrackingContext): ExperimentOps {
   return {
     async createExperiment(name, opts = {}) {
       check();
-      validateExperimentName(name);
-      const tags = (opts.tags ?? []).map(validateExperimentTag);
-      if (opts.artifactLocation?.startsWith("runs:")) {
-        throw invalid(`Artifact location cannot be a runs:/ URI. Given: '${opts.artifactLocation}'`);
-      }
+      const tags = validateNewExperiment(name, opts);
       const location = opts.artifactLocation ? ctx.resolveLocation(opts.artifactLocation) : undefined;
       return write(() => insertExperiment(ctx, name, location, tags));
     },
