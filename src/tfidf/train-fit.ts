@@ -99,12 +99,12 @@ export interface TfidfFit extends Omit<ClassifierFit, "classifier"> {
  *
  * @example
  * ```ts
- * checkAborted(AbortSignal.abort()); // throws "[senti-mlops] [tfidf] training was aborted"
+ * checkAborted(AbortSignal.abort()); // throws "training was aborted"
  * ```
  */
 export function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) {
-    throw new SentiMlopsError("CANCELLED", "[senti-mlops] [tfidf] training was aborted", { cause: signal.reason, component: "tfidf" });
+    throw new SentiMlopsError("CANCELLED", "training was aborted", { cause: signal.reason, component: "tfidf" });
   }
 }
 
