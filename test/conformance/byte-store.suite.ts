@@ -12,10 +12,10 @@
  * describeByteStore("fs", async () => createFsByteStore({ root: await mkdtemp(join(tmpdir(), "bs-")) }), { hasListSizes: true });
  * ```
  */
-import { randomBytes } from "node:crypto";
 import { afterEach, assert, beforeEach, describe, expect, it } from "vitest";
 import type { ByteStore } from "../../src/adapters/byte-store.js";
 import { hasErrorCode, isSentiMlopsError, type ErrorCode } from "../../src/errors.js";
+import { randomBytes, sameBytes } from "./bytes.js";
 
 const bytes = (...values: number[]): Uint8Array => new Uint8Array(values);
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -91,12 +91,12 @@ export function describeByteStore(
     });
 
     it("a 5 MB random binary value round-trips byte for byte", async () => {
-      const value = new Uint8Array(randomBytes(5 * 1024 * 1024));
+      const value = randomBytes(5 * 1024 * 1024);
       await store.put("big/model.onnx", value);
       const got = await store.get("big/model.onnx");
       expect(got).toBeInstanceOf(Uint8Array);
       expect(got!.byteLength).toBe(value.byteLength);
-      expect(Buffer.from(got!.buffer, got!.byteOffset, got!.byteLength).equals(value)).toBe(true);
+      expect(sameBytes(got, value)).toBe(true);
     });
 
     it("every byte value 0..255 round-trips", async () => {
@@ -216,12 +216,12 @@ export function describeByteStore(
     });
 
     it("20 concurrent puts to distinct keys all land", async () => {
-      const values = Array.from({ length: 20 }, (_, i) => new Uint8Array(randomBytes(1024 + i)));
+      const values = Array.from({ length: 20 }, (_, i) => randomBytes(1024 + i));
       await Promise.all(values.map((value, i) => store.put(`concurrent/${String(i).padStart(2, "0")}.bin`, value)));
       const keys = await store.list("concurrent/");
       expect(keys).toEqual(values.map((_, i) => `concurrent/${String(i).padStart(2, "0")}.bin`));
       for (const [i, value] of values.entries()) {
-        expect(Buffer.from((await store.get(keys[i]))!).equals(value)).toBe(true);
+        expect(sameBytes(await store.get(keys[i]), value)).toBe(true);
       }
     });
 
@@ -281,7 +281,7 @@ export function describeByteStore(
 
     it("dispose waits for a pending put", async () => {
       let putSettled = false;
-      const put = store.put("pending", new Uint8Array(randomBytes(256 * 1024)));
+      const put = store.put("pending", randomBytes(256 * 1024));
       const settled = put.then(
         () => void (putSettled = true),
         () => void (putSettled = true),

@@ -25,13 +25,13 @@
  * describeRegistryStore("rest", async () => createRestRegistryStore(url), { newRun: async () => … });
  * ```
  */
-import { randomBytes } from "node:crypto";
 import { afterAll, assert, beforeAll, describe, expect, it } from "vitest";
 import { hasErrorCode, isSentiMlopsError, type ErrorCode, type SentiMlopsError } from "../../src/errors.js";
 import type { CreateModelVersionRequest, RegistryStore } from "../../src/mlflow/registry-store.js";
 import type { ModelVersion, RegisteredModel } from "../../src/mlflow/registry-entities.js";
 import type { Tag } from "../../src/mlflow/tracking-entities.js";
 import type { ConformanceDeviation } from "./tracking-store.suite.js";
+import { randomHex as hex } from "./bytes.js";
 
 export type { ConformanceDeviation };
 
@@ -55,7 +55,6 @@ export interface RegistryStoreSuiteOptions {
   newRun: () => Promise<SuiteRun>;
 }
 
-const hex = (bytes: number): string => randomBytes(bytes).toString("hex");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A pause long enough for a millisecond clock to move on. */
 const tick = () => sleep(5);

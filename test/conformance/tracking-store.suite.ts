@@ -21,11 +21,11 @@
  * });
  * ```
  */
-import { randomBytes } from "node:crypto";
 import { afterAll, assert, beforeAll, describe, expect, it } from "vitest";
 import { hasErrorCode, isSentiMlopsError, type ErrorCode, type SentiMlopsError } from "../../src/errors.js";
 import type { CreateRunRequest, TrackingStore } from "../../src/mlflow/tracking-store.js";
 import type { DatasetInput, Experiment, Metric, Run } from "../../src/mlflow/tracking-entities.js";
+import { randomHex as hex } from "./bytes.js";
 
 /** A test this implementation is known to fail, with the reason. It still runs (`it.fails`). */
 export interface ConformanceDeviation {
@@ -38,11 +38,23 @@ export interface TrackingStoreSuiteOptions {
   deviations?: readonly ConformanceDeviation[];
 }
 
+/**
+ * The deviation of every store whose search is the shared search module (src/tracking/search): the
+ * memory and SQL stores, and any store built on that module.
+ */
+export const SHARED_SEARCH_DEVIATIONS: readonly ConformanceDeviation[] = [
+  {
+    test: "searchRuns with the same order_by key twice fails with INTERNAL_ERROR",
+    reason:
+      "src/tracking/search/parse-order-by.ts throws INVALID_PARAMETER_VALUE; MLflow 3.17.2 raises MlflowException without a code " +
+      "(sqlalchemy_store.py:10158 → exceptions.py:79 default INTERNAL_ERROR). The fix belongs to the shared search module",
+  },
+];
+
 /** MLflow's SQL store clamps ±Infinity to ±max double (`sqlalchemy_store.py` sanitize_metric_value). */
 const MAX_DOUBLE = 1.7976931348623157e308;
 const T0 = 1_700_000_000_000;
 
-const hex = (bytes: number): string => randomBytes(bytes).toString("hex");
 const randomRunId = (): string => hex(16);
 const metric = (key: string, value: number, step = 0, timestamp = T0): Metric => ({ key, value, step, timestamp });
 const byName = <T extends { dataset: { name: string } }>(a: T, b: T): number => a.dataset.name.localeCompare(b.dataset.name);

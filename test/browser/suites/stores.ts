@@ -1,0 +1,106 @@
+/**
+ * The stores that the browser project (vitest.config.ts) checks in Chromium, in one place. Each
+ * suite file beside this one runs a shared suite of test/conformance on every entry of its list:
+ *
+ * - `TRACKING_STORES`: the tracking-store conformance suite (tracking-store.test.ts);
+ * - `REGISTRY_STORES`: the registry-store conformance suite (registry-store.test.ts);
+ * - `BYTE_STORES`: the byte-store and artifact-store conformance suites (byte-store.test.ts).
+ *
+ * An entry opens its store on a {@link Backend}: a fresh IndexedDB database name that no other
+ * suite, test file or earlier run uses. A suite gets one backend and may open its store on it more
+ * than once (the suite's store, then the `close()` test's); a store that persists sees its data
+ * again on the second open, a memory store starts empty each time. The byte-store suites open every
+ * test's store on a backend of its own, since they expect an empty store each time.
+ *
+ * To check a new store in Chromium, add one entry to the list of its kind, e.g. an IndexedDB
+ * tracking store:
+ *
+ * ```ts
+ * { name: "indexeddb", open: async (backend) => createIndexedDbStore({ dbName: backend.dbName }), deviations: SHARED_SEARCH_DEVIATIONS },
+ * ```
+ */
+import { createIndexedDbByteStore } from "../../../src/adapters/indexeddb.js";
+import type { ByteStore } from "../../../src/adapters/byte-store.js";
+import type { RegistryStore } from "../../../src/mlflow/registry-store.js";
+import type { TrackingStore } from "../../../src/mlflow/tracking-store.js";
+import { createMemoryRegistryStore } from "../../../src/registry/stores/memory-store.js";
+import { createMemoryStore } from "../../../src/tracking/stores/memory-store.js";
+import type { ByteStoreDeviations } from "../../conformance/byte-store.suite.js";
+import type { SuiteRun } from "../../conformance/registry-store.suite.js";
+import { SHARED_SEARCH_DEVIATIONS, type ConformanceDeviation } from "../../conformance/tracking-store.suite.js";
+
+/** Where a store keeps its data: for IndexedDB stores, the database (fresh: no other suite uses it). */
+export interface Backend {
+  /** An IndexedDB database name no other suite, file or run uses (`senti-test-<label>-<uuid>`). */
+  readonly dbName: string;
+}
+
+/** A backend of its own for one suite (or one test); `label` only makes the name readable. */
+export function freshBackend(label: string): Backend {
+  return { dbName: `senti-test-${label.replace(/[^A-Za-z0-9]+/g, "-")}-${crypto.randomUUID()}` };
+}
+
+/** One tracking store to check. */
+export interface TrackingStoreEntry {
+  /** Shown in the suite's title. */
+  name: string;
+  /** Opens the store on `backend` (empty the first time). */
+  open(backend: Backend): Promise<TrackingStore>;
+  /** Conformance tests it is known to fail (run with `it.fails`, with the reason). */
+  deviations?: readonly ConformanceDeviation[];
+}
+
+/** One registry store to check. */
+export interface RegistryStoreEntry {
+  name: string;
+  /** Opens the store on `backend` (empty the first time). */
+  open(backend: Backend): Promise<RegistryStore>;
+  /**
+   * Creates a run in the tracking store that shares `backend` with the registry, for the tests of
+   * sources inside a run's artifact directory (the conformance suite's `newRun`).
+   */
+  newRun(backend: Backend): Promise<SuiteRun>;
+  deviations?: readonly ConformanceDeviation[];
+}
+
+/** One byte store to check (with the artifact semantics on top of it). */
+export interface ByteStoreEntry {
+  name: string;
+  /** Opens the store on `backend`, which is fresh for every test. */
+  open(backend: Backend): ByteStore | Promise<ByteStore>;
+  /** Whether it has the optional `listSizes` (the byte-store suite checks the claim). */
+  hasListSizes: boolean;
+  deviations?: ByteStoreDeviations;
+}
+
+/** `f(backend)`, made once per backend. */
+function perBackend<T>(make: (backend: Backend) => T): (backend: Backend) => T {
+  const made = new Map<string, T>();
+  return (backend) => {
+    if (!made.has(backend.dbName)) made.set(backend.dbName, make(backend));
+    return made.get(backend.dbName)!;
+  };
+}
+
+/** The memory tracking store that a memory registry store of `backend` looks its runs up in. */
+const memoryTrackingOf = perBackend(() => createMemoryStore({ artifactRoot: "mlflow-artifacts:/" }));
+
+export const TRACKING_STORES: readonly TrackingStoreEntry[] = [
+  { name: "memory", open: async () => createMemoryStore(), deviations: SHARED_SEARCH_DEVIATIONS },
+];
+
+export const REGISTRY_STORES: readonly RegistryStoreEntry[] = [
+  {
+    name: "memory, with a memory tracking store",
+    open: async (backend) => createMemoryRegistryStore({ tracking: memoryTrackingOf(backend) }),
+    newRun: async (backend) => {
+      const run = await memoryTrackingOf(backend).createRun({ experimentId: "0" });
+      return { runId: run.info.runId, artifactUri: run.info.artifactUri };
+    },
+  },
+];
+
+export const BYTE_STORES: readonly ByteStoreEntry[] = [
+  // The browser's own IndexedDB (globalThis.indexedDB); no cheap way to learn a value's size without reading it.
+  { name: "indexeddb", open: (backend) => createIndexedDbByteStore({ dbName: backend.dbName }), hasListSizes: false },
+];
