@@ -72,11 +72,7 @@ function mapQuota(error: unknown, key: string): unknown {
  * reads only the keys under the prefix (an `IDBKeyRange`), in IndexedDB's key order, which is the
  * UTF-16 order the contract asks for. The connection opens on first use; `dispose` closes it and
  * keeps the data, so a store created later on the same database sees it.
- *
- * The connection is opened here rather than with idb-keyval's `createStore`, because that one
- * always uses the global `indexedDB` (no factory can be injected), never closes, and cannot add an
- * object store to a database that already exists; the rest goes through idb-keyval with this
- * connection as its custom store.
+ * The connection is {@link openIndexedDbObjectStore}'s.
  *
  * @example
  * ```ts
@@ -105,6 +101,69 @@ export function createIndexedDbByteStore(options: IndexedDbByteStoreOptions = {}
     );
   }
 
+  const { useStore, close } = openIndexedDbObjectStore(factory, dbName, storeName);
+
+  return withGuards({
+    async get(key) {
+      return asBytes(await get<unknown>(key, useStore), key);
+    },
+    async put(key, bytes) {
+      try {
+        await set(key, ownedCopy(bytes), useStore);
+      } catch (e) {
+        throw mapQuota(e, key);
+      }
+    },
+    async has(key) {
+      return (await useStore("readonly", (store) => promisifyRequest(store.count(key)))) > 0;
+    },
+    async delete(key) {
+      await del(key, useStore);
+    },
+    async list(prefix = "") {
+      // The prefix ends in "/" ("" lists all): keys under it are exactly [prefix, prefix with its
+      // "/" raised to "0"), the next code unit, in IndexedDB's code-unit order.
+      const range = prefix === "" ? undefined : KeyRange.bound(prefix, `${prefix.slice(0, -1)}0`, false, true);
+      const keys = await useStore("readonly", (store) => promisifyRequest(store.getAllKeys(range)));
+      return keys.filter((key): key is string => typeof key === "string");
+    },
+    dispose: close,
+  });
+}
+
+/**
+ * An object store of an IndexedDB database, opened on first use: idb-keyval's `UseStore` on a
+ * connection that this module controls, and `close` to let the connection go.
+ *
+ * @example
+ * ```ts
+ * const { useStore, close } = openIndexedDbObjectStore(indexedDB, "my-app", "pages");
+ * await set("meta", { version: 1 }, useStore);
+ * await close();
+ * ```
+ */
+export interface IndexedDbObjectStore {
+  readonly useStore: UseStore;
+  /** Closes the connection (the data stays); the next use opens a new one. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens object store `storeName` of database `dbName` through `factory`, creating it when missing,
+ * also in a database that already holds other object stores (the version is bumped for that).
+ * Another connection's upgrade or deletion closes this one; it reopens on next use.
+ *
+ * This is written here rather than taken from idb-keyval's `createStore`, because that one always
+ * uses the global `indexedDB` (no factory can be injected), never closes, and cannot add an object
+ * store to a database that already exists; everything else goes through idb-keyval.
+ *
+ * @example
+ * ```ts
+ * const pages = openIndexedDbObjectStore(globalThis.indexedDB, "sentiment", "sqlite-file");
+ * const meta = await get("meta", pages.useStore);
+ * ```
+ */
+export function openIndexedDbObjectStore(factory: IDBFactory, dbName: string, storeName: string): IndexedDbObjectStore {
   let connection: Promise<IDBDatabase> | undefined;
 
   /** Opens `dbName` at `version` (current when undefined), creating `storeName` on upgrade. */
@@ -174,35 +233,13 @@ export function createIndexedDbByteStore(options: IndexedDbByteStoreOptions = {}
     const db = (connection ??= connect());
     return db.then((d) => callback(d.transaction(storeName, mode).objectStore(storeName)));
   };
-
-  return withGuards({
-    async get(key) {
-      return asBytes(await get<unknown>(key, useStore), key);
-    },
-    async put(key, bytes) {
-      try {
-        await set(key, ownedCopy(bytes), useStore);
-      } catch (e) {
-        throw mapQuota(e, key);
-      }
-    },
-    async has(key) {
-      return (await useStore("readonly", (store) => promisifyRequest(store.count(key)))) > 0;
-    },
-    async delete(key) {
-      await del(key, useStore);
-    },
-    async list(prefix = "") {
-      // The prefix ends in "/" ("" lists all): keys under it are exactly [prefix, prefix with its
-      // "/" raised to "0"), the next code unit, in IndexedDB's code-unit order.
-      const range = prefix === "" ? undefined : KeyRange.bound(prefix, `${prefix.slice(0, -1)}0`, false, true);
-      const keys = await useStore("readonly", (store) => promisifyRequest(store.getAllKeys(range)));
-      return keys.filter((key): key is string => typeof key === "string");
-    },
-    async dispose() {
+  return {
+    useStore,
+    async close() {
       const pending = connection;
       connection = undefined;
       if (pending) (await pending.catch(() => undefined))?.close();
     },
-  });
+  };
 }
+

@@ -15,6 +15,7 @@ import { dirname, resolve } from "node:path";
 import { SentiMlopsError } from "../errors.js";
 import { importOptionalPeer } from "../optional-peer.js";
 import type { SqlDatabase } from "../mlflow/sql/sql-database.js";
+import { sqliteRegexp } from "./sqlite-functions.js";
 
 export { parseSqliteUri, type SqliteUri } from "./sqlite-uri.js";
 
@@ -130,7 +131,7 @@ export async function openSqliteDatabase(path: string, options: OpenSqliteOption
       db.pragma("journal_mode = WAL");
       db.pragma("synchronous = NORMAL");
     }
-    db.function("regexp", { deterministic: true }, regexp);
+    db.function("regexp", { deterministic: true }, sqliteRegexp);
   } catch (cause) {
     db.close();
     throw new SentiMlopsError("INTERNAL_ERROR", `Could not configure SQLite database ${file}: ${errorMessage(cause)}`, {
@@ -139,22 +140,4 @@ export async function openSqliteDatabase(path: string, options: OpenSqliteOption
     });
   }
   return db;
-}
-
-const regexCache = new Map<string, RegExp | null>();
-
-/** `X REGEXP Y` calls `regexp(Y, X)`: true when the pattern is found anywhere (Python's `re.search`). */
-function regexp(pattern: unknown, value: unknown): number {
-  if (typeof pattern !== "string" || value === null || value === undefined) return 0;
-  let re = regexCache.get(pattern);
-  if (re === undefined) {
-    try {
-      re = new RegExp(pattern);
-    } catch {
-      re = null; // MLflow answers "no match" for an invalid pattern
-    }
-    if (regexCache.size >= 256) regexCache.clear();
-    regexCache.set(pattern, re);
-  }
-  return re !== null && re.test(String(value)) ? 1 : 0;
 }

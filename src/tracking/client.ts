@@ -24,8 +24,17 @@ import { createRestStore, type RestStoreOptions } from "./stores/rest-store.js";
  * ```
  */
 export interface TrackingOptions extends RestStoreOptions {
-  /** Default artifact root of new experiments in embedded stores (`sqlite:`, `memory:`). */
+  /**
+   * Default artifact root of new experiments in embedded stores (`sqlite:`, `memory:`,
+   * `indexeddb:`). @default "./mlruns" for `sqlite:`, "indexeddb://<name>-artifacts" for `indexeddb://<name>`
+   */
   artifactRoot?: string;
+  /**
+   * Where `sqlite3.wasm` is served, for `indexeddb://` stores in setups whose bundler does not
+   * serve the file `@sqlite.org/sqlite-wasm` references (Vite and webpack do).
+   */
+  sqliteWasmUrl?: string | URL;
+
   /**
    * Opens the tracking and registry stores for schemes the universal build cannot (the Node entry
    * supplies `sqlite:`, both stores on one database).
@@ -64,6 +73,8 @@ export interface TrackingOptions extends RestStoreOptions {
 export interface OpenedStores {
   readonly store: TrackingStore;
   readonly registry?: RegistryStore;
+  /** The database as an SQLite file in MLflow's schema, for stores that are one. */
+  readonly exportDatabase?: () => Promise<Uint8Array>;
 }
 
 /**
@@ -114,6 +125,12 @@ export interface Tracking {
   openArtifacts(artifactUri: string): Promise<ArtifactStore>;
   /** The artifacts of a run, by id. */
   runArtifacts(runId: string): Promise<ArtifactStore>;
+  /**
+   * The tracking and registry data as an SQLite file in MLflow's schema, which Python MLflow and
+   * `mlflow ui` open as `sqlite:///<file>`: the database itself, for `indexeddb://` stores (a
+   * `sqlite:///` store is such a file already). Other stores reject with `NOT_IMPLEMENTED`.
+   */
+  exportDatabase(): Promise<Uint8Array>;
   /** Closes the stores and the artifact backends. */
   close(): Promise<void>;
 }
@@ -148,16 +165,21 @@ async function storesFor(uri: string, options: TrackingOptions, env: Readonly<Re
     const store = createMemoryStore({ artifactRoot: options.artifactRoot });
     return { store, registry: createMemoryRegistryStore({ tracking: store }) };
   }
+  if (/^indexeddb:/i.test(uri)) {
+    // Imported when used: SQLite's WebAssembly module is loaded only for this store.
+    const { openIndexedDbStores } = await import("./stores/indexeddb-store.js");
+    return openIndexedDbStores(uri, {
+      ...(options.artifactRoot !== undefined ? { artifactRoot: options.artifactRoot } : {}),
+      ...(options.sqliteWasmUrl !== undefined ? { sqliteWasmUrl: options.sqliteWasmUrl } : {}),
+    });
+  }
   const opened = await options.openStores?.(uri, options);
   if (opened) return opened;
   if (uri.startsWith("sqlite:")) {
     throw new SentiMlopsError("NOT_IMPLEMENTED", `${uri}: SQLite stores need Node.js (import "senti-mlops/tracking" in Node)`, { component: "tracking" });
   }
-  if (uri.startsWith("indexeddb:")) {
-    throw new SentiMlopsError("NOT_IMPLEMENTED", `${uri}: the IndexedDB store is not part of this version yet`, { component: "tracking" });
-  }
   throw SentiMlopsError.invalidParameterValue(
-    `unsupported tracking URI ${JSON.stringify(uri)}: use http(s)://…, sqlite:///path, memory: (MLflow's file store ./mlruns is not supported)`,
+    `unsupported tracking URI ${JSON.stringify(uri)}: use http(s)://…, sqlite:///path, indexeddb://name, memory: (MLflow's file store ./mlruns is not supported)`,
     { component: "tracking" },
   );
 }
@@ -287,6 +309,14 @@ export async function createTrackingClient(uriOrStore?: string | TrackingStore, 
     openArtifacts,
     async runArtifacts(runId) {
       return openArtifacts((await store.getRun(runId)).info.artifactUri);
+    },
+    async exportDatabase() {
+      if (!opened.exportDatabase) {
+        throw new SentiMlopsError("NOT_IMPLEMENTED", `${store.uri} is not an IndexedDB store; exportDatabase works for indexeddb:// stores (a sqlite:/// store is its file already; pushTracking copies any store into another)`, {
+          component: "tracking",
+        });
+      }
+      return opened.exportDatabase();
     },
     async close() {
       const results = await Promise.allSettled([resolver.dispose(), registry === opened.registry ? registry.close() : undefined, store.close()]);
