@@ -1,6 +1,7 @@
 /**
  * MLflow-compatible stores that run in-process — memory, and SQL in MLflow's own schema over any
- * {@link SqlDatabase} (better-sqlite3 in Node) — for tracking and for the model registry, and
+ * {@link SqlDatabase} (better-sqlite3 in Node, SQLite compiled to WebAssembly in browsers, kept in
+ * IndexedDB by `openIndexedDbStores`) — for tracking and for the model registry, and
  * MLflow's search grammar (`parseFilter`, `parseOrderBy`). `createTracking("memory:")` and
  * `createTracking("sqlite:///…")` build these for you; import them to compose stores yourself.
  * (They live apart from `senti-mlops/tracking` so that a page talking to an MLflow server over
@@ -24,3 +25,7 @@ export { createMemoryRegistryStore, type MemoryRegistryStoreOptions } from "../r
 export { createSqlRegistryStore, type SqlRegistryStoreOptions } from "../registry/stores/sql-store.js";
 export type { SqlDatabase } from "../mlflow/sql/sql-database.js";
 export { parseFilter, parseOrderBy } from "../mlflow/search/index.js";
+export { openIndexedDbStores, parseIndexedDbUri } from "../tracking/stores/indexeddb-store.js";
+export type { IndexedDbStoreOptions, IndexedDbStores } from "../tracking/stores/indexeddb-store.js";
+export { openWasmSqliteDatabase } from "../adapters/sqlite-wasm.js";
+export type { OpenWasmSqliteOptions, WasmSqliteDatabase } from "../adapters/sqlite-wasm.js";

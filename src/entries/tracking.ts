@@ -16,6 +16,8 @@
 export { createTracking } from "../api/create-tracking.js";
 export { DEFAULT_TRACKING_URI } from "../tracking/client.js";
 export type { Tracking, TrackingOptions, StartRunOptions, OpenedStores } from "../tracking/client.js";
+export { pushTracking, SOURCE_RUN_TAG, SOURCE_VERSION_TAG } from "../tracking/push.js";
+export type { PushOptions, PushProgress, PushReport } from "../tracking/push.js";
 export { createActiveRun } from "../tracking/run.js";
 export type { ActiveRun, BufferOptions, LocalFileReader, MetricOptions } from "../tracking/run.js";
 export type { LogModelOptions, LoggedModel, ModelStoreContext, ModelLogger } from "../tracking/model-logging.js";
