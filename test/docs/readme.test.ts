@@ -7,6 +7,12 @@
  *   links to this checkout, and run with tsx as ES modules. A value a line shows in a comment
  *   (`console.log(x); // 0.904`, or `expr;` then `// → [...]`) is compared with what it prints:
  *   labels, keys and lengths exactly, numbers within the precision shown.
+ * - ```ts blocks marked `runtime=browser` run in a page instead, in Debian's Chromium: bundled with
+ *   esbuild from the built package (test/browser/bundle.ts), served from 127.0.0.1 with SQLite's
+ *   `sqlite3.wasm` beside the bundle (where a bundler such as Vite puts it) and the marker's
+ *   `serve=<path>:<path under the shared folder>` files at page-relative paths; what they print
+ *   is read from the page's console. A block marked `mlflow` talks to the test run's real MLflow
+ *   server where it says `http://127.0.0.1:5000`.
  * - ```sh blocks marked `fixture=…` are run with sh (the `senti-mlops` command is bin/senti-mlops.js);
  *   a `# {…}` line under a command is compared with its output the same way.
  * - A `<!-- readme-test: … -->` comment right above a block (invisible on GitHub) gives it its
@@ -17,10 +23,13 @@
  * Needs `npm run build` (npm test does it) and the shared data (SENTI_SHARED_DIR, default ../shared).
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
+import { bundlePage } from "../browser/bundle.js";
+import { launchChromium, type LaunchedChromium } from "../browser/chromium.js";
+import { startPageServer } from "../browser/page-server.js";
 import { distFile, PROJECT_ROOT } from "../helpers/dist.js";
 import { cleanEnv, describeResult, runProcess } from "../helpers/run-process.js";
 import { SHARED } from "../peers/sklearn.js";
@@ -141,6 +150,7 @@ function bare(command: string): string {
   return command.replace(/\s+#\s.*$/, "").trim();
 }
 
+const runtimeOf = (b: CodeBlock) => markerValues(b.marker, "runtime")[0] ?? "node";
 const tsBlocks = BLOCKS.filter((b) => b.lang === "ts");
 const shBlocks = BLOCKS.filter((b) => b.lang === "sh");
 const fixtureOf = (b: CodeBlock) => markerValues(b.marker, "fixture")[0];
@@ -158,6 +168,7 @@ describe("README.md code blocks", () => {
     }
     for (const b of tsBlocks) {
       for (const name of markerValues(b.marker, "prelude")) expect(Object.keys(PRELUDES), `${where(b)}: prelude=${name}`).toContain(name);
+      expect(["node", "browser"], `${where(b)}: runtime=${runtimeOf(b)}`).toContain(runtimeOf(b));
     }
   });
 
@@ -166,12 +177,24 @@ describe("README.md code blocks", () => {
     async ({ block }) => {
       distFile("."); // fails at once, with a message that says so, when dist/ has not been built
       const dir = blockDir(block);
-      const { source, checks } = instrumentTs(block.code);
+      const instrumented = instrumentTs(block.code);
+      const { checks } = instrumented;
+      // `mlflow`: the README's server address is the test run's real MLflow server.
+      const source = markerValues(block.marker, "mlflow").length > 0 ? instrumented.source.replaceAll("http://127.0.0.1:5000", inject("mlflowUrl")) : instrumented.source;
       const preludes = markerValues(block.marker, "prelude").map((name) => PRELUDES[name]);
-      writeFileSync(join(dir, "block.ts"), [SHOW_PRELUDE, ...preludes, source, ""].join("\n"));
-      const result = await runProcess(TSX, ["block.ts"], { cwd: dir, env: cleanEnv({ SENTI_SHARED_DIR: SHARED }), timeoutMs: 300_000 });
-      expect(result.code, `${where(block)}\n${source}\n${describeResult(result)}`).toBe(0);
-      const shown = readShown(result.stdout);
+      let stdout: string;
+      if (runtimeOf(block) === "browser") {
+        writeFileSync(join(dir, "block.ts"), [BROWSER_SHOW_PRELUDE, ...preludes, source, ""].join("\n"));
+        const result = await runInChromium(block, dir);
+        expect(result.error, `${where(block)}\n${source}\n${result.stdout}`).toBeUndefined();
+        stdout = result.stdout;
+      } else {
+        writeFileSync(join(dir, "block.ts"), [SHOW_PRELUDE, ...preludes, source, ""].join("\n"));
+        const result = await runProcess(TSX, ["block.ts"], { cwd: dir, env: cleanEnv({ SENTI_SHARED_DIR: SHARED }), timeoutMs: 300_000 });
+        expect(result.code, `${where(block)}\n${source}\n${describeResult(result)}`).toBe(0);
+        stdout = result.stdout;
+      }
+      const shown = readShown(stdout);
       for (const check of checks) {
         expect(shown.has(check.id), `${where(block)}: \`${check.line}\` printed nothing`).toBe(true);
         expect(compareToExpected(shown.get(check.id), check.expected), `${where(block)}: \`${check.line}\``).toEqual([]);
@@ -189,6 +212,87 @@ describe("README.md code blocks", () => {
     600_000,
   );
 });
+
+// ------------------------------------------------------------------------------------------------
+// Browser blocks
+
+/** What a block shows, reported on the page's console (read back by readShown). */
+const BROWSER_SHOW_PRELUDE =
+  "function __readmeShow(id: number, value: unknown): unknown {\n" +
+  "  console.log(`@@readme-show ${id} ${JSON.stringify(value)}`);\n" +
+  "  return value;\n" +
+  "}\n";
+
+const SQLITE_WASM = join(PROJECT_ROOT, "node_modules", "@sqlite.org", "sqlite-wasm", "dist", "sqlite3.wasm");
+
+let chromium: Promise<LaunchedChromium> | undefined;
+afterAll(async () => {
+  await (await chromium?.catch(() => undefined))?.close();
+});
+
+/** The files under `path` (a file or a folder), keyed by their URL path under `at`. */
+function servedFiles(at: string, path: string): Record<string, Uint8Array> {
+  if (!existsSync(path)) throw new Error(`serve ${at}: ${path} does not exist (SENTI_SHARED_DIR?)`);
+  if (!statSync(path).isDirectory()) return { [`/${at}`]: readFileSync(path) };
+  const files: Record<string, Uint8Array> = {};
+  for (const name of readdirSync(path)) Object.assign(files, servedFiles(`${at}/${name}`, join(path, name)));
+  return files;
+}
+
+/** Runs `dir`/block.ts in a fresh page (its own IndexedDB); its console is the block's stdout. */
+async function runInChromium(block: CodeBlock, dir: string): Promise<{ stdout: string; error?: string }> {
+  writeFileSync(
+    join(dir, "entry.ts"),
+    'import("./block.ts").then(() => console.log("@@readme-done"), (e: unknown) => console.log(`@@readme-error ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));\n',
+  );
+  const files: Record<string, string | Uint8Array> = {
+    "/index.html": '<!doctype html><meta charset="utf-8"><title>README block</title><script type="module" src="/entry.js"></script>',
+    "/entry.js": await bundlePage(join(dir, "entry.ts")),
+    "/sqlite3.wasm": readFileSync(SQLITE_WASM),
+  };
+  for (const serve of markerValues(block.marker, "serve")) {
+    const [at, target] = serve.split(":");
+    Object.assign(files, servedFiles(at, join(SHARED, target)));
+  }
+  const server = await startPageServer(files);
+  const { browser } = await (chromium ??= launchChromium());
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const lines: string[] = [];
+    let error: string | undefined;
+    const finished = new Promise<void>((resolve) => {
+      page.on("console", (message) => {
+        const text = message.text();
+        if (text === "@@readme-done") resolve();
+        else if (text.startsWith("@@readme-error ")) {
+          error = text.slice("@@readme-error ".length);
+          resolve();
+        } else lines.push(text);
+      });
+      page.on("pageerror", (e) => {
+        error = e.stack ?? e.message;
+        resolve();
+      });
+    });
+    await page.goto(`${server.origin}/`);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      finished,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
+          error = "the block did not finish within 240 s";
+          resolve();
+        }, 240_000);
+      }),
+    ]);
+    clearTimeout(timer);
+    return { stdout: lines.join("\n"), ...(error !== undefined ? { error } : {}) };
+  } finally {
+    await context.close();
+    await server.close();
+  }
+}
 
 // ------------------------------------------------------------------------------------------------
 // Shell fixtures
