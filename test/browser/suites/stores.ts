@@ -2,21 +2,29 @@
  * The stores that the browser project (vitest.config.ts) checks in Chromium, in one place. Each
  * suite file beside this one runs a shared suite of test/conformance on every entry of its list:
  *
- * - `TRACKING_STORES`: the tracking-store conformance suite (tracking-store.test.ts);
- * - `REGISTRY_STORES`: the registry-store conformance suite (registry-store.test.ts);
+ * - `TRACKING_STORES`: the tracking-store conformance suite (tracking-store.test.ts) and the
+ *   tracking differential script against a fresh `mlflow server` (tracking-differential.test.ts);
+ * - `REGISTRY_STORES`: the registry-store conformance suite (registry-store.test.ts) and the
+ *   registry differential script (registry-differential.test.ts);
  * - `BYTE_STORES`: the byte-store and artifact-store conformance suites (byte-store.test.ts).
  *
  * An entry opens its store on a {@link Backend}: a fresh IndexedDB database name that no other
  * suite, test file or earlier run uses. A suite gets one backend and may open its store on it more
  * than once (the suite's store, then the `close()` test's); a store that persists sees its data
  * again on the second open, a memory store starts empty each time. The byte-store suites open every
- * test's store on a backend of its own, since they expect an empty store each time.
+ * test's store on a backend of its own, since they expect an empty store each time; each
+ * differential script runs on a store of its own backend, fresh and empty, as the script requires.
  *
  * To check a new store in Chromium, add one entry to the list of its kind, e.g. an IndexedDB
  * tracking store:
  *
  * ```ts
- * { name: "indexeddb", open: async (backend) => createIndexedDbStore({ dbName: backend.dbName }), deviations: SHARED_SEARCH_DEVIATIONS },
+ * {
+ *   name: "indexeddb",
+ *   open: async (backend) => createIndexedDbStore({ dbName: backend.dbName }),
+ *   artifactRoot: (backend) => `indexeddb://${backend.dbName}/artifacts`,
+ *   deviations: SHARED_SEARCH_DEVIATIONS,
+ * },
  * ```
  */
 import { createIndexedDbByteStore } from "../../../src/adapters/indexeddb.js";
@@ -46,8 +54,12 @@ export interface TrackingStoreEntry {
   name: string;
   /** Opens the store on `backend` (empty the first time). */
   open(backend: Backend): Promise<TrackingStore>;
+  /** The default artifact root of the store opened on `backend` (the differential script writes it as "<root>"). */
+  artifactRoot(backend: Backend): string;
   /** Conformance tests it is known to fail (run with `it.fails`, with the reason). */
   deviations?: readonly ConformanceDeviation[];
+  /** Calls of the differential script (by title) where it differs from MLflow, with the reason (run with `it.fails`). */
+  knownDifferences?: Readonly<Record<string, string>>;
 }
 
 /** One registry store to check. */
@@ -61,6 +73,8 @@ export interface RegistryStoreEntry {
    */
   newRun(backend: Backend): Promise<SuiteRun>;
   deviations?: readonly ConformanceDeviation[];
+  /** Calls of the differential script (by title) where it differs from MLflow, with the reason (run with `it.fails`). */
+  knownDifferences?: Readonly<Record<string, string>>;
 }
 
 /** One byte store to check (with the artifact semantics on top of it). */
@@ -85,8 +99,15 @@ function perBackend<T>(make: (backend: Backend) => T): (backend: Backend) => T {
 /** The memory tracking store that a memory registry store of `backend` looks its runs up in. */
 const memoryTrackingOf = perBackend(() => createMemoryStore({ artifactRoot: "mlflow-artifacts:/" }));
 
+const MEMORY_ROOT = "memory://artifacts";
+
 export const TRACKING_STORES: readonly TrackingStoreEntry[] = [
-  { name: "memory", open: async () => createMemoryStore(), deviations: SHARED_SEARCH_DEVIATIONS },
+  {
+    name: "memory",
+    open: async () => createMemoryStore({ artifactRoot: MEMORY_ROOT }),
+    artifactRoot: () => MEMORY_ROOT,
+    deviations: SHARED_SEARCH_DEVIATIONS,
+  },
 ];
 
 export const REGISTRY_STORES: readonly RegistryStoreEntry[] = [
