@@ -33,6 +33,7 @@ import type { RegistryStore } from "../../../src/mlflow/registry-store.js";
 import type { TrackingStore } from "../../../src/mlflow/tracking-store.js";
 import { createMemoryRegistryStore } from "../../../src/registry/stores/memory-store.js";
 import { createMemoryStore } from "../../../src/tracking/stores/memory-store.js";
+import { openIndexedDbStores } from "../../../src/tracking/stores/indexeddb-store.js";
 import type { ByteStoreDeviations } from "../../conformance/byte-store.suite.js";
 import type { SuiteRun } from "../../conformance/registry-store.suite.js";
 import { SHARED_SEARCH_DEVIATIONS, type ConformanceDeviation } from "../../conformance/tracking-store.suite.js";
@@ -96,8 +97,24 @@ function perBackend<T>(make: (backend: Backend) => T): (backend: Backend) => T {
   };
 }
 
+/** The registry suites' runs keep their artifacts where MLflow's own server would, a root the registry accepts sources under. */
+const RUNS_ROOT = "mlflow-artifacts:/";
+
+/** A run in `tracking`, in the registry suite's shape. */
+async function suiteRun(tracking: TrackingStore): Promise<SuiteRun> {
+  const run = await tracking.createRun({ experimentId: "0" });
+  return { runId: run.info.runId, artifactUri: run.info.artifactUri };
+}
+
 /** The memory tracking store that a memory registry store of `backend` looks its runs up in. */
-const memoryTrackingOf = perBackend(() => createMemoryStore({ artifactRoot: "mlflow-artifacts:/" }));
+const memoryTrackingOf = perBackend(() => createMemoryStore({ artifactRoot: RUNS_ROOT }));
+
+/** The IndexedDB stores of `backend`: tracking and registry in one SQLite file, kept in IndexedDB database `backend.dbName`. */
+const indexedDbStores = (backend: Backend, artifactRoot?: string) =>
+  openIndexedDbStores(`indexeddb://${backend.dbName}`, artifactRoot === undefined ? {} : { artifactRoot });
+
+/** The IndexedDB tracking store beside the IndexedDB registry store of `backend` (its own connection to the same database). */
+const indexedDbTrackingOf = perBackend(async (backend) => (await indexedDbStores(backend, RUNS_ROOT)).store);
 
 const MEMORY_ROOT = "memory://artifacts";
 
@@ -108,16 +125,24 @@ export const TRACKING_STORES: readonly TrackingStoreEntry[] = [
     artifactRoot: () => MEMORY_ROOT,
     deviations: SHARED_SEARCH_DEVIATIONS,
   },
+  {
+    name: "indexeddb (sqlite-wasm)",
+    open: async (backend) => (await indexedDbStores(backend)).store,
+    artifactRoot: (backend) => `indexeddb://${backend.dbName}-artifacts`,
+    deviations: SHARED_SEARCH_DEVIATIONS,
+  },
 ];
 
 export const REGISTRY_STORES: readonly RegistryStoreEntry[] = [
   {
     name: "memory, with a memory tracking store",
     open: async (backend) => createMemoryRegistryStore({ tracking: memoryTrackingOf(backend) }),
-    newRun: async (backend) => {
-      const run = await memoryTrackingOf(backend).createRun({ experimentId: "0" });
-      return { runId: run.info.runId, artifactUri: run.info.artifactUri };
-    },
+    newRun: (backend) => suiteRun(memoryTrackingOf(backend)),
+  },
+  {
+    name: "indexeddb (sqlite-wasm)",
+    open: async (backend) => (await indexedDbStores(backend, RUNS_ROOT)).registry,
+    newRun: async (backend) => suiteRun(await indexedDbTrackingOf(backend)),
   },
 ];
 
