@@ -10,7 +10,7 @@
  * const oracle = decodeOutcomes(await commands.trackingDifferentialOracle()); // from Node
  * ```
  */
-import { expect, it, describe } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isSentiMlopsError, type ErrorCode } from "../../src/errors.js";
 
 /** One call's observable result, normalized: its value, its error code, or a failure that is not a SentiMlopsError. */
