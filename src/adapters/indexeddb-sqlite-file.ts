@@ -97,10 +97,13 @@ export interface IndexedDbSqliteFile {
   /**
    * Stores `image` as the next version after `base` (`undefined`: the first), writing only the
    * pages that differ from `base.image`; returns the new snapshot (`base` itself when nothing
-   * differs). Fails with `ABORTED` when the stored version is no longer `base`'s, and with
+   * differs), whose image is `base.image` updated in place or a copy: `image` itself may be a
+   * volatile view (it is read before the first await). Fails with `ABORTED` when the stored version is no longer `base`'s, and with
    * `RESOURCE_EXHAUSTED` when the origin's quota is full; either way the stored file is unchanged.
    */
   write(image: Uint8Array, base: SqliteFileSnapshot | undefined): Promise<SqliteFileSnapshot>;
+  /** Whether another writer stored a version other than `version` (read from IndexedDB). */
+  newerThan(version: number): Promise<boolean>;
   /** Runs `fn` holding this file's lock: no other call of this origin's tabs runs meanwhile. */
   exclusive<T>(fn: () => Promise<T>): Promise<T>;
   /** Closes the IndexedDB connection (the data stays). */
@@ -119,9 +122,41 @@ function pageSizeOf(image: Uint8Array): number {
   return raw === 1 ? 65536 : raw >= 512 ? raw : 4096;
 }
 
-function samePage(a: Uint8Array, b: Uint8Array, start: number, end: number): boolean {
-  for (let i = start; i < end; i++) if (a[i] !== b[i]) return false;
-  return true;
+/**
+ * The pages (of `pageSize` bytes) where `image` differs from `previous`, or every page when there
+ * is no comparable previous image. Compared by 32-bit words over views made once: this scan is
+ * most of the cost of saving a call on a large database.
+ */
+function changedPages(image: Uint8Array, previous: Uint8Array | undefined, pageSize: number): number[] {
+  const pages = Math.ceil(image.length / pageSize);
+  const all = (): number[] => Array.from({ length: pages }, (_, p) => p);
+  if (previous === undefined || pageSizeOf(previous) !== pageSize) return all();
+  const changed: number[] = [];
+  const aligned = image.byteOffset % 4 === 0 && previous.byteOffset % 4 === 0 && pageSize % 4 === 0;
+  const a = aligned ? new Uint32Array(image.buffer, image.byteOffset, image.length >>> 2) : undefined;
+  const b = aligned ? new Uint32Array(previous.buffer, previous.byteOffset, previous.length >>> 2) : undefined;
+  for (let p = 0; p < pages; p++) {
+    const start = p * pageSize;
+    const end = Math.min(start + pageSize, image.length);
+    let same = end <= previous.length;
+    if (same && a && b && end - start === pageSize) {
+      for (let w = start >>> 2, last = end >>> 2; w < last; w++) {
+        if (a[w] !== b[w]) {
+          same = false;
+          break;
+        }
+      }
+    } else if (same) {
+      for (let i = start; i < end; i++) {
+        if (image[i] !== previous[i]) {
+          same = false;
+          break;
+        }
+      }
+    }
+    if (!same) changed.push(p);
+  }
+  return changed;
 }
 
 function isQuotaError(e: unknown): boolean {
@@ -150,12 +185,11 @@ export function createIndexedDbSqliteFile(options: IndexedDbSqliteFileOptions): 
   const lockName = `senti-mlops:sqlite-file:${dbName}`;
 
   const readMeta = (store: IDBObjectStore): Promise<FileMeta | undefined> => promisifyRequest(store.get(META)) as Promise<FileMeta | undefined>;
+  const storedVersion = async (): Promise<number> => (await useStore("readonly", readMeta))?.version ?? 0;
 
   return {
     dbName,
-    async version() {
-      return (await useStore("readonly", readMeta))?.version ?? 0;
-    },
+    version: storedVersion,
     async read() {
       const [meta, values] = await useStore("readonly", (store) => Promise.all([readMeta(store), promisifyRequest(store.getAll())]));
       if (!meta) return undefined;
@@ -172,18 +206,17 @@ export function createIndexedDbSqliteFile(options: IndexedDbSqliteFileOptions): 
       return { image, version: meta.version };
     },
     async write(image, base) {
+      // Everything that reads `image` happens before the first await: it may be a view of
+      // WebAssembly memory that the next database call moves.
       const pageSize = pageSizeOf(image);
       const pages = Math.ceil(image.length / pageSize);
       const previous = base?.image;
-      const changed: number[] = [];
-      for (let p = 0; p < pages; p++) {
-        const start = p * pageSize;
-        const end = Math.min(start + pageSize, image.length);
-        const unchanged = previous !== undefined && pageSizeOf(previous) === pageSize && end <= previous.length && samePage(image, previous, start, end);
-        if (!unchanged) changed.push(p);
-      }
+      const comparable = previous !== undefined && pageSizeOf(previous) === pageSize;
+      const changed = new Map(changedPages(image, previous, pageSize).map((p) => [p, image.slice(p * pageSize, Math.min((p + 1) * pageSize, image.length))]));
       const previousPages = previous === undefined ? 0 : Math.ceil(previous.length / pageSize);
-      if (base && changed.length === 0 && previousPages === pages && previous!.length === image.length) return base;
+      if (base && changed.size === 0 && previousPages === pages && previous!.length === image.length) return base;
+      // The next snapshot's image: the previous copy with the changed pages, or a new copy.
+      const next = comparable && previous.length === image.length ? previous : image.slice();
       const version = (base?.version ?? 0) + 1;
       try {
         await useStore("readwrite", async (store) => {
@@ -194,7 +227,7 @@ export function createIndexedDbSqliteFile(options: IndexedDbSqliteFileOptions): 
               component: "adapters",
             });
           }
-          for (const p of changed) store.put(image.slice(p * pageSize, Math.min((p + 1) * pageSize, image.length)), p);
+          for (const [p, bytes] of changed) store.put(bytes, p);
           for (let p = pages; p < previousPages; p++) store.delete(p);
           store.put({ version, length: image.length, pageSize, pages } satisfies FileMeta, META);
           await promisifyRequest(store.transaction);
@@ -205,7 +238,13 @@ export function createIndexedDbSqliteFile(options: IndexedDbSqliteFileOptions): 
         }
         throw e;
       }
-      return { image, version };
+      if (next === previous) for (const [p, bytes] of changed) next.set(bytes, p * pageSize);
+      return { image: next, version };
+    },
+    async newerThan(version) {
+      // Read from IndexedDB on every call (not learnt from messages, which may arrive after the
+      // writer told its page by other means): a page reads what a worker wrote just before.
+      return (await storedVersion()) !== version;
     },
     exclusive(fn) {
       if (locks) return locks.request(lockName, { mode: "exclusive" }, fn);

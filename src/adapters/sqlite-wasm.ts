@@ -44,9 +44,15 @@ interface Sqlite3Module {
   readonly version: { libVersion: string };
   readonly config: Record<"warn" | "error" | "log" | "debug", (...args: unknown[]) => void>;
   readonly oo1: { DB: new (filename: string, flags: string) => OoDb };
-  readonly wasm: { allocFromTypedArray(bytes: Uint8Array): number };
+  readonly wasm: {
+    allocFromTypedArray(bytes: Uint8Array): number;
+    heap8u(): Uint8Array;
+    peek(pointer: number, type: "i64"): bigint | number;
+    readonly pstack: { readonly pointer: number; alloc(bytes: number): number; restore(pointer: number): void };
+  };
   readonly capi: {
     sqlite3_js_db_export(db: number, schema?: string): Uint8Array;
+    sqlite3_serialize(db: number, schema: string, sizeOut: number, flags: number): number;
     sqlite3_deserialize(db: number, schema: string, data: number, size: number, capacity: number, flags: number): number;
     sqlite3_js_rc_str(rc: number): string | undefined;
     sqlite3_errmsg(db: number): string;
@@ -57,6 +63,7 @@ interface Sqlite3Module {
     sqlite3_bind_parameter_name(stmt: number, index: number): string | null;
     readonly SQLITE_DESERIALIZE_FREEONCLOSE: number;
     readonly SQLITE_DESERIALIZE_RESIZEABLE: number;
+    readonly SQLITE_SERIALIZE_NOCOPY: number;
   };
 }
 
@@ -90,8 +97,13 @@ export interface OpenWasmSqliteOptions {
  * ```
  */
 export interface WasmSqliteDatabase extends SqlDatabase {
-  /** The database's current file image: a complete SQLite file (no transaction may be open). */
+  /** The database's current file image: a complete SQLite file, copied (no transaction may be open). */
   image(): Uint8Array;
+  /**
+   * The same image without a copy: a view of WebAssembly memory, valid only until the next call on
+   * this database (read it synchronously).
+   */
+  imageView(): Uint8Array;
   /** Replaces the whole database by `image`; prepared statements stay usable. */
   replaceImage(image: Uint8Array): void;
   /** Rows changed by every statement since the connection opened (SQLite's `total_changes()`). */
@@ -178,13 +190,13 @@ export async function openWasmSqliteDatabase(options: OpenWasmSqliteOptions = {}
     }
   };
 
-  const replaceImage = (image: Uint8Array): void => {
-    if (!(image instanceof Uint8Array) || image.length < 100 || new TextDecoder().decode(image.subarray(0, 15)) !== "SQLite format 3") {
+  const replaceImage = (image: Uint8Array, allowEmpty = false): void => {
+    if (!(image instanceof Uint8Array) || (!(allowEmpty && image.length === 0) && (image.length < 100 || new TextDecoder().decode(image.subarray(0, 15)) !== "SQLite format 3"))) {
       throw SentiMlopsError.invalidParameterValue("the database image is not a SQLite file (it must start with \"SQLite format 3\")", {
         component: "adapters",
       });
     }
-    const data = sqlite3.wasm.allocFromTypedArray(image);
+    const data = image.length === 0 ? 0 : sqlite3.wasm.allocFromTypedArray(image);
     const rc = capi.sqlite3_deserialize(p, "main", data, image.length, image.length, capi.SQLITE_DESERIALIZE_FREEONCLOSE | capi.SQLITE_DESERIALIZE_RESIZEABLE);
     if (rc !== 0) {
       throw new SentiMlopsError("INTERNAL_ERROR", `SQLite could not load the database image: ${capi.sqlite3_js_rc_str(rc) ?? rc}`, { component: "adapters" });
@@ -288,11 +300,26 @@ export async function openWasmSqliteDatabase(options: OpenWasmSqliteOptions = {}
       db.close();
     },
     image: () => guarded(() => capi.sqlite3_js_db_export(p, "main")),
+    imageView: () => {
+      const stack = sqlite3.wasm.pstack.pointer;
+      try {
+        const sizeOut = sqlite3.wasm.pstack.alloc(8);
+        const pointer = capi.sqlite3_serialize(p, "main", sizeOut, capi.SQLITE_SERIALIZE_NOCOPY);
+        const size = Number(sqlite3.wasm.peek(sizeOut, "i64"));
+        // The database always lives in one contiguous buffer (it is opened by deserializing).
+        if (!pointer) throw new SentiMlopsError("INTERNAL_ERROR", "SQLite did not expose the database's buffer", { component: "adapters" });
+        return sqlite3.wasm.heap8u().subarray(pointer, pointer + size);
+      } finally {
+        sqlite3.wasm.pstack.restore(stack);
+      }
+    },
     replaceImage: (image) => guarded(() => replaceImage(image)),
     totalChanges: () => capi.sqlite3_total_changes(p),
   };
   try {
+    // Always a deserialized (contiguous, resizeable) database, even when new, so that imageView works.
     if (options.image !== undefined) connection.replaceImage(options.image);
+    else replaceImage(new Uint8Array(0), true);
     db.exec("PRAGMA foreign_keys = ON; PRAGMA case_sensitive_like = ON");
     db.createFunction("regexp", (_ctx, pattern, value) => sqliteRegexp(pattern, value), { arity: 2, deterministic: true });
   } catch (e) {

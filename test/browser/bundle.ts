@@ -20,8 +20,8 @@ const selfReference: Plugin = {
   },
 };
 
-/** Bundles `entry` (an absolute path) into one ES module for browsers; returns its text. */
-export async function bundlePage(entry: string): Promise<string> {
+/** Bundles `entry` (an absolute path) into one ES module for browsers; returns its text (minified with `minify`). */
+export async function bundlePage(entry: string, options: { minify?: boolean } = {}): Promise<string> {
   distFile("index.js"); // fails clearly when dist/ has not been built
   const result = await build({
     entryPoints: [entry],
@@ -33,6 +33,7 @@ export async function bundlePage(entry: string): Promise<string> {
     conditions: ["browser", "import", "default"],
     tsconfigRaw: {},
     plugins: [selfReference],
+    minify: options.minify ?? false,
     logLevel: "silent",
   });
   const [output] = result.outputFiles;

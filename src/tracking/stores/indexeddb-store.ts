@@ -9,14 +9,16 @@
  * cost is SQLite's WebAssembly module (about 470 kB gzipped), loaded only when such a store opens;
  * docs/architecture.md has the measurements behind the choice.
  *
- * Every store call runs under the file's lock (shared by the origin's tabs): it first reloads the
- * database when another tab wrote a newer version, and after a call that changed it, writes the
- * changed pages back in one IndexedDB transaction before the call resolves. A call that resolved
- * is therefore on disk; one that failed to save is undone in memory and rejects.
+ * Every store call runs under the file's lock (shared by the origin's tabs and workers): it first
+ * reloads the database when another writer stored a newer version, and after a call that changed
+ * it, writes the changed pages back in one IndexedDB transaction before the call resolves. A call
+ * that resolved is therefore on disk, and the next call of any tab sees it; one that failed to
+ * save is undone in memory and rejects (or, if the stored version moved meanwhile — a writer
+ * without the lock — runs again on the newer database).
  *
  * @module
  */
-import { SentiMlopsError } from "../../errors.js";
+import { hasErrorCode, SentiMlopsError } from "../../errors.js";
 import { createIndexedDbSqliteFile, type IndexedDbSqliteFile, type LockRequester, type SqliteFileSnapshot } from "../../adapters/indexeddb-sqlite-file.js";
 import { openWasmSqliteDatabase, type WasmSqliteDatabase } from "../../adapters/sqlite-wasm.js";
 import type { RegistryStore } from "../../mlflow/registry-store.js";
@@ -60,6 +62,9 @@ export interface IndexedDbStores {
   /** The current database as an SQLite file in MLflow's schema. */
   exportDatabase(): Promise<Uint8Array>;
 }
+
+/** How often a call runs when other writers keep storing newer versions in between. */
+const MAX_ATTEMPTS = 5;
 
 const NAME = /^indexeddb:\/\/([^/?#]+)\/?$/i;
 
@@ -131,27 +136,35 @@ export async function openIndexedDbStores(uri: string, options: IndexedDbStoreOp
     db = opened.database;
     const database = db;
 
+    /** Loads the stored database, when another tab or worker wrote a newer one. */
+    const reload = async (): Promise<void> => {
+      const latest = await file.read();
+      if (!latest) throw new SentiMlopsError("DATA_LOSS", `IndexedDB database ${JSON.stringify(name)} was deleted while open`, { component: "tracking" });
+      database.replaceImage(latest.image);
+      saved = latest;
+    };
     const guard = <R>(fn: () => Promise<R>): Promise<R> =>
       file.exclusive(async () => {
         if (closed) return fn(); // the stores answer INVALID_STATE themselves
-        const stored = await file.version();
-        if (stored !== saved?.version) {
-          const latest = await file.read();
-          if (!latest) throw new SentiMlopsError("DATA_LOSS", `IndexedDB database ${JSON.stringify(name)} was deleted while open`, { component: "tracking" });
-          database.replaceImage(latest.image);
-          saved = latest;
-        }
-        const before = database.totalChanges();
-        const result = await fn();
-        if (database.totalChanges() !== before) {
+        for (let attempt = 1; ; attempt++) {
+          if (await file.newerThan(saved!.version)) await reload();
+          const before = database.totalChanges();
+          const result = await fn();
+          if (database.totalChanges() === before) return result;
           try {
-            saved = await file.write(database.image(), saved);
+            saved = await file.write(database.imageView(), saved);
+            return result;
           } catch (e) {
             database.replaceImage(saved!.image); // undo in memory what could not be saved
+            // The stored version moved under us (a writer that did not take the lock, e.g. without
+            // the Web Locks API): load its version and run the call again; the undone attempt left no trace.
+            if (hasErrorCode(e, "ABORTED") && attempt < MAX_ATTEMPTS) {
+              await reload();
+              continue;
+            }
             throw e;
           }
         }
-        return result;
       });
 
     const closeAll = async (): Promise<void> => {
