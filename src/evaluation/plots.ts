@@ -22,7 +22,8 @@ export function confusionMatrixSvg(metrics: Pick<ClassificationMetrics, "confusi
   const cell = 80;
   const left = 110;
   const top = 60;
-  const size = left + k * cell + 20;
+  // Wide enough for the title (about 350 px at 14 px), which two classes' grid alone is not.
+  const size = Math.max(left + k * cell + 20, 380);
   const max = Math.max(1, ...m.flat());
   const cells: string[] = [];
   m.forEach((row, i) =>
@@ -42,7 +43,7 @@ export function confusionMatrixSvg(metrics: Pick<ClassificationMetrics, "confusi
   ]);
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${top + k * cell + 40}" font-family="sans-serif">`,
-    `<text x="${left + (k * cell) / 2}" y="20" text-anchor="middle" font-size="14">Confusion matrix (rows: true, columns: predicted)</text>`,
+    `<text x="${size / 2}" y="20" text-anchor="middle" font-size="14">Confusion matrix (rows: true, columns: predicted)</text>`,
     ...cells,
     ...axis,
     `</svg>`,
