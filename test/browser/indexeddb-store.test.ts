@@ -42,7 +42,7 @@ async function launch(): Promise<BrowserContext> {
 async function openPage(c: BrowserContext): Promise<Page> {
   const page = await c.newPage();
   await page.goto(`${server.origin}/`);
-  await page.waitForFunction(() => (window as StoreWindow).pageReady === true);
+  await page.waitForFunction(() => (window as unknown as StoreWindow).pageReady === true);
   return page;
 }
 
@@ -68,10 +68,10 @@ describe("indexeddb:// in Chromium", () => {
 
   it("keeps runs, metrics, artifacts and aliases across a reload", async () => {
     const page = await openPage(context!);
-    written = await page.evaluate((n) => (window as StoreWindow).storeWrite(n), NAME);
+    written = await page.evaluate((n) => (window as unknown as StoreWindow).storeWrite(n), NAME);
     await page.reload();
-    await page.waitForFunction(() => (window as StoreWindow).pageReady === true);
-    const read = await page.evaluate((n) => (window as StoreWindow).storeRead(n), NAME);
+    await page.waitForFunction(() => (window as unknown as StoreWindow).pageReady === true);
+    const read = await page.evaluate((n) => (window as unknown as StoreWindow).storeRead(n), NAME);
     expect(read).toEqual({ runId: written, runName: "kept", params: { C: "4" }, loss: [0.7, 0.4, 0.2], notes: "kept across restarts", champion: "1" });
     await page.close();
   });
@@ -80,7 +80,7 @@ describe("indexeddb:// in Chromium", () => {
     await context!.close();
     context = await launch();
     const page = await openPage(context);
-    const read = await page.evaluate((n) => (window as StoreWindow).storeRead(n), NAME);
+    const read = await page.evaluate((n) => (window as unknown as StoreWindow).storeRead(n), NAME);
     expect(read?.runId).toBe(written);
     expect(read?.loss).toEqual([0.7, 0.4, 0.2]);
     expect(read?.champion).toBe("1");
@@ -90,13 +90,13 @@ describe("indexeddb:// in Chromium", () => {
   it("two tabs logging into one run at once lose no point", async () => {
     const [a, b] = [await openPage(context!), await openPage(context!)];
     const name = `${NAME}-tabs`;
-    const runId = await a.evaluate((n) => (window as StoreWindow).storeCreateRun(n), name);
+    const runId = await a.evaluate((n) => (window as unknown as StoreWindow).storeCreateRun(n), name);
     await Promise.all([
-      a.evaluate(([n, r]) => (window as StoreWindow).storeLogMany(n, r, 0, 60), [name, runId] as const),
-      b.evaluate(([n, r]) => (window as StoreWindow).storeLogMany(n, r, 60, 60), [name, runId] as const),
+      a.evaluate(([n, r]) => (window as unknown as StoreWindow).storeLogMany(n, r, 0, 60), [name, runId] as const),
+      b.evaluate(([n, r]) => (window as unknown as StoreWindow).storeLogMany(n, r, 60, 60), [name, runId] as const),
     ]);
-    const fromA = await a.evaluate(([n, r]) => (window as StoreWindow).storeHistory(n, r), [name, runId] as const);
-    const fromB = await b.evaluate(([n, r]) => (window as StoreWindow).storeHistory(n, r), [name, runId] as const);
+    const fromA = await a.evaluate(([n, r]) => (window as unknown as StoreWindow).storeHistory(n, r), [name, runId] as const);
+    const fromB = await b.evaluate(([n, r]) => (window as unknown as StoreWindow).storeHistory(n, r), [name, runId] as const);
     expect(fromA).toEqual(Array.from({ length: 120 }, (_, i) => i));
     expect(fromB).toEqual(fromA);
     await a.close();
@@ -105,14 +105,14 @@ describe("indexeddb:// in Chromium", () => {
 
   it("a page reads what its worker wrote as soon as the worker answers", async () => {
     const page = await openPage(context!);
-    const got = await page.evaluate((n) => (window as StoreWindow).storeWorkerThenRead(n), `${NAME}-worker`);
+    const got = await page.evaluate((n) => (window as unknown as StoreWindow).storeWorkerThenRead(n), `${NAME}-worker`);
     expect(got).toEqual({ runName: "worker-run", status: "FINISHED", accuracy: 0.875 });
     await page.close();
   }, 60_000);
 
   it("exports an SQLite file in MLflow's schema", async () => {
     const page = await openPage(context!);
-    const base64 = await page.evaluate((n) => (window as StoreWindow).storeExport(n), NAME);
+    const base64 = await page.evaluate((n) => (window as unknown as StoreWindow).storeExport(n), NAME);
     const path = join(dir, "exported.db");
     writeFileSync(path, Buffer.from(base64, "base64"));
     const db = new Database(path, { readonly: true });

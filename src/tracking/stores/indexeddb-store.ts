@@ -9,12 +9,13 @@
  * cost is SQLite's WebAssembly module (about 470 kB gzipped), loaded only when such a store opens;
  * docs/architecture.md has the measurements behind the choice.
  *
- * Every store call runs under the file's lock (shared by the origin's tabs and workers): it first
- * reloads the database when another writer stored a newer version, and after a call that changed
- * it, writes the changed pages back in one IndexedDB transaction before the call resolves. A call
- * that resolved is therefore on disk, and the next call of any tab sees it; one that failed to
- * save is undone in memory and rejects (or, if the stored version moved meanwhile — a writer
- * without the lock — runs again on the newer database).
+ * Every store call runs under the file's lock (shared by the origin's tabs and workers) on the
+ * database as last loaded, then checks that it was current: a call that changed it writes the
+ * changed pages back in one IndexedDB transaction, on condition that the stored version did not
+ * move, before it resolves; any other call reads the stored version. If another writer stored a
+ * newer version, the call is undone, that version loaded and the call run again. A call that
+ * resolved is therefore on disk and was computed on the latest database; one that failed to save
+ * is undone in memory and rejects.
  *
  * @module
  */
@@ -121,6 +122,10 @@ export async function openIndexedDbStores(uri: string, options: IndexedDbStoreOp
     const opened = await file.exclusive(async () => {
       const snapshot = await file.read();
       const database = await openWasmSqliteDatabase({ ...(snapshot ? { image: snapshot.image } : {}), ...(options.sqliteWasmUrl ? { wasmUrl: options.sqliteWasmUrl } : {}) });
+      // 4 kB pages for a new database (the WebAssembly build's default is 8 kB): MLflow's schema
+      // starts at half the size, and a call rewrites half the bytes (measured: 1.0 MB against 1.9 MB
+      // after 350 calls, the same calls per second).
+      if (!snapshot) database.exec("PRAGMA page_size = 4096");
       try {
         const sqlOptions = { uri, closeDatabase: false, ...(options.now ? { now: options.now } : {}) };
         const store = await createSqlStore(database, { ...sqlOptions, artifactRoot: options.artifactRoot ?? `indexeddb://${name}-artifacts` });
@@ -143,21 +148,35 @@ export async function openIndexedDbStores(uri: string, options: IndexedDbStoreOp
       database.replaceImage(latest.image);
       saved = latest;
     };
+    // Optimistic: a call runs on the database as last loaded, then proves it was current — a call
+    // that wrote, by storing its pages only if the stored version is still the one it started from
+    // (one IndexedDB transaction); any other call, by reading that version. When another tab or
+    // worker wrote in between, the call is undone, the newer database loaded, and the call run again.
     const guard = <R>(fn: () => Promise<R>): Promise<R> =>
       file.exclusive(async () => {
         if (closed) return fn(); // the stores answer INVALID_STATE themselves
         for (let attempt = 1; ; attempt++) {
-          if (await file.newerThan(saved!.version)) await reload();
           const before = database.totalChanges();
-          const result = await fn();
-          if (database.totalChanges() === before) return result;
+          let result: R | undefined;
+          let failure: { error: unknown } | undefined;
+          try {
+            result = await fn();
+          } catch (error) {
+            failure = { error }; // a failed call rolled its transaction back
+          }
+          if (failure || database.totalChanges() === before) {
+            if (attempt < MAX_ATTEMPTS && (await file.newerThan(saved!.version))) {
+              await reload();
+              continue;
+            }
+            if (failure) throw failure.error;
+            return result as R;
+          }
           try {
             saved = await file.write(database.imageView(), saved);
-            return result;
+            return result as R;
           } catch (e) {
             database.replaceImage(saved!.image); // undo in memory what could not be saved
-            // The stored version moved under us (a writer that did not take the lock, e.g. without
-            // the Web Locks API): load its version and run the call again; the undone attempt left no trace.
             if (hasErrorCode(e, "ABORTED") && attempt < MAX_ATTEMPTS) {
               await reload();
               continue;
