@@ -5,7 +5,8 @@
  * and an alias is pushed to the shared real `mlflow server`; Python MLflow then reads the server
  * back (test/peers/mlflow_interop.py, mlflow_registry_interop.py, artifacts downloaded by
  * MlflowClient). Pushing again sends nothing; a push cancelled half-way is completed by the next
- * one without duplicates. The exported database is opened by Python MLflow as `sqlite:///…`.
+ * one without duplicates. The exported database is opened by Python MLflow as `sqlite:///…` and
+ * served by `mlflow server` (what `mlflow ui` runs) as its backend store.
  */
 import "fake-indexeddb/auto";
 import { execFile } from "node:child_process";
@@ -17,7 +18,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { hasErrorCode } from "../../src/errors.js";
 import { createTrackingClient, type Tracking } from "../../src/tracking/client.js";
 import { pushTracking, SOURCE_RUN_TAG } from "../../src/tracking/push.js";
-import { MLFLOW_QUIET_ENV } from "../peers/mlflow-server.js";
+import { createRestStore } from "../../src/tracking/stores/rest-store.js";
+import { MLFLOW_QUIET_ENV, startMlflowServer } from "../peers/mlflow-server.js";
 import { PROJECT_ROOT, VENV_PYTHON } from "../peers/python-env.js";
 
 const execFileAsync = promisify(execFile);
@@ -191,6 +193,20 @@ describe("exportDatabase: the IndexedDB store as an MLflow SQLite file", () => {
     const registry = await python<RegistryDump>(peer("mlflow_registry_interop.py"), ["dump", `sqlite:///${path}`]);
     expect(registry.models.find((m) => m.model.name === MODEL)!.model.aliases).toEqual([{ alias: "champion", version: "2" }]);
   }, 120_000);
+
+  it("`mlflow server` (what `mlflow ui` runs) serves it as its backend store", async () => {
+    const path = join(dir, "served.db");
+    writeFileSync(path, await source.exportDatabase());
+    const server = await startMlflowServer({ backendStoreUri: `sqlite:///${path}` });
+    try {
+      const rest = createRestStore(server.url);
+      const run = await rest.getRun(ids.child);
+      expect([run.info.runName, run.data.params.C, run.data.metrics.accuracy]).toEqual(["tfidf-C4", "4", 0.91]);
+      expect((await rest.getMetricHistory(ids.child, "loss", { maxResults: 5000 })).items).toHaveLength(1500);
+    } finally {
+      await server.stop();
+    }
+  }, 180_000);
 
   it("a store that is not an embedded database says so", async () => {
     await expect(target.exportDatabase()).rejects.toSatisfy((e) => hasErrorCode(e, "NOT_IMPLEMENTED"));
