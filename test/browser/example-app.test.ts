@@ -1,8 +1,8 @@
 /**
  * The browser example (examples/browser) end to end, as a person uses it, in Debian's Chromium
  * (playwright-core, no browser download). The app is built with Vite from the built package
- * (./example-site.ts) and served from 127.0.0.1 with the shared BERT model beside it; a real
- * `mlflow server` is started for the push.
+ * (./example-site.ts) and served from 127.0.0.1 with the shared BERT model beside it; two real
+ * `mlflow server`s are started for the push.
  *
  * 1. On open: the offline cache installs, BERT loads from the URL given in `?bert=`, and TF-IDF says
  *    there is no model yet. Typed reference sentences get BERT probabilities equal to
@@ -13,8 +13,9 @@
  * 3. The runs table shows the run with its metrics and registered version; its confusion matrix and
  *    ROC curve are shown from its artifacts. Typed text now gets TF-IDF predictions, equal to a
  *    model trained in Node on the same split.
- * 4. Push: an unreachable server gives a message naming the MLflow server flags; the real server
- *    gets the run, its metrics and the registered model with its alias, which Python MLflow reads
+ * 4. Push: a real MLflow server that refuses the page (started with another `--allowed-hosts`)
+ *    gives a message naming the server flags that allow it; the server that accepts it gets the
+ *    run, its metrics, artifacts and the registered model with its alias, which Python MLflow reads
  *    back; a second push sends nothing new. The downloaded database opens in Python MLflow.
  * 5. Reloaded with the network cut (context.setOffline), the app loads from its service worker and
  *    both models predict again (TF-IDF from the IndexedDB store, BERT from loadBert's IndexedDB cache).
@@ -30,7 +31,7 @@ import { parse } from "csv-parse/sync";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT, distFile } from "../helpers/dist.js";
-import { freePort, MLFLOW_QUIET_ENV, startMlflowServer, type MlflowServer } from "../peers/mlflow-server.js";
+import { MLFLOW_QUIET_ENV, startMlflowServer, type MlflowServer } from "../peers/mlflow-server.js";
 import { VENV_PYTHON } from "../peers/python-env.js";
 import { SHARED } from "../peers/sklearn.js";
 import { launchChromium, type LaunchedChromium } from "./chromium.js";
@@ -90,6 +91,8 @@ interface RegistryDump {
 let chromium: LaunchedChromium;
 let site: PageServer;
 let mlflow: MlflowServer;
+/** A real MLflow server that refuses the page: it answers only the Host header `mlflow.example.org`. */
+let refusing: MlflowServer;
 let context: BrowserContext;
 let page: Page;
 const pageErrors: string[] = [];
@@ -122,9 +125,10 @@ async function expectBertMatchesReference(): Promise<void> {
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  // The MLflow server starts while Vite builds the app.
-  const [files, server] = await Promise.all([buildExampleSite(), startMlflowServer()]);
+  // The MLflow servers start while Vite builds the app.
+  const [files, server, refuser] = await Promise.all([buildExampleSite(), startMlflowServer(), startMlflowServer({ allowedHosts: ["mlflow.example.org"] })]);
   mlflow = server;
+  refusing = refuser;
   site = await startPageServer(Object.fromEntries(files));
   chromium = await launchChromium();
   context = await chromium.browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 900 } });
@@ -137,6 +141,7 @@ afterAll(async () => {
   await chromium?.close();
   await site?.close();
   await mlflow?.stop();
+  await refusing?.stop();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -240,15 +245,16 @@ describe("examples/browser in Chromium", () => {
     await shot("predict-tfidf");
   }, 60_000);
 
-  it("reports an MLflow server it cannot reach with the server flags that fix a CORS refusal", async () => {
-    const closedPort = await freePort();
-    await page.fill("#mlflow-url", `http://127.0.0.1:${closedPort}`);
+  it("reports an MLflow server that refuses the page with the server flags that allow it", async () => {
+    await page.fill("#mlflow-url", refusing.url);
     await page.click("#push");
     await page.waitForSelector('#push-status[data-state="failed"]', { timeout: 60_000 });
-    const message = await page.textContent("#push-status");
+    // Its 403 for the Host header carries no CORS headers, so the page sees a CORS refusal (a
+    // TypeError); the message names both flags, with this page's origin and the server's host.
+    const message = (await page.textContent("#push-status"))!;
     expect(message).toMatch(/^Push failed: /);
-    expect(message).toMatch(/--cors-allowed-origins/);
-    expect(message).toMatch(/--allowed-hosts/);
+    expect(message).toContain(`--cors-allowed-origins ${site.origin}`);
+    expect(message).toContain(`--allowed-hosts ${new URL(refusing.url).host}`);
     await shot("push-error");
   }, 90_000);
 

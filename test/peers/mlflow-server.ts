@@ -39,6 +39,10 @@ export interface MlflowServerOptions {
   startTimeoutMs?: number;
   /** Keep the temp dir on `stop()` (it holds the default database). @default false */
   keepDir?: boolean;
+  /** `--allowed-hosts`: the Host headers the server answers. @default MLflow's (localhost and private addresses) */
+  allowedHosts?: readonly string[];
+  /** `--cors-allowed-origins`: page origins besides localhost's that may call it. @default MLflow's (localhost only) */
+  corsAllowedOrigins?: readonly string[];
 }
 
 export interface MlflowServer {
@@ -123,6 +127,8 @@ async function launch(
     artifactsDestination,
     "--workers",
     String(options.workers ?? 1),
+    ...(options.allowedHosts ? ["--allowed-hosts", options.allowedHosts.join(",")] : []),
+    ...(options.corsAllowedOrigins ? ["--cors-allowed-origins", options.corsAllowedOrigins.join(",")] : []),
   ];
   const child: ChildProcess = spawn(MLFLOW_BIN, args, {
     cwd: dir,
