@@ -19,10 +19,12 @@
  *    back; a second push sends nothing new. The downloaded database opens in Python MLflow.
  * 5. Reloaded with the network cut (context.setOffline), the app loads from its service worker and
  *    both models predict again (TF-IDF from the IndexedDB store, BERT from loadBert's IndexedDB cache).
+ * 6. `npm start` in examples/browser (the documented one command) builds the app and serves it, the
+ *    service worker and the shared model included.
  *
  * Screenshots of each screen: .cache/browser-screenshots/example-*.png.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,12 +33,14 @@ import { parse } from "csv-parse/sync";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT, distFile } from "../helpers/dist.js";
-import { MLFLOW_QUIET_ENV, startMlflowServer, type MlflowServer } from "../peers/mlflow-server.js";
+import { cleanEnv } from "../helpers/run-process.js";
+import { freePort, MLFLOW_QUIET_ENV, startMlflowServer, type MlflowServer } from "../peers/mlflow-server.js";
+import { killGroup, sleep, trackGroup, untrackGroup, waitGroupGone } from "../peers/process-group.js";
 import { VENV_PYTHON } from "../peers/python-env.js";
 import { SHARED } from "../peers/sklearn.js";
 import { launchChromium, type LaunchedChromium } from "./chromium.js";
 import { splitForValidation } from "../../examples/browser/src/csv.js";
-import { BERT_DIR, BERT_PATH, buildExampleSite } from "./example-site.js";
+import { BERT_DIR, BERT_PATH, buildExampleSite, EXAMPLE_DIR } from "./example-site.js";
 import { startPageServer, type PageServer } from "./page-server.js";
 
 type Pkg = typeof import("../../src/index.js");
@@ -110,6 +114,17 @@ async function typeAndScore(text: string): Promise<Record<"tfidf" | "bert", { la
     };
     return { tfidf: read("tfidf-result"), bert: read("bert-result") };
   });
+}
+
+/**
+ * Pushes from the page to `url` and returns the status line once the push has ended in `state`
+ * (the click sets the status to "running" before it returns, so an earlier result cannot match).
+ */
+async function pushFromPage(url: string, state: "done" | "failed"): Promise<string> {
+  await page.fill("#mlflow-url", url);
+  await page.click("#push");
+  await page.waitForSelector(`#push-status[data-state="${state}"]`, { timeout: 120_000 });
+  return (await page.textContent("#push-status"))!;
 }
 
 /** BERT's probabilities in the page for the reference sentences, against softmax(logits). */
@@ -246,12 +261,9 @@ describe("examples/browser in Chromium", () => {
   }, 60_000);
 
   it("reports an MLflow server that refuses the page with the server flags that allow it", async () => {
-    await page.fill("#mlflow-url", refusing.url);
-    await page.click("#push");
-    await page.waitForSelector('#push-status[data-state="failed"]', { timeout: 60_000 });
     // Its 403 for the Host header carries no CORS headers, so the page sees a CORS refusal (a
     // TypeError); the message names both flags, with this page's origin and the server's host.
-    const message = (await page.textContent("#push-status"))!;
+    const message = await pushFromPage(refusing.url, "failed");
     expect(message).toMatch(/^Push failed: /);
     expect(message).toContain(`--cors-allowed-origins ${site.origin}`);
     expect(message).toContain(`--allowed-hosts ${new URL(refusing.url).host}`);
@@ -259,10 +271,7 @@ describe("examples/browser in Chromium", () => {
   }, 90_000);
 
   it("pushes the run and the registered model to a real MLflow server, which Python MLflow reads back", async () => {
-    await page.fill("#mlflow-url", mlflow.url);
-    await page.click("#push");
-    await page.waitForSelector('#push-status[data-state="done"]', { timeout: 120_000 });
-    expect(await page.textContent("#push-status")).toMatch(/^Pushed to .*: 1 new run\(s\) \(0 already there\), \d+ metric point\(s\), \d+ artifact file\(s\), 1 new model version\(s\), 1 alias\(es\)\.$/);
+    expect(await pushFromPage(mlflow.url, "done")).toMatch(/^Pushed to .*: 1 new run\(s\) \(0 already there\), \d+ metric point\(s\), \d+ artifact file\(s\), 1 new model version\(s\), 1 alias\(es\)\.$/);
     expect(await page.evaluate(() => (document.getElementById("push-progress") as HTMLProgressElement).value)).toBe(1);
     await shot("push");
 
@@ -292,9 +301,7 @@ describe("examples/browser in Chromium", () => {
   }, 180_000);
 
   it("pushing again sends nothing new", async () => {
-    await page.click("#push");
-    await page.waitForSelector('#push-status[data-state="done"]', { timeout: 120_000 });
-    expect(await page.textContent("#push-status")).toMatch(/: 0 new run\(s\) \(1 already there\), 0 metric point\(s\), 0 artifact file\(s\), 0 new model version\(s\), 0 alias\(es\)\.$/);
+    expect(await pushFromPage(mlflow.url, "done")).toMatch(/: 0 new run\(s\) \(1 already there\), 0 metric point\(s\), 0 artifact file\(s\), 0 new model version\(s\), 0 alias\(es\)\.$/);
   }, 120_000);
 
   it("downloads the store as an SQLite file that Python MLflow opens", async () => {
@@ -328,4 +335,44 @@ describe("examples/browser in Chromium", () => {
     }
     expect(pageErrors).toEqual([]);
   }, 120_000);
+});
+
+describe("npm start in examples/browser", () => {
+  it("builds the app and serves it with its service worker and the shared BERT model", async () => {
+    const port = await freePort();
+    // Its own process group: `npm start` ends in `vite preview`, which serves until it is stopped.
+    const child = spawn("npm", ["start", "--", "--port", String(port), "--strictPort"], {
+      cwd: EXAMPLE_DIR,
+      env: cleanEnv({ NODE_ENV: undefined }),
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    trackGroup(child.pid!);
+    let output = "";
+    child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    const origin = `http://127.0.0.1:${port}`;
+    try {
+      const deadline = Date.now() + 120_000;
+      while (!output.includes(`${origin}/`)) {
+        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`npm start did not serve ${origin}:\n${output}`);
+        await sleep(250);
+      }
+      // Installed and built already (npm ci, npm test): it only builds the app and serves it.
+      expect(output).not.toMatch(/> npm (install|run build)/);
+      const page = await fetch(`${origin}/?bert=x`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain("<title>senti-mlops in the browser</title>");
+      const worker = await (await fetch(`${origin}/sw.js`)).text();
+      expect(worker).toMatch(/"assets\/ort-wasm-simd-threaded[^"]*\.wasm"/);
+      expect(worker).toMatch(/"assets\/sqlite3-[^"]*\.wasm"/);
+      const config = await fetch(`${origin}${BERT_PATH}/config.json`);
+      expect(config.status).toBe(200);
+      expect(await config.json()).toEqual(JSON.parse(readFileSync(join(BERT_DIR, "config.json"), "utf8")));
+    } finally {
+      killGroup(child.pid!, "SIGTERM");
+      if (!(await waitGroupGone(child.pid!, 10_000))) killGroup(child.pid!, "SIGKILL");
+      untrackGroup(child.pid!);
+    }
+  }, 180_000);
 });

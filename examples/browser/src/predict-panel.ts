@@ -96,7 +96,9 @@ export function mountPredictPanel(): void {
     }
   };
 
+  let bertLoads = 0;
   const loadBertFrom = async (url: string): Promise<void> => {
+    const mine = ++bertLoads;
     const previous = bert.model as BertModel | undefined;
     bert.model = undefined;
     showPrediction(bert, undefined);
@@ -105,11 +107,13 @@ export function mountPredictPanel(): void {
     try {
       // One WebAssembly thread: no cross-origin isolation needed, and no WebGPU probing (a tiny
       // model gains nothing from it). The files are cached in IndexedDB after the first load.
-      bert.model = await loadBert(url, { threads: 1, executionProviders: ["wasm"] });
-      setStatus(bert, `${url} (${bert.model.labels.join(" / ")})`, "ready");
+      const model = await loadBert(url, { threads: 1, executionProviders: ["wasm"] });
+      if (mine !== bertLoads) return void (await model.dispose()); // another Load was asked for meanwhile
+      bert.model = model;
+      setStatus(bert, `${url} (${model.labels.join(" / ")})`, "ready");
       await predictNow();
     } catch (error) {
-      setStatus(bert, describeError(error), "error");
+      if (mine === bertLoads) setStatus(bert, describeError(error), "error");
     }
   };
 
