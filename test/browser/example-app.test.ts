@@ -181,7 +181,11 @@ describe("examples/browser in Chromium", () => {
   let iterations = 0;
 
   it("trains a dropped CSV in the Web Worker: progress, loss curve, run logged, model registered as champion", async () => {
-    // Dropped as a person drops a file: a DataTransfer holding a File, on the drop zone.
+    // Picked with the file input, the file is named and training can start…
+    await page.setInputFiles("#csv-input", { name: "picked.csv", mimeType: "text/csv", buffer: Buffer.from("text,label\ngood,1\nbad,0\n") });
+    expect(await page.textContent("#csv-name")).toBe("picked.csv (1 kB)");
+    expect(await page.isEnabled("#train")).toBe(true);
+    // …and one dropped replaces it, as a person drops a file: a DataTransfer holding a File, on the drop zone.
     const dataTransfer = await page.evaluateHandle((csv) => {
       const transfer = new DataTransfer();
       transfer.items.add(new File([csv], "sst2-4000.csv", { type: "text/csv" }));

@@ -55,7 +55,9 @@ export function mountTrainPanel(): void {
   zone.addEventListener("drop", (event) => {
     event.preventDefault();
     zone.classList.remove("over");
-    choose(event.dataTransfer?.files[0]);
+    const files = event.dataTransfer?.files;
+    if (files?.length) input.files = files; // the input shows what was dropped, as if picked
+    choose(files?.[0]);
   });
 
   const finish = (message: string, state: "done" | "failed"): void => {
