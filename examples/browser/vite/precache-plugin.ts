@@ -39,7 +39,7 @@ export function precacheAppShell(): Plugin {
       for (const file of files) hash.update(file).update(await readFile(join(outDir, file)));
       const source = (await readFile(TEMPLATE, "utf8"))
         .replace('"__PRECACHE_VERSION__"', JSON.stringify(hash.digest("hex").slice(0, 16)))
-        .replace("__PRECACHE_FILES__", JSON.stringify(files));
+        .replace("[] /* __PRECACHE_FILES__ */", JSON.stringify(files));
       await writeFile(join(outDir, OUTPUT), source);
     },
   };

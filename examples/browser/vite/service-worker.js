@@ -14,7 +14,7 @@
  */
 const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 const VERSION = "__PRECACHE_VERSION__";
-const FILES = /** @type {string[]} */ (__PRECACHE_FILES__);
+const FILES = /** @type {string[]} */ ([] /* __PRECACHE_FILES__ */);
 const PREFIX = "senti-mlops-example-";
 const CACHE = PREFIX + VERSION;
 const SHELL = new URL("index.html", sw.location.href).href;
