@@ -16,19 +16,12 @@ import { hasErrorCode } from "../../src/errors.js";
 import { ALEMBIC_HEAD } from "../../src/mlflow/sql/mlflow-schema.js";
 import { openIndexedDbStores, parseIndexedDbUri } from "../../src/tracking/stores/indexeddb-store.js";
 import { describeRegistryStore } from "../conformance/registry-store.suite.js";
-import { describeTrackingStore } from "../conformance/tracking-store.suite.js";
+import { describeTrackingStore, SHARED_SEARCH_DEVIATIONS } from "../conformance/tracking-store.suite.js";
 
 let counter = 0;
 const freshUri = (label: string): string => `indexeddb://senti-test-${label}-${Date.now()}-${++counter}`;
 
-const deviations = [
-  {
-    test: "searchRuns with the same order_by key twice fails with INTERNAL_ERROR",
-    reason:
-      "src/tracking/search/parse-order-by.ts throws INVALID_PARAMETER_VALUE; MLflow 3.17.2 raises MlflowException without a code " +
-      "(sqlalchemy_store.py:10158 → exceptions.py:79 default INTERNAL_ERROR). The fix belongs to the shared search module",
-  },
-];
+const deviations = SHARED_SEARCH_DEVIATIONS;
 
 describeTrackingStore("indexeddb (sqlite-wasm, fake-indexeddb)", async () => (await openIndexedDbStores(freshUri("tracking"))).store, { deviations });
 

@@ -18,7 +18,7 @@ import { createMemoryStore } from "../../src/tracking/stores/memory-store.js";
 import { createSqlStore } from "../../src/tracking/stores/sql-store.js";
 import { openSqlStores } from "../../src/tracking/stores/sql-store.node.js";
 import type { Metric, Run } from "../../src/mlflow/tracking-entities.js";
-import { describeTrackingStore } from "../conformance/tracking-store.suite.js";
+import { describeTrackingStore, SHARED_SEARCH_DEVIATIONS } from "../conformance/tracking-store.suite.js";
 import { RUN_CASES } from "./search/search-cases.js";
 
 // Run ids are random; the differential test below pins them (one id per call) so that ties in
@@ -44,15 +44,8 @@ async function expectCode(promise: Promise<unknown>, code: ErrorCode): Promise<v
 }
 
 // ------------------------------------------------------------------------------------------------
-// The one deviation lives in the shared search module (the memory store lists it too).
-const deviations = [
-  {
-    test: "searchRuns with the same order_by key twice fails with INTERNAL_ERROR",
-    reason:
-      "src/tracking/search/parse-order-by.ts throws INVALID_PARAMETER_VALUE; MLflow 3.17.2 raises MlflowException without a code " +
-      "(sqlalchemy_store.py:10158 → exceptions.py:79 default INTERNAL_ERROR). The fix belongs to the shared search module",
-  },
-];
+// The one deviation lives in the shared search module (every store lists it).
+const deviations = SHARED_SEARCH_DEVIATIONS;
 describeTrackingStore(
   "sql (:memory:)",
   async () => createSqlStore(await openSqliteDatabase(":memory:"), { artifactRoot: "/tmp/senti-artifacts" }),
