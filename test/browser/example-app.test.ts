@@ -19,8 +19,8 @@
  *    back; a second push sends nothing new. The downloaded database opens in Python MLflow.
  * 5. Reloaded with the network cut (context.setOffline), the app loads from its service worker and
  *    both models predict again (TF-IDF from the IndexedDB store, BERT from loadBert's IndexedDB cache).
- * 6. `npm start` in examples/browser (the documented one command) builds the app and serves it, the
- *    service worker and the shared model included.
+ * 6. The app type-checks, and `npm start` in examples/browser (the documented one command) builds
+ *    it and serves it, the service worker and the shared model included.
  *
  * Screenshots of each screen: .cache/browser-screenshots/example-*.png.
  */
@@ -33,7 +33,7 @@ import { parse } from "csv-parse/sync";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT, distFile } from "../helpers/dist.js";
-import { cleanEnv } from "../helpers/run-process.js";
+import { cleanEnv, describeResult, runProcess } from "../helpers/run-process.js";
 import { freePort, MLFLOW_QUIET_ENV, startMlflowServer, type MlflowServer } from "../peers/mlflow-server.js";
 import { killGroup, sleep, trackGroup, untrackGroup, waitGroupGone } from "../peers/process-group.js";
 import { VENV_PYTHON } from "../peers/python-env.js";
@@ -351,6 +351,11 @@ describe("examples/browser in Chromium", () => {
 });
 
 describe("npm start in examples/browser", () => {
+  it("type-checks: the page, the worker, the service worker and the build tooling (npm run typecheck)", async () => {
+    const result = await runProcess("npm", ["run", "typecheck"], { cwd: EXAMPLE_DIR, env: cleanEnv() });
+    expect(result.code, describeResult(result)).toBe(0);
+  }, 120_000);
+
   it("builds the app and serves it with its service worker and the shared BERT model", async () => {
     const port = await freePort();
     // Its own process group: `npm start` ends in `vite preview`, which serves until it is stopped.
