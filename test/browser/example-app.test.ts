@@ -25,7 +25,7 @@
  * Screenshots of each screen: .cache/browser-screenshots/example-*.png.
  */
 import { execFile, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -38,8 +38,8 @@ import { freePort, MLFLOW_QUIET_ENV, startMlflowServer, type MlflowServer } from
 import { killGroup, sleep, trackGroup, untrackGroup, waitGroupGone } from "../peers/process-group.js";
 import { VENV_PYTHON } from "../peers/python-env.js";
 import { SHARED } from "../peers/sklearn.js";
-import { launchChromium, type LaunchedChromium } from "./chromium.js";
 import { splitForValidation } from "../../examples/browser/src/csv.js";
+import { launchChromium, type LaunchedChromium } from "./chromium.js";
 import { BERT_DIR, BERT_PATH, buildExampleSite, EXAMPLE_DIR } from "./example-site.js";
 import { startPageServer, type PageServer } from "./page-server.js";
 
@@ -133,7 +133,8 @@ async function expectBertMatchesReference(): Promise<void> {
     const { bert } = await typeAndScore(row.text);
     const expected = softmax(row.logits);
     expect(bert, row.text).not.toBeNull();
-    expect(bert!.label).toBe(row.label === 1 ? "POSITIVE" : "NEGATIVE");
+    // The reference model's label (config.json: 0 NEGATIVE, 1 POSITIVE), not the gold one.
+    expect(bert!.label).toBe(expected[1]! > expected[0]! ? "POSITIVE" : "NEGATIVE");
     bert!.probabilities.forEach((p, i) => expect(Math.abs(p - expected[i]!), `${row.text} [${i}]`).toBeLessThanOrEqual(1e-5));
   }
 }
@@ -259,6 +260,8 @@ describe("examples/browser in Chromium", () => {
       const [expected] = await pkg.predictProba(model, [text]);
       expect(tfidf, text).not.toBeNull();
       expect(tfidf!.label).toBe(model.labels[expected!.indexOf(Math.max(...expected!))]);
+      // Not bit-equal: Node's and Chromium's V8 round Math.exp/log differently in the last bit, which
+      // the optimizer amplifies (test/browser/tfidf.test.ts measured 1.8e-12 on 3,000 rows).
       tfidf!.probabilities.forEach((p, i) => expect(Math.abs(p - expected![i]!), text).toBeLessThanOrEqual(1e-11));
     }
     await shot("predict-tfidf");
