@@ -172,7 +172,7 @@ export function createRestClient(baseUrl: string, options: RestClientOptions = {
             "TEMPORARILY_UNAVAILABLE",
             `${method} ${url} failed: ${(e as Error).message}. The page (origin ${pageOrigin}) is not allowed to call the MLflow server at ${new URL(url).origin}, ` +
               `or the server is unreachable: the server may be refusing this origin. Start it with --cors-allowed-origins ${pageOrigin}` +
-              ` (and --allowed-hosts ${host} when it is reached by a name other than localhost), or serve the page from the server's origin through a proxy`,
+              ` and, if it restricts Host headers, --allowed-hosts ${host}; or serve the page from the server's origin through a proxy`,
             { cause: e, component, details: { corsOrigin: pageOrigin } },
           );
         }
