@@ -28,16 +28,22 @@ export interface LoadBertOptions extends BertModelOptions {
  * Loads a BERT-family sequence classifier exported to ONNX in the Hugging Face folder layout
  * (`config.json`, `tokenizer.json`, `tokenizer_config.json`, `onnx/model.onnx` or, with
  * `dtype: "q8"`, `onnx/model_quantized.onnx`), on onnxruntime-node in Node and onnxruntime-web
- * elsewhere unless `options.runtime` is given. Sources: a local folder (Node), an http(s) URL of a
- * Hugging Face hub model (`{url}/resolve/{revision}/{file}`) or of a plain folder (`{url}/{file}`;
- * see `options.layout`), with files cached on disk in Node and in IndexedDB in browsers; in a page
- * or worker, a URL relative to the document (`"models/bert-sst2"`); an artifact store holding the folder,
- * or with `tracking` a logged or registered model (`runs:/…`, `models:/…`, an artifact URI), whose
- * files are checked against its `MLmodel` checksums as `loadModel` checks them.
+ * (its WebAssembly build) elsewhere unless `options.runtime` is given. Sources: a local folder
+ * (Node), an http(s) URL of a Hugging Face hub model (`{url}/resolve/{revision}/{file}`) or of a
+ * plain folder (`{url}/{file}`; see `options.layout`), with files cached on disk in Node and in
+ * IndexedDB in browsers; in a page or worker, a URL relative to the document
+ * (`"models/bert-sst2"`); an artifact store holding the folder, or with `tracking` a logged or registered model (`runs:/…`,
+ * `models:/…`, an artifact URI), whose files are checked against its `MLmodel` checksums as
+ * `loadModel` checks them.
+ *
+ * In browsers, onnxruntime-web's `.wasm` file is found without configuration when the page is
+ * bundled with Vite or webpack 5; with esbuild, Rollup without a plugin or no bundler, serve its
+ * files and pass their folder as `options.wasmPaths`.
  *
  * @throws {SentiMlopsError} `NOT_IMPLEMENTED` naming the ONNX Runtime package when it is not
  * installed; `RESOURCE_DOES_NOT_EXIST` naming the file and the source when one is missing (for an
- * http(s) source, also the URL fetched and its HTTP status);
+ * http(s) source, also the URL fetched and its HTTP status), or in a browser naming the runtime's
+ * `.wasm` URL that could not be fetched and the `wasmPaths` option;
  * `DATA_LOSS` for a logged file whose checksum differs; `INVALID_PARAMETER_VALUE` for bad options,
  * a config without `id2label`, or an ONNX model whose inputs and outputs do not fit a sequence
  * classifier (the message lists what was found).
@@ -47,6 +53,7 @@ export interface LoadBertOptions extends BertModelOptions {
  * const model = await loadBert("./models/bert-tiny-sst2", { threads: 2 });
  * const hub = await loadBert("https://huggingface.co/org/bert-sst2", { dtype: "q8", revision: "v1" });
  * const cdn = await loadBert("https://cdn.example.org/models/bert-sst2"); // {url}/config.json, …
+ * const page = await loadBert("models/bert-sst2", { wasmPaths: "/ort/" }); // in a page bundled by esbuild
  * const champion = await loadBert("models:/sentiment-bert@champion", { tracking });
  * await predict(model, ["Great movie!"]); // [{ label: "POSITIVE", score: 0.99 }]
  * await model.dispose();

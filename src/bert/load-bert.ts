@@ -49,7 +49,17 @@ export interface BertModelOptions {
    * any padding). 1 pads to the longest text only. @default 4
    */
   padToMultipleOf?: number;
-  /** ONNX Runtime execution providers, e.g. `["cpu"]`, `["wasm"]`, `["webgpu", "wasm"]`. @default the runtime's */
+  /**
+   * Browsers: the URL of the folder that serves onnxruntime-web's `ort-wasm-simd-threaded.wasm`
+   * and `ort-wasm-simd-threaded.mjs` (copied from `node_modules/onnxruntime-web/dist/`, or a CDN
+   * folder such as `https://cdn.jsdelivr.net/npm/onnxruntime-web@1.30.0/dist/`), relative to the
+   * page or absolute. Not needed with Vite or webpack 5, which emit these files with the bundle; needed
+   * with esbuild, Rollup without a plugin, or no bundler. Sets onnxruntime-web's `env.wasm.wasmPaths`
+   * before its first model in the page (later loads cannot change it). Ignored in Node.
+   * @default where the bundler put them (next to onnxruntime-web's chunk)
+   */
+  wasmPaths?: string | URL;
+  /** ONNX Runtime execution providers, e.g. `["cpu"]`, `["wasm"]`. @default the runtime's */
   executionProviders?: string[];
   /**
    * The ONNX Runtime binding. `senti-mlops/bert` supplies onnxruntime-node in Node and
@@ -86,6 +96,21 @@ export interface BertModelOptions {
 export type BertSource = string | URL | ArtifactStore;
 
 /**
+ * What the environment's runtime is set up with: the load's `threads` and `wasmPaths`.
+ *
+ * @example
+ * ```ts
+ * const request: BertRuntimeRequest = { threads: 2, wasmPaths: "/ort/" };
+ * ```
+ */
+export interface BertRuntimeRequest {
+  /** The thread count the load asks for (see {@link BertModelOptions.threads}). */
+  readonly threads?: number;
+  /** Where onnxruntime-web's files are (see {@link BertModelOptions.wasmPaths}). */
+  readonly wasmPaths?: string | URL;
+}
+
+/**
  * A local folder opened by {@link BertEnvironment.openLocalFolder}: its files as a byte store and,
  * where the runtime may open files by path (Node), the folder's path on this machine.
  *
@@ -111,8 +136,8 @@ export interface LocalBertFolder {
  * ```
  */
 export interface BertEnvironment {
-  /** The ONNX Runtime binding when `options.runtime` is not given. */
-  runtime?: () => Promise<OrtLike>;
+  /** The ONNX Runtime binding when `options.runtime` is not given, set up for the request. */
+  runtime?: (request: BertRuntimeRequest) => Promise<OrtLike>;
   /** Opens a local folder (its files, and its path for the runtime), or `null` when it is not a folder. */
   openLocalFolder?: (path: string) => Promise<LocalBertFolder | null>;
   /** The cache of http(s) sources when `options.cache` is not given; the model disposes it. */
@@ -149,6 +174,9 @@ function checkOptions(options: BertModelOptions): Readonly<BertModelOptions> {
   if (options.revision !== undefined && typeof options.revision !== "string") {
     throw SentiMlopsError.invalidParameterValue(`revision must be a string, got ${describeType(options.revision)}`, { component: "bert" });
   }
+  if (options.wasmPaths !== undefined && !(typeof options.wasmPaths === "string" || options.wasmPaths instanceof URL)) {
+    throw SentiMlopsError.invalidParameterValue(`wasmPaths must be a folder URL (a string or URL), got ${describeType(options.wasmPaths)}`, { component: "bert" });
+  }
   if (options.layout !== undefined && options.layout !== "hub" && options.layout !== "folder") {
     throw SentiMlopsError.invalidParameterValue(`layout must be "hub" or "folder", got ${JSON.stringify(options.layout)}`, { component: "bert" });
   }
@@ -156,7 +184,7 @@ function checkOptions(options: BertModelOptions): Readonly<BertModelOptions> {
 }
 
 async function runtimeOf(options: Readonly<BertModelOptions>, environment: BertEnvironment): Promise<OrtLike> {
-  const runtime = options.runtime ?? (await environment.runtime?.());
+  const runtime = options.runtime ?? (await environment.runtime?.({ threads: options.threads, wasmPaths: options.wasmPaths }));
   if (!runtime || typeof runtime.InferenceSession?.create !== "function" || typeof runtime.Tensor !== "function") {
     throw SentiMlopsError.invalidParameterValue(
       `no ONNX Runtime: import loadBert from "senti-mlops/bert" (it binds onnxruntime-node or onnxruntime-web), or pass options.runtime (got ${describeType(runtime)})`,

@@ -1,0 +1,195 @@
+/**
+ * BERT in a REAL browser: Debian's Chromium (installed by ./global-setup.ts when missing), driven by
+ * playwright-core. The page (./bert-page.js) imports `senti-mlops/bert` by name and is bundled as an
+ * app would bundle it, by Vite, webpack 5 and esbuild (./bert-bundlers.ts), from the built package.
+ * The shared model folder (bert-tiny-sst2) is served in place from 127.0.0.1 (./bert-server.ts).
+ *
+ * a. onnxruntime-web's .wasm file: found without configuration with Vite and webpack (load +
+ *    predict); with esbuild, a load without `wasmPaths` fails naming the .wasm URL and the option
+ *    (and fetches no model file), and one with `wasmPaths` works. Logits and probabilities within
+ *    1e-5 of reference.jsonl (torch's logits).
+ * b. Sources: a folder URL, a hub-layout URL, a URL relative to the page, and the folder's files in
+ *    memory (a picked folder, files picked one by one, a record of Blobs): logits and probabilities
+ *    within 1e-5 of reference.jsonl (torch's logits).
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../helpers/dist.js";
+import { bundleBertSite, onnxruntimeWebFiles, type Bundler, type BundledSite } from "./bert-bundlers.js";
+import { startBertServer, type BertServer } from "./bert-server.js";
+import { launchChromium, type LaunchedChromium } from "./chromium.js";
+
+const SHARED = join(PROJECT_ROOT, "..", "shared");
+const MODEL_DIR = join(process.env.SENTI_SHARED_DIR ?? SHARED, "models", "bert-tiny-sst2");
+const MODEL_FILES = ["config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model.onnx"];
+const REFERENCE = readFileSync(join(MODEL_DIR, "reference.jsonl"), "utf8")
+  .trim()
+  .split("\n")
+  .map((line) => JSON.parse(line) as { text: string; logits: number[] });
+const TEXTS = REFERENCE.map((r) => r.text);
+const softmax = (row: number[]): number[] => {
+  const max = Math.max(...row);
+  const exps = row.map((v) => Math.exp(v - max));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / sum);
+};
+const REFERENCE_LOGITS = REFERENCE.map((r) => r.logits);
+const REFERENCE_PROBA = REFERENCE_LOGITS.map(softmax);
+const TOLERANCE = 1e-5;
+const PAGE = fileURLToPath(new URL("./bert-page.js", import.meta.url));
+
+function maxAbsDiff(a: number[][], b: number[][]): number {
+  expect(a.length).toBe(b.length);
+  let max = 0;
+  a.forEach((row, i) => {
+    expect(row.length).toBe(b[i]!.length);
+    row.forEach((v, j) => (max = Math.max(max, Math.abs(v - b[i]![j]!))));
+  });
+  return max;
+}
+
+interface LoadResult {
+  ok: boolean;
+  id?: number;
+  labels?: string[];
+  source?: string;
+  ms: number;
+  error?: { name: string; code: string; component: string; message: string };
+}
+type Source = string | { files: string; paths: string[]; as: "folder" | "flat" | "record" | "single" };
+
+/** A page of a bundled site: what the test calls on `globalThis.bertPage`, and the workers it started. */
+interface BertPage {
+  readonly page: Page;
+  readonly workers: string[];
+  readonly errors: string[];
+  load(source: Source, options?: Record<string, unknown>): Promise<LoadResult>;
+  logits(id: number, texts: string[]): Promise<number[][]>;
+  proba(id: number, texts: string[]): Promise<number[][]>;
+  close(): Promise<void>;
+}
+
+async function openPage(browser: Browser, url: string): Promise<BertPage> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const workers: string[] = [];
+  const errors: string[] = [];
+  page.on("worker", (worker) => workers.push(worker.url()));
+  page.on("pageerror", (error) => errors.push(String(error)));
+  await page.goto(url);
+  await page.waitForFunction(() => (globalThis as { pageReady?: boolean }).pageReady === true);
+  const call = <T>(name: string, ...args: unknown[]): Promise<T> =>
+    page.evaluate(([n, a]) => (globalThis as unknown as { bertPage: Record<string, (...x: unknown[]) => Promise<unknown>> }).bertPage[n as string]!(...(a as unknown[])), [name, args] as const) as Promise<T>;
+  return {
+    page,
+    workers,
+    errors,
+    load: (source, options = {}) => call<LoadResult>("load", source, options),
+    logits: (id, texts) => call<number[][]>("logits", id, texts),
+    proba: (id, texts) => call<number[][]>("proba", id, texts),
+    close: () => context.close(),
+  };
+}
+
+let chromium: LaunchedChromium;
+const sites = new Map<string, BundledSite>();
+const servers: BertServer[] = [];
+let ortFiles: Map<string, Uint8Array>;
+
+/** Serves `site` with the model folder (folder layout at /models/…, hub layout at /hub/org/…) and, optionally, onnxruntime-web's files. */
+async function serve(site: BundledSite, options: { isolated?: boolean; ortAt?: string } = {}): Promise<BertServer> {
+  const files = new Map<string, Uint8Array | string>(site.files);
+  if (options.ortAt !== undefined) for (const [name, bytes] of ortFiles) files.set(`${options.ortAt}${name}`, bytes);
+  const server = await startBertServer({
+    files,
+    folders: { "/models/bert-tiny-sst2": MODEL_DIR, "/hub/org/bert-tiny-sst2/resolve/main": MODEL_DIR },
+    isolated: options.isolated,
+  });
+  servers.push(server);
+  return server;
+}
+
+async function site(bundler: Bundler, entry = PAGE): Promise<BundledSite> {
+  const key = `${bundler}:${entry}`;
+  let bundled = sites.get(key);
+  if (!bundled) {
+    bundled = await bundleBertSite(bundler, entry);
+    sites.set(key, bundled);
+  }
+  return bundled;
+}
+
+/** Loads, predicts the reference texts, checks logits and probabilities against reference.jsonl; returns the logits. */
+async function loadAndCheck(page: BertPage, source: Source, options: Record<string, unknown> = {}): Promise<number[][]> {
+  const loaded = await page.load(source, options);
+  expect(loaded.error, JSON.stringify(loaded.error)).toBeUndefined();
+  expect(loaded.labels).toEqual(["NEGATIVE", "POSITIVE"]);
+  const logits = await page.logits(loaded.id!, TEXTS);
+  const proba = await page.proba(loaded.id!, TEXTS);
+  expect(maxAbsDiff(logits, REFERENCE_LOGITS)).toBeLessThan(TOLERANCE);
+  expect(maxAbsDiff(proba, REFERENCE_PROBA)).toBeLessThan(TOLERANCE);
+  return logits;
+}
+
+beforeAll(async () => {
+  ortFiles = await onnxruntimeWebFiles();
+  chromium = await launchChromium();
+});
+
+afterAll(async () => {
+  await chromium?.close();
+  await Promise.all(servers.map((s) => s.close()));
+});
+
+describe("onnxruntime-web's .wasm file, by bundler", () => {
+  for (const bundler of ["vite", "webpack"] as const) {
+    it(`${bundler}: found without configuration; load + predict match reference.jsonl`, async () => {
+      const server = await serve(await site(bundler));
+      const page = await openPage(chromium.browser, `${server.origin}/`);
+      try {
+        await loadAndCheck(page, "/models/bert-tiny-sst2", { cache: false });
+        const wasm = server.requests.filter((r) => r.path.endsWith(".wasm"));
+        expect(wasm.length).toBeGreaterThan(0);
+        expect(wasm.every((r) => r.status === 200), JSON.stringify(wasm)).toBe(true);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  it("esbuild without wasmPaths: the error names the .wasm URL that failed and the option, and no model file was fetched", async () => {
+    const server = await serve(await site("esbuild"));
+    const page = await openPage(chromium.browser, `${server.origin}/`);
+    try {
+      const loaded = await page.load("/models/bert-tiny-sst2", { cache: false });
+      expect(loaded.ok).toBe(false);
+      expect(loaded.error).toMatchObject({ code: "RESOURCE_DOES_NOT_EXIST", component: "bert" });
+      const message = loaded.error!.message;
+      expect(message).toContain(`${server.origin}/ort-wasm-simd-threaded.wasm (HTTP 404)`);
+      expect(message).toContain("wasmPaths");
+      expect(message).not.toContain("model.onnx");
+      expect(server.requests.filter((r) => r.path.startsWith("/models/"))).toEqual([]);
+      // A second load in the same page fails the same way (onnxruntime-web cannot start again).
+      const again = await page.load("/models/bert-tiny-sst2", { cache: false });
+      expect(again.error?.message).toBe(message);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("esbuild with wasmPaths (onnxruntime-web's files copied to /ort/): load + predict match reference.jsonl", async () => {
+    const server = await serve(await site("esbuild"), { ortAt: "/ort/" });
+    const page = await openPage(chromium.browser, `${server.origin}/`);
+    try {
+      await loadAndCheck(page, "/models/bert-tiny-sst2", { cache: false, wasmPaths: "/ort/" });
+      expect(server.requests.filter((r) => r.path.startsWith("/ort/")).map((r) => `${r.status} ${r.path}`)).toEqual(
+        expect.arrayContaining(["200 /ort/ort-wasm-simd-threaded.mjs", "200 /ort/ort-wasm-simd-threaded.wasm"]),
+      );
+    } finally {
+      await page.close();
+    }
+  });
+});
