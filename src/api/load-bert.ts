@@ -32,7 +32,9 @@ export interface LoadBertOptions extends BertModelOptions {
  * (Node), an http(s) URL of a Hugging Face hub model (`{url}/resolve/{revision}/{file}`) or of a
  * plain folder (`{url}/{file}`; see `options.layout`), with files cached on disk in Node and in
  * IndexedDB in browsers; in a page or worker, a URL relative to the document
- * (`"models/bert-sst2"`); an artifact store holding the folder, or with `tracking` a logged or registered model (`runs:/…`,
+ * (`"models/bert-sst2"`); the folder's files in memory (`input.files` of
+ * `<input type="file" webkitdirectory>`, `File`s, or a record of paths to `Blob`s); an artifact
+ * store holding the folder, or with `tracking` a logged or registered model (`runs:/…`,
  * `models:/…`, an artifact URI), whose files are checked against its `MLmodel` checksums as
  * `loadModel` checks them.
  *
@@ -54,6 +56,7 @@ export interface LoadBertOptions extends BertModelOptions {
  * const hub = await loadBert("https://huggingface.co/org/bert-sst2", { dtype: "q8", revision: "v1" });
  * const cdn = await loadBert("https://cdn.example.org/models/bert-sst2"); // {url}/config.json, …
  * const page = await loadBert("models/bert-sst2", { wasmPaths: "/ort/" }); // in a page bundled by esbuild
+ * const picked = await loadBert(input.files!); // <input type="file" webkitdirectory>
  * const champion = await loadBert("models:/sentiment-bert@champion", { tracking });
  * await predict(model, ["Great movie!"]); // [{ label: "POSITIVE", score: 0.99 }]
  * await model.dispose();

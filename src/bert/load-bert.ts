@@ -12,6 +12,7 @@ import type { ByteStore } from "../adapters/byte-store.js";
 import type { BatchLimits } from "./batch-plan.js";
 import { parseBertConfig } from "./bert-config.js";
 import { bertFilesFromArtifacts, bertFilesFromByteStore, type BertFiles } from "./bert-files.js";
+import { bertFilesFromBlobs, isBertFileSource, type BertFileSource } from "./blob-files.js";
 import { BERT_MODEL_FILES, createBertModel, type BertDtype, type BertModel } from "./bert-model.js";
 import { createBertSession } from "./bert-session.js";
 import { createBertTokenizer } from "./bert-tokenizer.js";
@@ -85,15 +86,17 @@ export interface BertModelOptions {
 }
 
 /**
- * Where a model can be loaded from: a local folder path or `file:` URL (Node), an http(s) hub URL,
- * a `runs:/`, `models:/` or artifact URI (with `tracking`), or an artifact store holding the folder.
+ * Where a model can be loaded from: a local folder path or `file:` URL (Node), an http(s) URL (hub
+ * or plain folder), in a page a URL relative to the document, a `runs:/`, `models:/` or artifact URI
+ * (with `tracking`), an artifact store holding the folder, or the folder's files in memory (a
+ * `FileList` from `<input type="file" webkitdirectory>`, `File`s, or a record of paths to bytes).
  *
  * @example
  * ```ts
- * const sources: BertSource[] = ["./bert-sst2", "https://huggingface.co/org/bert-sst2", "models:/sentiment-bert@champion"];
+ * const sources: BertSource[] = ["./bert-sst2", "https://huggingface.co/org/bert-sst2", "models:/sentiment-bert@champion", input.files!];
  * ```
  */
-export type BertSource = string | URL | ArtifactStore;
+export type BertSource = string | URL | ArtifactStore | BertFileSource;
 
 /**
  * What the environment's runtime is set up with: the load's `threads` and `wasmPaths`.
@@ -201,9 +204,19 @@ function isArtifactStore(value: unknown): value is ArtifactStore {
 /** The files of `source`: a hub, a local folder, or artifacts found through `tracking`. */
 async function openSource(source: BertSource, options: Readonly<BertModelOptions>, environment: BertEnvironment): Promise<BertFiles> {
   if (isArtifactStore(source)) return bertFilesFromArtifacts(source, { source: source.uri, owns: false });
+  if (isBertFileSource(source)) return bertFilesFromBlobs(source);
+  if (typeof Blob !== "undefined" && source instanceof Blob) {
+    throw SentiMlopsError.invalidParameterValue(
+      `one file cannot hold a BERT model (config.json, tokenizer.json, tokenizer_config.json and ${BERT_MODEL_FILES.fp32}): pass all the folder's files, e.g. input.files of <input type="file" webkitdirectory>, or a record of paths to Blobs`,
+      { component: "bert" },
+    );
+  }
   const text = source instanceof URL ? source.href : source;
   if (typeof text !== "string" || text.trim() === "") {
-    throw SentiMlopsError.invalidParameterValue(`source must be a folder path, an http(s) URL, a runs:/ or models:/ URI, or an artifact store, got ${describeType(source)}`, { component: "bert" });
+    throw SentiMlopsError.invalidParameterValue(
+      `source must be a folder path, an http(s) URL, a runs:/ or models:/ URI, an artifact store, or the folder's files (File objects or a record of paths to Blobs), got ${describeType(source)}`,
+      { component: "bert" },
+    );
   }
   const remote = (url: string): BertFiles => {
     let cache: ByteStore | undefined;

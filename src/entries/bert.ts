@@ -21,6 +21,7 @@ export { predict, predictProba } from "../predict.js";
 export type { PredictOptions } from "../predict.js";
 export type { LoadBertOptions } from "../api/load-bert.js";
 export type { BertSource, BertEnvironment, BertModelOptions, BertRuntimeRequest } from "../bert/load-bert.js";
+export type { BertFileSource } from "../bert/blob-files.js";
 export { createBertModel, isBertModel, BERT_MODEL_FILES, BERT_CONFIG_FILES } from "../bert/bert-model.js";
 export type { BertModel, BertModelParts, BertDtype } from "../bert/bert-model.js";
 export { parseBertConfig } from "../bert/bert-config.js";

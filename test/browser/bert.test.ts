@@ -6,8 +6,7 @@
  *
  * a. onnxruntime-web's .wasm file: found without configuration with Vite and webpack (load +
  *    predict); with esbuild, a load without `wasmPaths` fails naming the .wasm URL and the option
- *    (and fetches no model file), and one with `wasmPaths` works. Logits and probabilities within
- *    1e-5 of reference.jsonl (torch's logits).
+ *    (and fetches no model file), and one with `wasmPaths` works.
  * b. Sources: a folder URL, a hub-layout URL, a URL relative to the page, and the folder's files in
  *    memory (a picked folder, files picked one by one, a record of Blobs): logits and probabilities
  *    within 1e-5 of reference.jsonl (torch's logits).
@@ -191,5 +190,50 @@ describe("onnxruntime-web's .wasm file, by bundler", () => {
     } finally {
       await page.close();
     }
+  });
+});
+
+describe("model sources in the page (Vite)", () => {
+  let server: BertServer;
+  let page: BertPage;
+
+  beforeAll(async () => {
+    server = await serve(await site("vite"));
+    page = await openPage(chromium.browser, `${server.origin}/`);
+  });
+  afterAll(() => page?.close());
+
+  it("a folder URL (absolute)", async () => {
+    await loadAndCheck(page, `${server.origin}/models/bert-tiny-sst2`, { cache: false });
+  });
+
+  it("a hub-layout URL ({url}/resolve/main/{file}), cached in IndexedDB", async () => {
+    await loadAndCheck(page, `${server.origin}/hub/org/bert-tiny-sst2`, { layout: "hub" });
+    const before = server.requests.length;
+    // The second load reads IndexedDB: no request at all.
+    await loadAndCheck(page, `${server.origin}/hub/org/bert-tiny-sst2`, { layout: "hub" });
+    expect(server.requests.slice(before)).toEqual([]);
+  });
+
+  it("a URL relative to the page", async () => {
+    const before = server.requests.length;
+    await loadAndCheck(page, "models/bert-tiny-sst2", { cache: false });
+    expect(server.requests.slice(before).map((r) => r.path)).toContain("/models/bert-tiny-sst2/config.json");
+  });
+
+  for (const as of ["folder", "flat", "record"] as const) {
+    it(`the folder's files in memory (${as === "folder" ? "a picked folder: Files with webkitRelativePath" : as === "flat" ? "Files picked one by one, names only" : "a record of paths to Blobs"})`, async () => {
+      await loadAndCheck(page, { files: `${server.origin}/models/bert-tiny-sst2`, paths: MODEL_FILES, as });
+    });
+  }
+
+  it("files that lack one: the error names it and the files given; one File alone is refused with what to pass instead", async () => {
+    const base = `${server.origin}/models/bert-tiny-sst2`;
+    const partial = await page.load({ files: base, paths: ["config.json", "tokenizer.json", "onnx/model.onnx"], as: "flat" });
+    expect(partial.error).toMatchObject({ code: "RESOURCE_DOES_NOT_EXIST" });
+    expect(partial.error!.message).toContain("tokenizer_config.json is missing from the 3 files given");
+    const single = await page.load({ files: base, paths: ["onnx/model.onnx"], as: "single" });
+    expect(single.error).toMatchObject({ code: "INVALID_PARAMETER_VALUE" });
+    expect(single.error!.message).toContain("webkitdirectory");
   });
 });
