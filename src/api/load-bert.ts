@@ -40,12 +40,14 @@ export interface LoadBertOptions extends BertModelOptions {
  *
  * In browsers, onnxruntime-web's `.wasm` file is found without configuration when the page is
  * bundled with Vite or webpack 5; with esbuild, Rollup without a plugin or no bundler, serve its
- * files and pass their folder as `options.wasmPaths`.
+ * files and pass their folder as `options.wasmPaths`. `options.threads` > 1 needs a cross-origin
+ * isolated page and applies to every model of the page (onnxruntime-web sets it once).
  *
  * @throws {SentiMlopsError} `NOT_IMPLEMENTED` naming the ONNX Runtime package when it is not
  * installed; `RESOURCE_DOES_NOT_EXIST` naming the file and the source when one is missing (for an
  * http(s) source, also the URL fetched and its HTTP status), or in a browser naming the runtime's
  * `.wasm` URL that could not be fetched and the `wasmPaths` option;
+ * `DEADLINE_EXCEEDED` when onnxruntime-web's worker threads do not start;
  * `DATA_LOSS` for a logged file whose checksum differs; `INVALID_PARAMETER_VALUE` for bad options,
  * a config without `id2label`, or an ONNX model whose inputs and outputs do not fit a sequence
  * classifier (the message lists what was found).

@@ -29,7 +29,15 @@ import type { OrtLike, OrtSessionOptionsLike } from "./ort-like.js";
  * ```
  */
 export interface BertModelOptions {
-  /** ONNX Runtime intra-op threads (inter-op is 1). @default ONNX Runtime's default (one per core) */
+  /**
+   * Threads a model runs on. Node: onnxruntime-node's intra-op threads (inter-op is 1), per model.
+   * Browsers: onnxruntime-web's WebAssembly threads, which it sets once per page, at its first
+   * model — the first `loadBert` with `threads` sets `env.wasm.numThreads`, and a later load asking
+   * for another count is refused. More than 1 needs a cross-origin isolated page (served with
+   * `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`).
+   * With `options.runtime`, the caller configures its runtime. @default ONNX Runtime's default
+   * (Node: one per core; browsers: 1, or half the cores up to 4 when cross-origin isolated)
+   */
   threads?: number;
   /** `"q8"` runs `onnx/model_quantized.onnx`. @default "fp32" (`onnx/model.onnx`) */
   dtype?: BertDtype;

@@ -10,6 +10,11 @@
  * b. Sources: a folder URL, a hub-layout URL, a URL relative to the page, and the folder's files in
  *    memory (a picked folder, files picked one by one, a record of Blobs): logits and probabilities
  *    within 1e-5 of reference.jsonl (torch's logits).
+ * c. Threads (cross-origin isolated pages): threads 2 loads, starts a worker, and predicts what
+ *    threads 1 predicts (within 1e-5); when the workers cannot start (onnxruntime-web bundled into
+ *    the page's own script by esbuild), the load fails with a clear error after the watchdog's
+ *    bound, and with `wasmPaths` the same page runs two threads. threads 2 in a page that is not isolated, and a second thread count
+ *    in one page, are refused.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -235,5 +240,67 @@ describe("model sources in the page (Vite)", () => {
     const single = await page.load({ files: base, paths: ["onnx/model.onnx"], as: "single" });
     expect(single.error).toMatchObject({ code: "INVALID_PARAMETER_VALUE" });
     expect(single.error!.message).toContain("webkitdirectory");
+  });
+});
+
+describe("threads (cross-origin isolated pages)", () => {
+  it("Vite: threads 2 starts a worker and predicts what threads 1 predicts (within 1e-5)", async () => {
+    const server = await serve(await site("vite"), { isolated: true });
+    const one = await openPage(chromium.browser, `${server.origin}/`);
+    const two = await openPage(chromium.browser, `${server.origin}/`);
+    try {
+      expect(await two.page.evaluate(() => crossOriginIsolated)).toBe(true);
+      const logits1 = await loadAndCheck(one, "/models/bert-tiny-sst2", { threads: 1, cache: false });
+      expect(one.workers).toEqual([]);
+      const logits2 = await loadAndCheck(two, "/models/bert-tiny-sst2", { threads: 2, cache: false });
+      expect(two.workers.length).toBe(1);
+      expect(maxAbsDiff(logits2, logits1)).toBeLessThan(TOLERANCE);
+      // onnxruntime-web fixes its thread count once per page.
+      const other = await two.load("/models/bert-tiny-sst2", { threads: 1, cache: false });
+      expect(other.error).toMatchObject({ code: "INVALID_PARAMETER_VALUE" });
+      expect(other.error!.message).toContain("already runs with 2 threads");
+    } finally {
+      await one.close();
+      await two.close();
+    }
+  });
+
+  it("threads 2 in a page that is not cross-origin isolated is refused, naming the headers", async () => {
+    const server = await serve(await site("vite"));
+    const page = await openPage(chromium.browser, `${server.origin}/`);
+    try {
+      const loaded = await page.load("/models/bert-tiny-sst2", { threads: 2, cache: false });
+      expect(loaded.error).toMatchObject({ code: "INVALID_PARAMETER_VALUE" });
+      expect(loaded.error!.message).toContain("Cross-Origin-Embedder-Policy: require-corp");
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("esbuild without wasmPaths (onnxruntime-web inside the page's own script): threads 2 fails after the watchdog's bound, naming wasmPaths", async () => {
+    // The .wasm file is where the bundle looks for it, so only the workers can fail: they run the page's script.
+    const server = await serve(await site("esbuild"), { isolated: true, ortAt: "/" });
+    const page = await openPage(chromium.browser, `${server.origin}/`);
+    try {
+      const loaded = await page.load("/models/bert-tiny-sst2", { threads: 2, cache: false });
+      expect(loaded.ok).toBe(false);
+      expect(loaded.error).toMatchObject({ code: "DEADLINE_EXCEEDED", component: "bert" });
+      expect(loaded.error!.message).toContain("no worker answered within 20 s after its .wasm file arrived");
+      expect(loaded.error!.message).toContain("wasmPaths");
+      expect(loaded.ms).toBeLessThan(40_000);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("esbuild with wasmPaths: threads 2 starts onnxruntime-web's own worker script and matches reference.jsonl", async () => {
+    const server = await serve(await site("esbuild"), { isolated: true, ortAt: "/ort/" });
+    const page = await openPage(chromium.browser, `${server.origin}/`);
+    try {
+      await loadAndCheck(page, "/models/bert-tiny-sst2", { threads: 2, wasmPaths: "/ort/", cache: false });
+      expect(page.workers).toEqual([`${server.origin}/ort/ort-wasm-simd-threaded.mjs`]);
+    } finally {
+      await page.close();
+    }
   });
 });

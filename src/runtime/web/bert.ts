@@ -1,6 +1,6 @@
 /**
  * What `senti-mlops/bert` supplies outside Node: onnxruntime-web's WebAssembly build (imported on
- * first load, then started once per page with the load's `wasmPaths`), and an
+ * first load, then started once per page with the load's `threads` and `wasmPaths`), and an
  * IndexedDB cache for downloads, when IndexedDB exists.
  *
  * @module
@@ -29,18 +29,18 @@ export async function importOnnxruntimeWeb(): Promise<OrtWebLike> {
 }
 
 /**
- * onnxruntime-web, started for `request`: the first load of the page sets its file folder and
- * starts it (see `startOnnxruntimeWeb`).
+ * onnxruntime-web, started for `request`: the first load of the page sets its thread count and
+ * file folder and starts it (see `startOnnxruntimeWeb`); later loads check theirs against it.
  *
  * @example
  * ```ts
- * const ort = await onnxruntimeWebFor({ wasmPaths: "/ort/" });
+ * const ort = await onnxruntimeWebFor({ threads: 2, wasmPaths: "/ort/" });
  * ```
  */
 export async function onnxruntimeWebFor(request: BertRuntimeRequest): Promise<OrtLike> {
   const ort = await importOnnxruntimeWeb();
   const { startOnnxruntimeWeb } = await import("../../bert/ort-web.js");
-  await startOnnxruntimeWeb(ort, { wasmPaths: request.wasmPaths });
+  await startOnnxruntimeWeb(ort, request);
   return ort;
 }
 
