@@ -14,8 +14,10 @@
  * it out) that script is onnxruntime-web; bundled into the page's main script (esbuild without
  * splitting, or a page that imports onnxruntime-web statically) it is the page, which does not
  * start a thread, and onnxruntime-web waits for its workers forever (it has no timeout by
- * default). So the start is watched: workers that have not answered
- * {@link WORKER_START_TIMEOUT_MS} after the `.wasm` file arrived end it with `DEADLINE_EXCEEDED`.
+ * default). The same happens when a bundler's chunk of onnxruntime-web imports the page's entry
+ * chunk (Vite puts shared helpers there when the page bundles CommonJS-style code). So the start is
+ * watched: workers that have not answered {@link WORKER_START_TIMEOUT_MS} after the `.wasm` file
+ * arrived end it with `DEADLINE_EXCEEDED`.
  *
  * @module
  */
@@ -182,8 +184,8 @@ async function startFailure(error: unknown, request: OrtWebRequest, wasmPaths: s
 
 /**
  * Watches a start with worker threads: rejects when the workers have not started
- * {@link WORKER_START_TIMEOUT_MS} after the `.wasm` file arrived. (A worker whose script throws
- * cannot be seen sooner: it fails before onnxruntime-web listens to its errors.) `stop()` removes
+ * {@link WORKER_START_TIMEOUT_MS} after the `.wasm` file arrived. (A failing worker cannot be seen
+ * sooner reliably: its error usually comes before onnxruntime-web listens to it.) `stop()` removes
  * the observer and the timer.
  */
 function watchWorkers(threads: number, since: number, wasmPaths: string | undefined, version: string | undefined): { failed: Promise<never>; stop: () => void } {
@@ -197,7 +199,8 @@ function watchWorkers(threads: number, since: number, wasmPaths: string | undefi
   const explain = (what: string): string =>
     `onnxruntime-web could not start its ${threads - 1} worker thread${threads > 2 ? "s" : ""} (threads: ${threads}): ${what}. ` +
     `Its workers run the script that contains onnxruntime-web, which does not start a thread when onnxruntime-web is bundled into the page's own script ` +
-    `(esbuild or another single-file bundle, or a page that imports onnxruntime-web statically). Load with threads: 1, or ${fix}. ` +
+    `(esbuild or another single-file bundle, a page that imports onnxruntime-web statically) or its chunk imports the page's entry chunk (Vite, when the page bundles CommonJS-style code). ` +
+    `Load with threads: 1, or ${fix}. ` +
     `onnxruntime-web cannot start again in this page: reload it after the fix.`;
   const failed = new Promise<never>((_, reject) => {
     let timer: ReturnType<typeof setTimeout> | undefined;

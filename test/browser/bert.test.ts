@@ -11,9 +11,10 @@
  *    memory (a picked folder, files picked one by one, a record of Blobs): logits and probabilities
  *    within 1e-5 of reference.jsonl (torch's logits).
  * c. Threads (cross-origin isolated pages): threads 2 loads, starts a worker, and predicts what
- *    threads 1 predicts (within 1e-5); when the workers cannot start (onnxruntime-web bundled into
- *    the page's own script by esbuild), the load fails with a clear error after the watchdog's
- *    bound, and with `wasmPaths` the same page runs two threads. threads 2 in a page that is not isolated, and a second thread count
+ *    threads 1 predicts (within 1e-5); when the workers cannot start — onnxruntime-web bundled into
+ *    the page's own script (esbuild), or its Vite chunk importing the page's entry chunk — the load
+ *    fails with a clear error after the watchdog's bound, and with `wasmPaths` the same page runs
+ *    two threads. threads 2 in a page that is not isolated, and a second thread count
  *    in one page, are refused.
  */
 import { readFileSync } from "node:fs";
@@ -44,6 +45,7 @@ const REFERENCE_LOGITS = REFERENCE.map((r) => r.logits);
 const REFERENCE_PROBA = REFERENCE_LOGITS.map(softmax);
 const TOLERANCE = 1e-5;
 const PAGE = fileURLToPath(new URL("./bert-page.js", import.meta.url));
+const CJS_PAGE = fileURLToPath(new URL("./bert-page-cjs.js", import.meta.url));
 
 function maxAbsDiff(a: number[][], b: number[][]): number {
   expect(a.length).toBe(b.length);
@@ -288,6 +290,34 @@ describe("threads (cross-origin isolated pages)", () => {
       expect(loaded.error!.message).toContain("no worker answered within 20 s after its .wasm file arrived");
       expect(loaded.error!.message).toContain("wasmPaths");
       expect(loaded.ms).toBeLessThan(40_000);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("Vite, onnxruntime-web's chunk importing the page's entry chunk: threads 2 fails after the watchdog's bound, naming wasmPaths; with wasmPaths it works", async () => {
+    const site = await bundleBertSite("vite", CJS_PAGE);
+    const entry = [...site.files.keys()].find((path) => /^\/assets\/index-.*\.js$/.test(path))!;
+    const ortChunk = [...site.files.entries()].find(([path]) => /ort\.wasm\.bundle/.test(path))!;
+    expect(new TextDecoder().decode(ortChunk[1])).toContain(`from"./${entry.slice("/assets/".length)}"`);
+    const server = await serve(site, { isolated: true });
+    const page = await openPage(chromium.browser, `${server.origin}/`);
+    try {
+      const loaded = await page.load("/models/bert-tiny-sst2", { threads: 2, cache: false });
+      expect(loaded.ok).toBe(false);
+      expect(loaded.error).toMatchObject({ code: "DEADLINE_EXCEEDED", component: "bert" });
+      expect(loaded.error!.message).toContain("its chunk imports the page's entry chunk");
+      expect(loaded.error!.message).toContain("wasmPaths");
+      expect(loaded.ms).toBeLessThan(40_000);
+      // The same site with wasmPaths: the workers run onnxruntime-web's own module.
+      const fixed = await serve(site, { isolated: true, ortAt: "/ort/" });
+      const again = await openPage(chromium.browser, `${fixed.origin}/`);
+      try {
+        await loadAndCheck(again, "/models/bert-tiny-sst2", { threads: 2, wasmPaths: "/ort/", cache: false });
+        expect(again.workers).toEqual([`${fixed.origin}/ort/ort-wasm-simd-threaded.mjs`]);
+      } finally {
+        await again.close();
+      }
     } finally {
       await page.close();
     }
