@@ -6,6 +6,7 @@
  * @module
  */
 import { SentiMlopsError } from "../errors.js";
+import { log } from "./deterministic-math.js";
 
 /**
  * Metrics of a classifier on labeled data.
@@ -97,7 +98,7 @@ export function classificationMetrics(
     // Renormalize after clipping, as scikit-learn's log_loss does.
     let sum = 0;
     for (let c = 0; c < k; c++) sum += Math.min(Math.max(proba[i * k + c]!, eps), 1 - eps);
-    loss -= Math.log(Math.min(Math.max(proba[i * k + t]!, eps), 1 - eps) / sum);
+    loss -= log(Math.min(Math.max(proba[i * k + t]!, eps), 1 - eps) / sum);
   }
   const classPrf = (c: number): [number, number, number] => {
     let tp = confusion[c]![c]!;

@@ -5,6 +5,7 @@
  * @module
  */
 import { SentiMlopsError } from "../errors.js";
+import { exp, log } from "../evaluation/deterministic-math.js";
 import type { CsrMatrix } from "./csr.js";
 import { minimizeLbfgs, type LbfgsResult } from "./lbfgs.js";
 import { binomialLoss, type BinomialProblem } from "./kernels.js";
@@ -120,10 +121,10 @@ export function fitLogisticRegression(
       let max = -Infinity;
       for (let c = 0; c < width; c++) if (z[c]! > max) max = z[c]!;
       let sum = 0;
-      for (let c = 0; c < width; c++) sum += Math.exp(z[c]! - max);
-      const lse = max + Math.log(sum);
+      for (let c = 0; c < width; c++) sum += exp(z[c]! - max);
+      const lse = max + log(sum);
       loss += s * (lse - z[label]!);
-      for (let c = 0; c < width; c++) r[c] = s * (Math.exp(z[c]! - lse) - (c === label ? 1 : 0));
+      for (let c = 0; c < width; c++) r[c] = s * (exp(z[c]! - lse) - (c === label ? 1 : 0));
       for (let k = start; k < end; k++) {
         const v = data[k]!;
         const base = indices[k]! * width;

@@ -1,9 +1,11 @@
 /**
- * The hot loops of the logistic regression, with no imports, so that worker threads run exactly
- * the code the main thread runs.
+ * The hot loops of the logistic regression. They import only the deterministic exp/log1p, so that
+ * worker threads run exactly the code the main thread runs, and every JavaScript engine computes
+ * the same bits (see ../evaluation/deterministic-math.ts).
  *
  * @module
  */
+import { exp, log1p } from "../evaluation/deterministic-math.js";
 
 /**
  * Rows of a binomial problem: a CSR matrix (row i: `indptr[i] .. indptr[i+1]`), 0/1 targets, sample weights.
@@ -35,7 +37,7 @@ export interface BinomialProblem {
  * ```
  */
 export function log1pExp(z: number): number {
-  return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+  return z > 0 ? z + log1p(exp(-z)) : log1p(exp(z));
 }
 
 /**
@@ -48,8 +50,8 @@ export function log1pExp(z: number): number {
  * ```
  */
 export function sigmoid(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
+  if (z >= 0) return 1 / (1 + exp(-z));
+  const e = exp(z);
   return e / (1 + e);
 }
 
@@ -93,8 +95,10 @@ function binomialLossRows(
     for (let k = start; k < end; k++) z += data[k]! * params[indices[k]!]!;
     const s = weight[i]!;
     const yi = y[i] === 1 ? 1 : 0;
-    loss += s * (log1pExp(z) - yi * z);
-    const r = s * (sigmoid(z) - yi);
+    // log1pExp(z) and sigmoid(z) from one exp(−|z|): the same bits as calling both.
+    const e = exp(z > 0 ? -z : z);
+    loss += s * ((z > 0 ? z + log1p(e) : log1p(e)) - yi * z);
+    const r = s * ((z >= 0 ? 1 / (1 + e) : e / (1 + e)) - yi);
     for (let k = start; k < end; k++) grad[indices[k]!]! += data[k]! * r;
     biasGrad += r;
   }

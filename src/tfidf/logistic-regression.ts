@@ -9,6 +9,7 @@
  * @module
  */
 import { SentiMlopsError } from "../errors.js";
+import { exp } from "../evaluation/deterministic-math.js";
 import type { CsrMatrix } from "./csr.js";
 import { binomialLoss, sigmoid, type BinomialProblem } from "./kernels.js";
 import type { ResolvedClassifierOptions } from "./options.js";
@@ -93,7 +94,7 @@ export class LogisticRegression implements LogisticRegressionState {
     }
     for (let c = 0; c < width; c++) if (out[at + c]! > max) max = out[at + c]!;
     let sum = 0;
-    for (let c = 0; c < width; c++) sum += out[at + c] = Math.exp(out[at + c]! - max);
+    for (let c = 0; c < width; c++) sum += out[at + c] = exp(out[at + c]! - max);
     for (let c = 0; c < width; c++) out[at + c]! /= sum;
   }
 

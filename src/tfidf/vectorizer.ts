@@ -9,6 +9,7 @@
  * @module
  */
 import { SentiMlopsError } from "../errors.js";
+import { log } from "../evaluation/deterministic-math.js";
 import { createAnalyzer, createTokenIds, UNKNOWN_TOKEN, type Analyzer, type TokenIds } from "./analyzer.js";
 import { sortRowIndices, type CsrMatrix } from "./csr.js";
 import { resolveVectorizerOptions, type ResolvedVectorizerOptions, type TfidfVectorizerOptions } from "./options.js";
@@ -74,6 +75,9 @@ class GramIds {
   }
 }
 
+/** 1 + log(n) for the counts n < 256 (the same bits as computing it), for sublinear tf: weighRow gets the integer counts of countRow. */
+const SUBLINEAR_TF = Float64Array.from({ length: 256 }, (_, n) => log(n) + 1);
+
 /** Turns one row's counts into TF-IDF values in place: binary/sublinear tf, idf, normalization. */
 function weighRow(
   indices: Int32Array,
@@ -87,7 +91,7 @@ function weighRow(
   let total = 0;
   for (let k = start; k < end; k++) {
     let v = binary ? 1 : data[k]!;
-    if (sublinearTf && v !== 1) v = Math.log(v) + 1;
+    if (sublinearTf && v !== 1) v = v < 256 ? SUBLINEAR_TF[v]! : log(v) + 1;
     if (idf) v *= idf[indices[k]!]!;
     data[k] = v;
     total += norm === "l1" ? Math.abs(v) : v * v;
@@ -638,7 +642,7 @@ export function createFitter(resolved: ResolvedVectorizerOptions): TfidfFitter {
       if (resolved.useIdf) {
         const s = resolved.smoothIdf ? 1 : 0;
         idf = new Float64Array(vocabulary.length);
-        for (let col = 0; col < vocabulary.length; col++) idf[col] = Math.log((documents + s) / (df[kept[col]!]! + s)) + 1;
+        for (let col = 0; col < vocabulary.length; col++) idf[col] = log((documents + s) / (df[kept[col]!]! + s)) + 1;
       }
       // Map the gram stream to columns in place, then count and weigh each row.
       const all = stream.data;

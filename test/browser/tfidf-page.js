@@ -25,14 +25,21 @@ window.predictServed = async (modelUrl, textsUrl) => {
   return { probabilities, labels, modelLabels: model.labels };
 };
 
-/** Trains in the page on the served rows and options, then predicts the served texts. */
+/**
+ * Trains in the page on the served rows and options (with the served validation rows, if any), then
+ * predicts the served texts; also returns the loss of every iteration, the fit report and the metrics.
+ */
 window.trainInPage = async (dataUrl) => {
-  const { train, texts, options } = await (await fetchOk(dataUrl)).json();
-  const { model } = await trainTfidf(train, options);
+  const { train, texts, options, validation } = await (await fetchOk(dataUrl)).json();
+  const losses = [];
+  const onProgress = (e) => {
+    if (e.phase === "optimizing" && e.loss !== undefined) losses.push(e.loss);
+  };
+  const { model, fit, metrics } = await trainTfidf(train, { ...options, validation, onProgress });
   const probabilities = await predictProba(model, texts);
   const labels = (await predict(model, texts)).map((p) => p.label);
   show(`trained in the page on ${train.length} rows; ${texts.length} texts, first: ${labels[0]} ${probabilities[0]}`);
-  return { probabilities, labels, modelLabels: model.labels };
+  return { probabilities, labels, modelLabels: model.labels, losses, fit, metrics };
 };
 
 const b64ToBytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
