@@ -53,6 +53,9 @@ export interface BertSessionOptions {
   padToMultipleOf?: number;
 }
 
+/** Whether this host stores integers little-endian (every mainstream one does). */
+const LITTLE_ENDIAN = /* @__PURE__ */ new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 function metadataOf(list: readonly OrtValueMetadataLike[] | undefined, name: string): OrtValueMetadataLike | undefined {
   return list?.find((m) => m.name === name);
 }
@@ -133,18 +136,22 @@ function checkSession(ort: OrtLike, session: OrtSessionLike, options: BertSessio
     for (const e of batch) if (e.ids.length > longest) longest = e.ids.length;
     const width = Math.ceil(longest / multiple) * multiple;
     const fill = (name: KnownInput): OrtTensorLike => {
-      const values = new Int32Array(rows * width);
-      batch.forEach((e, r) => {
-        const base = r * width;
+      // int64 inputs are written as the low 32-bit words of a BigInt64Array (values are small and
+      // non-negative), which spares a BigInt per token; big-endian hosts convert value by value.
+      const wide = int32.has(name) ? undefined : new BigInt64Array(rows * width);
+      const values = wide && LITTLE_ENDIAN ? new Int32Array(wide.buffer) : new Int32Array(rows * width);
+      const step = wide && LITTLE_ENDIAN ? 2 : 1;
+      for (let r = 0; r < rows; r++) {
+        const e = batch[r]!;
         const n = e.ids.length;
-        for (let j = 0; j < n; j++) {
-          values[base + j] =
-            name === "input_ids" ? e.ids[j]! : name === "attention_mask" ? 1 : name === "token_type_ids" ? e.typeIds[j]! : j;
-        }
-      });
-      if (int32.has(name)) return new ort.Tensor("int32", values, [rows, width]);
-      const wide = new BigInt64Array(values.length);
-      for (let i = 0; i < values.length; i++) wide[i] = BigInt(values[i]!);
+        const base = r * width * step;
+        if (name === "input_ids") for (let j = 0; j < n; j++) values[base + j * step] = e.ids[j]!;
+        else if (name === "attention_mask") for (let j = 0; j < n; j++) values[base + j * step] = 1;
+        else if (name === "token_type_ids") for (let j = 0; j < n; j++) values[base + j * step] = e.typeIds[j]!;
+        else for (let j = 0; j < n; j++) values[base + j * step] = j;
+      }
+      if (!wide) return new ort.Tensor("int32", values, [rows, width]);
+      if (!LITTLE_ENDIAN) for (let i = 0; i < values.length; i++) wide[i] = BigInt(values[i]!);
       return new ort.Tensor("int64", wide, [rows, width]);
     };
     const out: Record<string, OrtTensorLike> = {};

@@ -59,6 +59,15 @@ export interface BertModelOptions {
    */
   padToMultipleOf?: number;
   /**
+   * What one ONNX Runtime call costs besides its padded tokens, counted in tokens. When finite,
+   * texts sorted by length are cut into the batches that minimise padded tokens plus this per
+   * batch (a long text runs apart rather than pad shorter ones when its own call costs less);
+   * `Infinity` fills each batch up to the limits. Scores do not depend on it (see
+   * `padToMultipleOf`). @default `Infinity` in Node; in browsers 4 (WebAssembly on one thread, where a
+   * call costs little and every padded token costs the same), 16 with more threads
+   */
+  callCostTokens?: number;
+  /**
    * Browsers: the URL of the folder that serves onnxruntime-web's `ort-wasm-simd-threaded.wasm`
    * and `ort-wasm-simd-threaded.mjs` (copied from `node_modules/onnxruntime-web/dist/`, or a CDN
    * folder such as `https://cdn.jsdelivr.net/npm/onnxruntime-web@1.30.0/dist/`), relative to the
@@ -149,6 +158,8 @@ export interface LocalBertFolder {
 export interface BertEnvironment {
   /** The ONNX Runtime binding when `options.runtime` is not given, set up for the request. */
   runtime?: (request: BertRuntimeRequest) => Promise<OrtLike>;
+  /** The default {@link BertModelOptions.callCostTokens} on `runtime`; `undefined` for `Infinity`. */
+  callCostTokens?: (runtime: OrtLike) => number | undefined;
   /** Opens a local folder (its files, and its path for the runtime), or `null` when it is not a folder. */
   openLocalFolder?: (path: string) => Promise<LocalBertFolder | null>;
   /** The cache of http(s) sources when `options.cache` is not given; the model disposes it. */
@@ -184,6 +195,9 @@ function checkOptions(options: BertModelOptions): Readonly<BertModelOptions> {
   }
   if (options.revision !== undefined && typeof options.revision !== "string") {
     throw SentiMlopsError.invalidParameterValue(`revision must be a string, got ${describeType(options.revision)}`, { component: "bert" });
+  }
+  if (options.callCostTokens !== undefined && !(typeof options.callCostTokens === "number" && options.callCostTokens >= 0)) {
+    throw SentiMlopsError.invalidParameterValue(`callCostTokens must be a number ≥ 0 (or Infinity), got ${describeType(options.callCostTokens)}`, { component: "bert" });
   }
   if (options.wasmPaths !== undefined && !(typeof options.wasmPaths === "string" || options.wasmPaths instanceof URL)) {
     throw SentiMlopsError.invalidParameterValue(`wasmPaths must be a folder URL (a string or URL), got ${describeType(options.wasmPaths)}`, { component: "bert" });
@@ -341,9 +355,11 @@ export async function loadBertFromFiles(files: BertFiles, options: BertModelOpti
       if (hasErrorCode(e, "INVALID_PARAMETER_VALUE")) throw e;
       throw SentiMlopsError.invalidParameterValue(`${modelFile} of ${source} fails on a test input: ${(e as Error)?.message ?? e}`, { cause: e, component: "bert" });
     }
+    const callCostTokens = checked.callCostTokens ?? environment.callCostTokens?.(runtime) ?? Infinity;
     const limits: BatchLimits = Object.freeze({
       maxBatchSize: checked.maxBatchSize ?? DEFAULT_LIMITS.maxBatchSize,
       maxTokensPerBatch: checked.maxTokensPerBatch ?? DEFAULT_LIMITS.maxTokensPerBatch,
+      callCostTokens,
     });
     return createBertModel({ config, tokenizer, session, files, dtype, limits, padToMultipleOf });
   } catch (e) {

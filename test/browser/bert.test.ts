@@ -9,7 +9,7 @@
  *    (and fetches no model file), and one with `wasmPaths` works.
  * b. Sources: a folder URL, a hub-layout URL, a URL relative to the page, and the folder's files in
  *    memory (a picked folder, files picked one by one, a record of Blobs): logits and probabilities
- *    within 1e-5 of reference.jsonl (torch's logits).
+ *    within 1e-5 of reference.jsonl (torch's logits); identical logits however batches are cut.
  * c. Threads (cross-origin isolated pages): threads 2 loads, starts a worker, and predicts what
  *    threads 1 predicts (within 1e-5); when the workers cannot start — onnxruntime-web bundled into
  *    the page's own script (esbuild), or its Vite chunk importing the page's entry chunk — the load
@@ -233,6 +233,17 @@ describe("model sources in the page (Vite)", () => {
       await loadAndCheck(page, { files: `${server.origin}/models/bert-tiny-sst2`, paths: MODEL_FILES, as });
     });
   }
+
+  it("scores do not depend on how batches are cut: callCostTokens 0, the default and Infinity give identical logits", async () => {
+    const results: number[][][] = [];
+    for (const callCostTokens of [0, undefined, Infinity]) {
+      const loaded = await page.load("/models/bert-tiny-sst2", { cache: false, ...(callCostTokens !== undefined ? { callCostTokens } : {}) });
+      expect(loaded.error).toBeUndefined();
+      results.push(await page.logits(loaded.id!, TEXTS));
+    }
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
+  });
 
   it("files that lack one: the error names it and the files given; one File alone is refused with what to pass instead", async () => {
     const base = `${server.origin}/models/bert-tiny-sst2`;

@@ -45,9 +45,10 @@ export async function onnxruntimeWebFor(request: BertRuntimeRequest): Promise<Or
 }
 
 /**
- * The browser environment of the loader: onnxruntime-web's WebAssembly build, and the IndexedDB
- * database `senti-mlops` (object store `models`) as the cache of downloads. Local folders cannot
- * be read.
+ * The browser environment of the loader: onnxruntime-web's WebAssembly build, batches cut by
+ * length more finely than in Node (a WebAssembly call costs about 4 tokens of work on one thread,
+ * 16 on more), and the IndexedDB database `senti-mlops` (object store `models`) as the cache of
+ * downloads. Local folders cannot be read.
  *
  * @example
  * ```ts
@@ -56,6 +57,7 @@ export async function onnxruntimeWebFor(request: BertRuntimeRequest): Promise<Or
  */
 export const bertEnvironment: BertEnvironment = /* @__PURE__ */ Object.freeze({
   runtime: onnxruntimeWebFor,
+  callCostTokens: (runtime: OrtLike) => ((runtime as Partial<OrtWebLike>).env?.wasm?.numThreads ?? 1) > 1 ? 16 : 4,
   defaultCache: () =>
     (globalThis as { indexedDB?: unknown }).indexedDB ? createIndexedDbByteStore({ dbName: "senti-mlops", storeName: "models" }) : undefined,
 });
