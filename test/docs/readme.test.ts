@@ -9,7 +9,8 @@
  *   labels, keys and lengths exactly, numbers within the precision shown.
  * - ```ts blocks marked `runtime=browser` run in a page instead, in Debian's Chromium: bundled with
  *   esbuild from the built package (test/browser/bundle.ts), served from 127.0.0.1 with SQLite's
- *   `sqlite3.wasm` beside the bundle (where a bundler such as Vite puts it) and the marker's
+ *   `sqlite3.wasm` beside the bundle (where a bundler such as Vite puts it), onnxruntime-web's
+ *   runtime files at `/ort/` (copied there as an esbuild site would, for `wasmPaths`) and the marker's
  *   `serve=<path>:<path under the shared folder>` files at page-relative paths; what they print
  *   is read from the page's console. A block marked `mlflow` talks to the test run's real MLflow
  *   server where it says `http://127.0.0.1:5000`.
@@ -224,6 +225,9 @@ const BROWSER_SHOW_PRELUDE =
   "}\n";
 
 const SQLITE_WASM = join(PROJECT_ROOT, "node_modules", "@sqlite.org", "sqlite-wasm", "dist", "sqlite3.wasm");
+/** onnxruntime-web's runtime files, served at /ort/ for BERT blocks (`loadBert(…, { wasmPaths: "/ort/" })`). */
+const ORT_DIST = join(PROJECT_ROOT, "node_modules", "onnxruntime-web", "dist");
+const ORT_FILES = ["ort-wasm-simd-threaded.wasm", "ort-wasm-simd-threaded.mjs"];
 
 let chromium: Promise<LaunchedChromium> | undefined;
 afterAll(async () => {
@@ -249,6 +253,7 @@ async function runInChromium(block: CodeBlock, dir: string): Promise<{ stdout: s
     "/index.html": '<!doctype html><meta charset="utf-8"><title>README block</title><script type="module" src="/entry.js"></script>',
     "/entry.js": await bundlePage(join(dir, "entry.ts")),
     "/sqlite3.wasm": readFileSync(SQLITE_WASM),
+    ...Object.fromEntries(ORT_FILES.map((name) => [`/ort/${name}`, readFileSync(join(ORT_DIST, name))])),
   };
   for (const serve of markerValues(block.marker, "serve")) {
     const [at, target] = serve.split(":");
