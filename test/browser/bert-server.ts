@@ -8,9 +8,8 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { join, normalize } from "node:path";
-import { contentTypeOf } from "./page-server.js";
+import { contentTypeOf, listenOnLoopback } from "./page-server.js";
 
 export interface BertServerOptions {
   /** Files by URL path (`/index.html`, `/assets/x.js`); `/` serves `/index.html`. */
@@ -76,18 +75,6 @@ export async function startBertServer(options: BertServerOptions): Promise<BertS
       (error: unknown) => send(500, { "content-type": "text/plain; charset=utf-8" }, String(error)),
     );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  const { origin, close } = await listenOnLoopback(server);
+  return { origin, requests, close };
 }

@@ -105,9 +105,16 @@ const sites = new Map<string, BundledSite>();
 const servers: BertServer[] = [];
 let ortFiles: Map<string, Uint8Array>;
 
-/** Serves `site` with the model folder (folder layout at /models/…, hub layout at /hub/org/…) and, optionally, onnxruntime-web's files. */
-async function serve(site: BundledSite, options: { isolated?: boolean; ortAt?: string } = {}): Promise<BertServer> {
-  const files = new Map<string, Uint8Array | string>(site.files);
+interface ServeOptions {
+  /** COOP/COEP headers. */
+  isolated?: boolean;
+  /** Where onnxruntime-web's runtime files are served (`/ort/`), as a site would copy them; none when unset. */
+  ortAt?: string;
+}
+
+/** Serves `bundled` with the model folder (folder layout at /models/…, hub layout at /hub/org/…) and, optionally, onnxruntime-web's files. */
+async function serve(bundled: BundledSite, options: ServeOptions = {}): Promise<BertServer> {
+  const files = new Map<string, Uint8Array | string>(bundled.files);
   if (options.ortAt !== undefined) for (const [name, bytes] of ortFiles) files.set(`${options.ortAt}${name}`, bytes);
   const server = await startBertServer({
     files,
@@ -126,6 +133,28 @@ async function site(bundler: Bundler, entry = PAGE): Promise<BundledSite> {
     sites.set(key, bundled);
   }
   return bundled;
+}
+
+/** Serves `bundled` (see {@link serve}), opens a page of it, runs `use`, and closes the page. */
+async function inPage<T>(bundled: BundledSite, options: ServeOptions, use: (page: BertPage, server: BertServer) => Promise<T>): Promise<T> {
+  const server = await serve(bundled, options);
+  const page = await openPage(chromium.browser, `${server.origin}/`);
+  try {
+    return await use(page, server);
+  } finally {
+    await page.close();
+  }
+}
+
+/** A threaded load whose workers never start: it fails after the watchdog's bound, naming `cause` and wasmPaths. */
+async function expectWorkersNeverStart(page: BertPage, cause: string): Promise<void> {
+  const loaded = await page.load("/models/bert-tiny-sst2", { threads: 2, cache: false });
+  expect(loaded.ok).toBe(false);
+  expect(loaded.error).toMatchObject({ code: "DEADLINE_EXCEEDED", component: "bert" });
+  expect(loaded.error!.message).toContain("no worker answered within 20 s after its .wasm file arrived");
+  expect(loaded.error!.message).toContain(cause);
+  expect(loaded.error!.message).toContain("wasmPaths");
+  expect(loaded.ms).toBeLessThan(40_000);
 }
 
 /** Loads, predicts the reference texts, checks logits and probabilities against reference.jsonl; returns the logits. */
@@ -153,23 +182,17 @@ afterAll(async () => {
 describe("onnxruntime-web's .wasm file, by bundler", () => {
   for (const bundler of ["vite", "webpack"] as const) {
     it(`${bundler}: found without configuration; load + predict match reference.jsonl`, async () => {
-      const server = await serve(await site(bundler));
-      const page = await openPage(chromium.browser, `${server.origin}/`);
-      try {
+      await inPage(await site(bundler), {}, async (page, server) => {
         await loadAndCheck(page, "/models/bert-tiny-sst2", { cache: false });
         const wasm = server.requests.filter((r) => r.path.endsWith(".wasm"));
         expect(wasm.length).toBeGreaterThan(0);
         expect(wasm.every((r) => r.status === 200), JSON.stringify(wasm)).toBe(true);
-      } finally {
-        await page.close();
-      }
+      });
     });
   }
 
   it("esbuild without wasmPaths: the error names the .wasm URL that failed and the option, and no model file was fetched", async () => {
-    const server = await serve(await site("esbuild"));
-    const page = await openPage(chromium.browser, `${server.origin}/`);
-    try {
+    await inPage(await site("esbuild"), {}, async (page, server) => {
       const loaded = await page.load("/models/bert-tiny-sst2", { cache: false });
       expect(loaded.ok).toBe(false);
       expect(loaded.error).toMatchObject({ code: "RESOURCE_DOES_NOT_EXIST", component: "bert" });
@@ -181,22 +204,16 @@ describe("onnxruntime-web's .wasm file, by bundler", () => {
       // A second load in the same page fails the same way (onnxruntime-web cannot start again).
       const again = await page.load("/models/bert-tiny-sst2", { cache: false });
       expect(again.error?.message).toBe(message);
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   it("esbuild with wasmPaths (onnxruntime-web's files copied to /ort/): load + predict match reference.jsonl", async () => {
-    const server = await serve(await site("esbuild"), { ortAt: "/ort/" });
-    const page = await openPage(chromium.browser, `${server.origin}/`);
-    try {
+    await inPage(await site("esbuild"), { ortAt: "/ort/" }, async (page, server) => {
       await loadAndCheck(page, "/models/bert-tiny-sst2", { cache: false, wasmPaths: "/ort/" });
       expect(server.requests.filter((r) => r.path.startsWith("/ort/")).map((r) => `${r.status} ${r.path}`)).toEqual(
         expect.arrayContaining(["200 /ort/ort-wasm-simd-threaded.mjs", "200 /ort/ort-wasm-simd-threaded.wasm"]),
       );
-    } finally {
-      await page.close();
-    }
+    });
   });
 });
 
@@ -279,69 +296,35 @@ describe("threads (cross-origin isolated pages)", () => {
   });
 
   it("threads 2 in a page that is not cross-origin isolated is refused, naming the headers", async () => {
-    const server = await serve(await site("vite"));
-    const page = await openPage(chromium.browser, `${server.origin}/`);
-    try {
+    await inPage(await site("vite"), {}, async (page) => {
       const loaded = await page.load("/models/bert-tiny-sst2", { threads: 2, cache: false });
       expect(loaded.error).toMatchObject({ code: "INVALID_PARAMETER_VALUE" });
       expect(loaded.error!.message).toContain("Cross-Origin-Embedder-Policy: require-corp");
-    } finally {
-      await page.close();
-    }
+    });
   });
 
   it("esbuild without wasmPaths (onnxruntime-web inside the page's own script): threads 2 fails after the watchdog's bound, naming wasmPaths", async () => {
     // The .wasm file is where the bundle looks for it, so only the workers can fail: they run the page's script.
-    const server = await serve(await site("esbuild"), { isolated: true, ortAt: "/" });
-    const page = await openPage(chromium.browser, `${server.origin}/`);
-    try {
-      const loaded = await page.load("/models/bert-tiny-sst2", { threads: 2, cache: false });
-      expect(loaded.ok).toBe(false);
-      expect(loaded.error).toMatchObject({ code: "DEADLINE_EXCEEDED", component: "bert" });
-      expect(loaded.error!.message).toContain("no worker answered within 20 s after its .wasm file arrived");
-      expect(loaded.error!.message).toContain("wasmPaths");
-      expect(loaded.ms).toBeLessThan(40_000);
-    } finally {
-      await page.close();
-    }
+    await inPage(await site("esbuild"), { isolated: true, ortAt: "/" }, (page) => expectWorkersNeverStart(page, "bundled into the page's own script"));
   });
 
   it("Vite, onnxruntime-web's chunk importing the page's entry chunk: threads 2 fails after the watchdog's bound, naming wasmPaths; with wasmPaths it works", async () => {
-    const site = await bundleBertSite("vite", CJS_PAGE);
-    const entry = [...site.files.keys()].find((path) => /^\/assets\/index-.*\.js$/.test(path))!;
-    const ortChunk = [...site.files.entries()].find(([path]) => /ort\.wasm\.bundle/.test(path))!;
+    const bundled = await bundleBertSite("vite", CJS_PAGE);
+    const entry = [...bundled.files.keys()].find((path) => /^\/assets\/index-.*\.js$/.test(path))!;
+    const ortChunk = [...bundled.files.entries()].find(([path]) => /ort\.wasm\.bundle/.test(path))!;
     expect(new TextDecoder().decode(ortChunk[1])).toContain(`from"./${entry.slice("/assets/".length)}"`);
-    const server = await serve(site, { isolated: true });
-    const page = await openPage(chromium.browser, `${server.origin}/`);
-    try {
-      const loaded = await page.load("/models/bert-tiny-sst2", { threads: 2, cache: false });
-      expect(loaded.ok).toBe(false);
-      expect(loaded.error).toMatchObject({ code: "DEADLINE_EXCEEDED", component: "bert" });
-      expect(loaded.error!.message).toContain("its chunk imports the page's entry chunk");
-      expect(loaded.error!.message).toContain("wasmPaths");
-      expect(loaded.ms).toBeLessThan(40_000);
-      // The same site with wasmPaths: the workers run onnxruntime-web's own module.
-      const fixed = await serve(site, { isolated: true, ortAt: "/ort/" });
-      const again = await openPage(chromium.browser, `${fixed.origin}/`);
-      try {
-        await loadAndCheck(again, "/models/bert-tiny-sst2", { threads: 2, wasmPaths: "/ort/", cache: false });
-        expect(again.workers).toEqual([`${fixed.origin}/ort/ort-wasm-simd-threaded.mjs`]);
-      } finally {
-        await again.close();
-      }
-    } finally {
-      await page.close();
-    }
+    await inPage(bundled, { isolated: true }, (page) => expectWorkersNeverStart(page, "its chunk imports the page's entry chunk"));
+    // The same site with wasmPaths: the workers run onnxruntime-web's own module.
+    await inPage(bundled, { isolated: true, ortAt: "/ort/" }, async (page, server) => {
+      await loadAndCheck(page, "/models/bert-tiny-sst2", { threads: 2, wasmPaths: "/ort/", cache: false });
+      expect(page.workers).toEqual([`${server.origin}/ort/ort-wasm-simd-threaded.mjs`]);
+    });
   });
 
   it("esbuild with wasmPaths: threads 2 starts onnxruntime-web's own worker script and matches reference.jsonl", async () => {
-    const server = await serve(await site("esbuild"), { isolated: true, ortAt: "/ort/" });
-    const page = await openPage(chromium.browser, `${server.origin}/`);
-    try {
+    await inPage(await site("esbuild"), { isolated: true, ortAt: "/ort/" }, async (page, server) => {
       await loadAndCheck(page, "/models/bert-tiny-sst2", { threads: 2, wasmPaths: "/ort/", cache: false });
       expect(page.workers).toEqual([`${server.origin}/ort/ort-wasm-simd-threaded.mjs`]);
-    } finally {
-      await page.close();
-    }
+    });
   });
 });

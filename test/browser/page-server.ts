@@ -32,6 +32,26 @@ export interface PageServer {
   close(): Promise<void>;
 }
 
+/**
+ * Starts `server` listening on 127.0.0.1 at a free port: its origin (`http://127.0.0.1:<port>`)
+ * and a close() that also drops open connections.
+ */
+export async function listenOnLoopback(server: Server): Promise<{ origin: string; close(): Promise<void> }> {
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
 /** Starts the server on 127.0.0.1:0. `/` serves `/index.html`. */
 export async function startPageServer(files: Record<string, string | Uint8Array> = {}): Promise<PageServer> {
   const map = new Map(Object.entries(files));
@@ -51,18 +71,6 @@ export async function startPageServer(files: Record<string, string | Uint8Array>
     res.writeHead(200, { "content-type": contentTypeOf(key), "content-length": bytes.length, "cache-control": "no-store" });
     res.end(req.method === "HEAD" ? undefined : bytes);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    files: map,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
-  };
+  const { origin, close } = await listenOnLoopback(server);
+  return { origin, files: map, close };
 }
