@@ -313,15 +313,6 @@ export async function pushTracking(source: Tracking, target: Tracking, options: 
     }
   }
 
-  /** A version's source in the target: inside its run's artifacts → inside the pushed run's. */
-  function translatedSource(version: ModelVersion): string {
-    const run = version.runId ? targetRuns.get(version.runId) : undefined;
-    if (!run) return version.source;
-    const sourceRun = `runs:/${version.runId}`;
-    if (version.source === sourceRun || version.source.startsWith(`${sourceRun}/`)) return `runs:/${run.info.runId}${version.source.slice(sourceRun.length)}`;
-    return version.source;
-  }
-
   async function pushModel(model: RegisteredModel, versions: readonly ModelVersion[]): Promise<void> {
     let there: RegisteredModel;
     try {
@@ -374,16 +365,18 @@ export async function pushTracking(source: Tracking, target: Tracking, options: 
     }
   }
 
-  /** The version's source as the target knows it: the pushed run's artifacts when it was inside its run's. */
+  /**
+   * The version's source as the target knows it: `runs:/<id>/…` with the pushed run's id, a path
+   * inside its run's artifacts inside the pushed run's; any other source as it is.
+   */
   async function sourceInTarget(version: ModelVersion): Promise<string> {
-    const translated = translatedSource(version);
-    if (translated !== version.source) return translated;
-    const sourceRun = version.runId ? await source.store.getRun(version.runId).catch(() => undefined) : undefined;
     const pushedRun = version.runId ? targetRuns.get(version.runId) : undefined;
-    if (sourceRun && pushedRun) {
-      const root = sourceRun.info.artifactUri.replace(/\/+$/, "");
-      if (version.source === root || version.source.startsWith(`${root}/`)) return `${pushedRun.info.artifactUri.replace(/\/+$/, "")}${version.source.slice(root.length)}`;
-    }
+    if (!pushedRun) return version.source;
+    const sourceRun = `runs:/${version.runId}`;
+    if (version.source === sourceRun || version.source.startsWith(`${sourceRun}/`)) return `runs:/${pushedRun.info.runId}${version.source.slice(sourceRun.length)}`;
+    const original = await source.store.getRun(version.runId).catch(() => undefined);
+    const root = original?.info.artifactUri.replace(/\/+$/, "");
+    if (root && (version.source === root || version.source.startsWith(`${root}/`))) return `${pushedRun.info.artifactUri.replace(/\/+$/, "")}${version.source.slice(root.length)}`;
     return version.source;
   }
 }
