@@ -6,8 +6,8 @@
  * @module
  */
 import type { Dirent } from "node:fs";
-import { mkdir, readdir, readFile, stat, unlink } from "node:fs/promises";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { lstat, mkdir, readdir, readFile, realpath, stat, unlink } from "node:fs/promises";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { SentiMlopsError } from "../errors.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { withGuards, type ByteStore } from "./byte-store.js";
@@ -40,8 +40,12 @@ const hasCode = (e: unknown, ...codes: string[]): boolean =>
  * Writes are atomic and create parent directories; a missing file reads as `null`; deleting a
  * missing key is a no-op; `list` walks the directory recursively, skipping symbolic links and
  * in-flight temporary files. Keys whose last segment looks like such a temporary file
- * (`*.<12 hex>.tmp`) are refused with `INVALID_PARAMETER_VALUE`. Keys are checked lexically to stay
- * under `root`; symbolic links placed inside `root` by someone else are not resolved.
+ * (`*.<12 hex>.tmp`) are refused with `INVALID_PARAMETER_VALUE`. Keys are checked to stay under
+ * `root` lexically and then on disk: before every read, write, delete and list, the deepest
+ * existing part of the key's path is resolved (`realpath`, following symbolic links placed inside
+ * `root` by someone else), and a path that resolves outside the resolved root, or through a
+ * dangling symbolic link, is refused with `PERMISSION_DENIED` (the check and the access are two
+ * system calls: a link swapped in between them is not caught).
  *
  * @example
  * ```ts
@@ -73,6 +77,40 @@ export function createFsByteStore(options: FsByteStoreOptions): ByteStore {
     return path;
   };
 
+  /**
+   * The real path of `path`: the `realpath` of its deepest existing ancestor joined with the rest.
+   * A dangling symbolic link on the way gives `undefined` (where it leads cannot be checked).
+   */
+  async function realPathOf(path: string): Promise<string | undefined> {
+    const rest: string[] = [];
+    for (let current = path; ; ) {
+      try {
+        return join(await realpath(current), ...rest.reverse());
+      } catch (e) {
+        if (!hasCode(e, "ENOENT", "ENOTDIR")) throw e;
+        if (await lstat(current).then((s) => s.isSymbolicLink(), () => false)) return undefined;
+        const parent = dirname(current);
+        if (parent === current) return path;
+        rest.push(basename(current));
+        current = parent;
+      }
+    }
+  }
+
+  /** {@link pathOf}, then refuses a path that symbolic links inside root lead outside it. */
+  async function containedPathOf(key: string): Promise<string> {
+    const path = pathOf(key);
+    const [realRoot, real] = await Promise.all([realPathOf(root), realPathOf(path)]);
+    if (realRoot === undefined || real === undefined || !real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep)) {
+      throw new SentiMlopsError(
+        "PERMISSION_DENIED",
+        `Byte-store key ${JSON.stringify(key)} resolves outside the store root ${JSON.stringify(root)} through a symbolic link`,
+        { component: "adapters", details: { key } },
+      );
+    }
+    return path;
+  }
+
   async function walk(dir: string, keyPrefix: string, out: string[]): Promise<void> {
     let entries: Dirent[];
     try {
@@ -90,7 +128,7 @@ export function createFsByteStore(options: FsByteStoreOptions): ByteStore {
   return withGuards({
     async get(key) {
       try {
-        const buffer = await readFile(pathOf(key));
+        const buffer = await readFile(await containedPathOf(key));
         return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
       } catch (e) {
         if (hasCode(e, "ENOENT", "ENOTDIR", "EISDIR")) return null;
@@ -98,20 +136,20 @@ export function createFsByteStore(options: FsByteStoreOptions): ByteStore {
       }
     },
     async put(key, bytes) {
-      const path = pathOf(key);
+      const path = await containedPathOf(key);
       await mkdir(dirname(path), { recursive: true });
       await writeFileAtomic(path, bytes);
     },
     async has(key) {
       try {
-        return (await stat(pathOf(key))).isFile();
+        return (await stat(await containedPathOf(key))).isFile();
       } catch (e) {
         if (hasCode(e, "ENOENT", "ENOTDIR")) return false;
         throw e;
       }
     },
     async delete(key) {
-      const path = pathOf(key);
+      const path = await containedPathOf(key);
       try {
         await unlink(path);
       } catch (e) {
@@ -123,13 +161,13 @@ export function createFsByteStore(options: FsByteStoreOptions): ByteStore {
     },
     async list(prefix = "") {
       const out: string[] = [];
-      const dir = prefix === "" ? root : pathOf(prefix.slice(0, -1));
+      const dir = prefix === "" ? root : await containedPathOf(prefix.slice(0, -1));
       await walk(dir, prefix, out);
       return out;
     },
     async listSizes(prefix = "") {
       const keys: string[] = [];
-      const dir = prefix === "" ? root : pathOf(prefix.slice(0, -1));
+      const dir = prefix === "" ? root : await containedPathOf(prefix.slice(0, -1));
       await walk(dir, prefix, keys);
       const entries = await Promise.all(
         keys.map(async (key) => {

@@ -113,3 +113,30 @@ describe("createFsByteStore specifics", () => {
     await store.dispose();
   });
 });
+
+describe("createFsByteStore and symbolic links inside its root", () => {
+  it("refuses to write, read, delete or list through a link that leads outside the root, writing nothing outside", async () => {
+    const root = join(tempRoot, "escape-root");
+    const outside = await mkdtemp(join(tmpdir(), "senti-outside-"));
+    try {
+      await writeFile(join(outside, "secret"), "s");
+      const store = createFsByteStore({ root });
+      await store.put("inside", new Uint8Array(1));
+      await symlink(outside, join(root, "link"));
+      await symlink(join(outside, "secret"), join(root, "file-link"));
+      const codeOf = (p: Promise<unknown>): Promise<unknown> => p.then(() => "resolved", (e: unknown) => (hasErrorCode(e, "PERMISSION_DENIED") ? "PERMISSION_DENIED" : e));
+      expect(await codeOf(store.put("link/planted", new Uint8Array([1])))).toBe("PERMISSION_DENIED");
+      expect(await codeOf(store.put("link/new/deeper", new Uint8Array([1])))).toBe("PERMISSION_DENIED");
+      expect(await codeOf(store.get("link/secret"))).toBe("PERMISSION_DENIED");
+      expect(await codeOf(store.get("file-link"))).toBe("PERMISSION_DENIED");
+      expect(await codeOf(store.has("link/secret"))).toBe("PERMISSION_DENIED");
+      expect(await codeOf(store.delete("link/secret"))).toBe("PERMISSION_DENIED");
+      expect(await codeOf(store.list("link"))).toBe("PERMISSION_DENIED");
+      expect((await readdir(outside)).sort()).toEqual(["secret"]);
+      expect(await store.get("inside")).toEqual(new Uint8Array(1));
+      await store.dispose();
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
+  });
+});
