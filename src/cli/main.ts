@@ -10,6 +10,7 @@
 import { createInterface } from "node:readline";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { collect } from "../data/collect.js";
+import { holdoutSplit } from "../data/holdout.js";
 import { readDataset } from "../data/read-dataset.js";
 import { hasErrorCode, isSentiMlopsError } from "../errors.js";
 import { createTracking } from "../api/create-tracking.js";
@@ -32,6 +33,10 @@ or label strings).
 train options:
   --data FILE             training data (required)
   --test FILE             evaluation data; metrics are printed
+  --holdout FRACTION      leave out the texts whose seeded hash falls below FRACTION (the same
+                          texts the service's training jobs validate on); without --test they
+                          are the evaluation data
+  --holdout-seed N        the holdout's seed (default: 42, as the service's TRAIN_SEED)
   --out FILE              where to save the model (default: model.bin)
   --text-column NAME      (default: text)      --label-column NAME   (default: label)
   --ngram-range MIN,MAX   word n-grams (default: 1,1)
@@ -71,6 +76,8 @@ class UsageError extends Error {}
 const TRAIN_OPTIONS = {
   data: { type: "string" },
   test: { type: "string" },
+  holdout: { type: "string" },
+  "holdout-seed": { type: "string" },
   out: { type: "string" },
   "text-column": { type: "string" },
   "label-column": { type: "string" },
@@ -189,8 +196,17 @@ async function trainAndReport(
   tracking: Awaited<ReturnType<typeof createTracking>> | undefined,
 ): Promise<void> {
   const readOptions = { textColumn: v["text-column"], labelColumn: v["label-column"] };
-  const train = await collect(readDataset(v.data!, readOptions));
-  const test = v.test ? await collect(readDataset(v.test, readOptions)) : undefined;
+  let train = await collect(readDataset(v.data!, readOptions));
+  let test = v.test ? await collect(readDataset(v.test, readOptions)) : undefined;
+  let holdoutParams: Record<string, number> | undefined;
+  if (v.holdout !== undefined) {
+    const seed = number("holdout-seed", v["holdout-seed"]) ?? 42;
+    if (!Number.isInteger(seed)) throw new UsageError(`--holdout-seed must be an integer, got "${v["holdout-seed"]}"`);
+    const split = holdoutSplit(train, { fraction: number("holdout", v.holdout)!, seed });
+    train = split.train;
+    test ??= split.heldOut;
+    holdoutParams = { holdout_fraction: number("holdout", v.holdout)!, holdout_seed: seed, holdout_rows: split.heldOut.length };
+  } else if (v["holdout-seed"] !== undefined) throw new UsageError("--holdout-seed needs --holdout FRACTION");
   const options: TrainTfidfOptions = {
     ngramRange,
     minDf: number("min-df", v["min-df"]),
@@ -213,6 +229,7 @@ async function trainAndReport(
   let result: Awaited<ReturnType<typeof trainTfidf>>;
   let registered: { name: string; version: string; alias?: string } | undefined;
   try {
+    if (run && holdoutParams) await run.logParams(holdoutParams);
     result = await trainTfidf(train, { ...options, run });
     if (run && v.register) {
       const logged = await run.logModel(result.model, "model", { registeredModelName: v.register });

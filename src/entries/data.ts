@@ -20,3 +20,4 @@ export { readDataset, DATASET_EXTENSIONS, type ReadDatasetOptions } from "../dat
 export { collect } from "../data/collect.js";
 export { datasets, IMDB_SHA256, IMDB_URL, type ImdbOptions, type ImdbProgress, type ImdbSplits } from "../data/datasets/index.js";
 export type { FetchLike } from "../data/download.js";
+export { holdoutSplit, isHeldOut, type HoldoutOptions } from "../data/holdout.js";
