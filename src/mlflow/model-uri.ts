@@ -102,15 +102,29 @@ export function parseModelsUri(uri: string): ParsedModelsUri {
   return { kind: "modelId", modelId: only };
 }
 
+/** `decodeURIComponent`, or the text itself when it is not valid percent-encoding. */
+const decoded = (text: string): string => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+};
+
 /**
- * Parses `runs:/<run id>/<path>` (the path may be empty: the run's artifact root).
+ * Parses `runs:/<run id>/<path>` (the path may be empty: the run's artifact root). The path must
+ * stay inside the run's artifacts: a `..` or `.` segment, an empty segment (`a//b`, or a path
+ * starting with `/`), a backslash, a NUL, or a segment that percent-decodes to one of those
+ * (`%2e%2e`) is refused. MLflow's client joins such paths as given; senti-mlops refuses them so
+ * that a URI from a registry or a request cannot read another run's (or any) files.
  *
  * @throws {SentiMlopsError} `INVALID_PARAMETER_VALUE` ("Not a proper runs:/ URI: …") when `uri` is
- * not one.
+ * not one, or naming the URI when its path would leave the run's artifacts.
  *
  * @example
  * ```ts
  * parseRunsUri("runs:/0123456789abcdef0123456789abcdef/model"); // { runId: "0123…", path: "model" }
+ * parseRunsUri("runs:/0123456789abcdef0123456789abcdef/../other/artifacts/model"); // throws INVALID_PARAMETER_VALUE
  * ```
  */
 export function parseRunsUri(uri: string): { readonly runId: string; readonly path: string } {
@@ -121,5 +135,22 @@ export function parseRunsUri(uri: string): { readonly runId: string; readonly pa
       { component: "mlflow" },
     );
   }
-  return { runId: match[1]!, path: match[2]!.replace(/\/+$/, "") };
+  const runId = match[1]!;
+  const path = match[2]!.replace(/\/+$/, "");
+  const refuse = (why: string): never => {
+    throw SentiMlopsError.invalidParameterValue(
+      `Invalid runs:/ URI ${JSON.stringify(uri)}: the artifact path must stay inside the run's artifacts (${why})`,
+      { component: "mlflow", details: { uri } },
+    );
+  };
+  if (/^(\.|%2e){1,2}$/i.test(runId) || /[\\\0]|%5c|%2f|%00/i.test(runId)) refuse("the run id is a path");
+  if (path !== "") {
+    for (const raw of path.split("/")) {
+      const segment = decoded(raw);
+      if (segment === "") refuse("an empty segment or an absolute path");
+      if (segment === "." || segment === "..") refuse(`a '${segment}' segment`);
+      if (/[\\/\0]/.test(segment)) refuse("a backslash, an encoded '/' or a NUL");
+    }
+  }
+  return { runId, path };
 }

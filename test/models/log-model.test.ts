@@ -107,6 +107,35 @@ for (const kind of ["memory", "sqlite"] as const) {
       await tracking.close();
     });
 
+    it("refuses runs:/ paths (given or from a models:/ source) that climb out of the run's artifacts", async () => {
+      const tracking = await open();
+      const a = await tracking.startRun({});
+      await a.logModel(model, "model");
+      const b = await tracking.startRun({});
+      await b.logModel(model, "model");
+      const escapes = [
+        `runs:/${b.runId}/../../${a.runId}/artifacts/model`,
+        `runs:/${b.runId}/model/../../../${a.runId}/artifacts/model`,
+        `runs:/${b.runId}//model`,
+        `runs:/${b.runId}/model\\..\\x`,
+        `runs:/${b.runId}/%2e%2e/%2E%2E/${a.runId}/artifacts/model`,
+      ];
+      for (const uri of escapes) {
+        const error = await loadModel(uri, { tracking }).then(
+          () => undefined,
+          (e: { code?: string; message?: string }) => e,
+        );
+        expect(error?.code, uri).toBe("INVALID_PARAMETER_VALUE");
+        expect(error?.message, uri).toContain(JSON.stringify(uri));
+      }
+      await tracking.registry.createRegisteredModel("climber");
+      const v = await tracking.registry.createModelVersion({ name: "climber", source: escapes[0]!, runId: b.runId }).catch(() => undefined);
+      if (v) expect(await codeOf(loadModel("models:/climber/1", { tracking }))).toBe("INVALID_PARAMETER_VALUE");
+      await a.end();
+      await b.end();
+      await tracking.close();
+    });
+
     it("resolves stages to the highest version in that stage, and errors name what is missing", async () => {
       const tracking = await open();
       const run = await tracking.startRun({});

@@ -82,3 +82,20 @@ describe("parseModelsUri (one parser, MLflow's _parse_model_uri)", () => {
     expect(modelsEntry.parseRunsUri).toBe(parseRunsUri);
   });
 });
+
+describe("parseRunsUri keeps paths inside the run's artifacts", () => {
+  it("refuses '..', '.', empty segments, backslashes and their percent-encodings, naming the URI", () => {
+    for (const uri of ["runs:/abc/../x", "runs:/abc/a/../../x", "runs:/abc/./x", "runs:/abc//etc/passwd", "runs:/abc/a//b", "runs:/abc/a\\..\\b", "runs:/abc/%2E%2E/x", "runs:/abc/a%2Fb", "runs:/../x"]) {
+      let error: unknown;
+      try {
+        parseRunsUri(uri);
+      } catch (e) {
+        error = e;
+      }
+      expect((error as SentiMlopsError)?.code, uri).toBe("INVALID_PARAMETER_VALUE");
+      expect((error as SentiMlopsError).message, uri).toContain(JSON.stringify(uri));
+    }
+    expect(parseRunsUri("runs:/abc/model/sub/MLmodel")).toEqual({ runId: "abc", path: "model/sub/MLmodel" });
+    expect(parseRunsUri("runs:/abc/a..b/.hidden")).toEqual({ runId: "abc", path: "a..b/.hidden" });
+  });
+});
