@@ -2,6 +2,7 @@
  * The service's configuration: defaults, one clear message per bad variable (naming it, what it
  * must be and what it was), secrets never echoed, credentials masked in URIs.
  */
+import { availableParallelism } from "node:os";
 import { describe, expect, test } from "vitest";
 import { ConfigError, loadConfig, redactUri } from "../../examples/express-server/src/config.js";
 
@@ -39,6 +40,12 @@ describe("loadConfig", () => {
       maxReviewChars: 20_000,
       logLevel: "info",
       shutdownTimeoutMs: 10_000,
+      workers: availableParallelism(),
+      modelRefreshSeconds: 30,
+      trainingLeaseSeconds: 120,
+      minValidationAccuracy: 0.6,
+      maxConnections: 1024,
+      bodyTimeoutMs: 30_000,
     });
     expect(Object.isFrozen(loadConfig({}))).toBe(true);
   });
@@ -79,8 +86,32 @@ describe("loadConfig", () => {
     [{ TRAIN_OPTIONS: "{C:1}" }, 'TRAIN_OPTIONS must be a JSON object, got "{C:1}"'],
     [{ TRAIN_OPTIONS: '{"C": -1}' }, "TRAIN_OPTIONS field C: Too small: expected number to be >0"],
     [{ TRAIN_OPTIONS: '{"penalty": "l1"}' }, 'TRAIN_OPTIONS Unrecognized key: "penalty"'],
+    [{ WORKERS: "0" }, 'WORKERS must be an integer from 1 to 256, got "0"'],
+    [{ WORKERS: "2.5" }, 'WORKERS must be an integer from 1 to 256, got "2.5"'],
+    [{ MODEL_REFRESH_SECONDS: "-1" }, 'MODEL_REFRESH_SECONDS must be a number of seconds from 0 (off) to 86400, got "-1"'],
+    [{ MODEL_REFRESH_SECONDS: "86401" }, 'MODEL_REFRESH_SECONDS must be a number of seconds from 0 (off) to 86400, got "86401"'],
+    [{ TRAINING_LEASE_SECONDS: "9" }, 'TRAINING_LEASE_SECONDS must be an integer from 10 to 86400, got "9"'],
+    [{ MIN_VALIDATION_ACCURACY: "1.1" }, 'MIN_VALIDATION_ACCURACY must be a number from 0 to 1, got "1.1"'],
+    [{ MIN_VALIDATION_ACCURACY: "high" }, 'MIN_VALIDATION_ACCURACY must be a number from 0 to 1, got "high"'],
+    [{ MAX_CONNECTIONS: "0" }, 'MAX_CONNECTIONS must be an integer from 1 to 1000000, got "0"'],
+    [{ BODY_TIMEOUT_MS: "999" }, 'BODY_TIMEOUT_MS must be an integer from 1000 to 600000, got "999"'],
+    [{ BODY_TIMEOUT_MS: "600001" }, 'BODY_TIMEOUT_MS must be an integer from 1000 to 600000, got "600001"'],
   ])("%o → one message naming the variable", (env, message) => {
     expect(problems(env as Record<string, string>)).toEqual([message]);
+  });
+
+  test("workers, model refresh, training lease, minimum accuracy, connection and body limits are parsed", () => {
+    expect(
+      loadConfig({
+        WORKERS: "4",
+        MODEL_REFRESH_SECONDS: "0.5",
+        TRAINING_LEASE_SECONDS: "10",
+        MIN_VALIDATION_ACCURACY: "0.75",
+        MAX_CONNECTIONS: "1000000",
+        BODY_TIMEOUT_MS: "1000",
+      }),
+    ).toMatchObject({ workers: 4, modelRefreshSeconds: 0.5, trainingLeaseSeconds: 10, minValidationAccuracy: 0.75, maxConnections: 1_000_000, bodyTimeoutMs: 1000 });
+    expect(loadConfig({ MODEL_REFRESH_SECONDS: "0", MIN_VALIDATION_ACCURACY: "0", WORKERS: "256" })).toMatchObject({ modelRefreshSeconds: 0, minValidationAccuracy: 0, workers: 256 });
   });
 
   test("every bad variable gets its own line; API_TOKEN is never echoed", () => {

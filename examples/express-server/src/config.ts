@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 
 /** When a newly trained model replaces the one being served. */
@@ -68,6 +69,30 @@ export interface ServiceConfig {
   readonly logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
   /** `SHUTDOWN_TIMEOUT_MS`: how long SIGTERM waits for in-flight requests. @default 10000 */
   readonly shutdownTimeoutMs: number;
+  /**
+   * `WORKERS`: processes serving on the same port (node:cluster); training, swaps and shutdown are
+   * coordinated. Integer 1–256. @default `os.availableParallelism()`
+   */
+  readonly workers: number;
+  /** `MODEL_REFRESH_SECONDS`: how often the served model is checked against the registry; 0 turns refresh off. 0–86400. @default 30 */
+  readonly modelRefreshSeconds: number;
+  /**
+   * `TRAINING_LEASE_SECONDS`: how long a training lease lasts without renewal (a job renews it every
+   * third of that). Integer 10–86400. @default 120
+   */
+  readonly trainingLeaseSeconds: number;
+  /**
+   * `MIN_VALIDATION_ACCURACY`: a new model replaces an absent or unreadable champion only if its
+   * accuracy on the held-out split reaches this. 0–1. @default 0.6
+   */
+  readonly minValidationAccuracy: number;
+  /** `MAX_CONNECTIONS`: open connections per process; more are refused. Integer 1–1000000. @default 1024 */
+  readonly maxConnections: number;
+  /**
+   * `BODY_TIMEOUT_MS`: the time a client has to send a request's headers and body (Node's
+   * `requestTimeout`; headers alone get at most 15 s). Integer 1000–600000. @default 30000
+   */
+  readonly bodyTimeoutMs: number;
 }
 
 /**
@@ -102,6 +127,14 @@ const integer = (min: number, max: number, what: string) =>
     .string()
     .trim()
     .regex(/^\d+$/, { error: `must be ${what}` })
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, { error: `must be ${what}` });
+
+const decimal = (min: number, max: number, what: string) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+(\.\d+)?$/, { error: `must be ${what}` })
     .transform(Number)
     .refine((n) => n >= min && n <= max, { error: `must be ${what}` });
 
@@ -185,6 +218,12 @@ const envSchema = z.object({
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "must be one of fatal, error, warn, info, debug, trace, silent" })
     .default("info"),
   SHUTDOWN_TIMEOUT_MS: integer(0, 600_000, "an integer from 0 to 600000").default(10_000),
+  WORKERS: integer(1, 256, "an integer from 1 to 256").optional(),
+  MODEL_REFRESH_SECONDS: decimal(0, 86_400, "a number of seconds from 0 (off) to 86400").default(30),
+  TRAINING_LEASE_SECONDS: integer(10, 86_400, "an integer from 10 to 86400").default(120),
+  MIN_VALIDATION_ACCURACY: decimal(0, 1, "a number from 0 to 1").default(0.6),
+  MAX_CONNECTIONS: integer(1, 1_000_000, "an integer from 1 to 1000000").default(1024),
+  BODY_TIMEOUT_MS: integer(1000, 600_000, "an integer from 1000 to 600000").default(30_000),
 });
 
 /** Describes a value for a message without echoing secrets or huge strings. */
@@ -252,6 +291,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     maxReviewChars: e.MAX_REVIEW_CHARS,
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    workers: e.WORKERS ?? Math.min(256, availableParallelism()),
+    modelRefreshSeconds: e.MODEL_REFRESH_SECONDS,
+    trainingLeaseSeconds: e.TRAINING_LEASE_SECONDS,
+    minValidationAccuracy: e.MIN_VALIDATION_ACCURACY,
+    maxConnections: e.MAX_CONNECTIONS,
+    bodyTimeoutMs: e.BODY_TIMEOUT_MS,
   });
 }
 

