@@ -1164,6 +1164,25 @@ export function describeRegistryStore(
     });
 
     // ------------------------------------------------------------------------------------------
+    // Not MLflow's behaviour: senti-mlops refuses strings that are not well-formed UTF-16 in every
+    // store, the REST store before sending the request.
+    describe("strings that are not well-formed UTF-16", () => {
+      test("a lone surrogate in a registered model name, tag, description or alias fails with INVALID_PARAMETER_VALUE, storing nothing", async () => {
+        const lone = unique("bad\uD800name");
+        const e = await expectError(store.createRegisteredModel(lone), "INVALID_PARAMETER_VALUE");
+        expect(e.message.length).toBeGreaterThan(0);
+        await expectError(store.getRegisteredModel(lone), "INVALID_PARAMETER_VALUE");
+        const model = await newModel("surrogate");
+        await expectError(store.setRegisteredModelTag(model, "k", "\uDC00"), "INVALID_PARAMETER_VALUE");
+        await expectError(store.updateRegisteredModel(model, { description: "desc \uD800" }), "INVALID_PARAMETER_VALUE");
+        await expectError(store.createRegisteredModel(unique("tagged"), { tags: [tag("k", "\uD800")] }), "INVALID_PARAMETER_VALUE");
+        const registered = await store.getRegisteredModel(model);
+        expect(registered.tags).toEqual({});
+        expect(registered.description ?? "").toBe("");
+      });
+    });
+
+    // ------------------------------------------------------------------------------------------
     describe("close", () => {
       test("close() is idempotent", async () => {
         const own = await factory();

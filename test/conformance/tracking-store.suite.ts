@@ -1014,6 +1014,34 @@ export function describeTrackingStore(
     });
 
     // ------------------------------------------------------------------------------------------
+    // Not MLflow's behaviour (its stores keep a lone surrogate and read it back as U+FFFD, or fail
+    // inside the database driver): senti-mlops refuses strings that are not well-formed UTF-16 in
+    // every store, the REST store before sending the request.
+    describe("strings that are not well-formed UTF-16", () => {
+      test("a lone surrogate in a param, tag, metric key, run name or experiment name fails with INVALID_PARAMETER_VALUE, storing nothing", async () => {
+        const run = await freshRun("surrogate");
+        const runId = run.info.runId;
+        const lone = "bad\uD800value";
+        const e = await expectError(store.logBatch(runId, { params: [{ key: "p", value: lone }] }), "INVALID_PARAMETER_VALUE");
+        expect(e.message).toContain("params[0].value");
+        await expectError(store.logBatch(runId, { tags: [{ key: "t", value: "\uDC00" }] }), "INVALID_PARAMETER_VALUE");
+        await expectError(store.logBatch(runId, { params: [{ key: "p\uD800", value: "v" }] }), "INVALID_PARAMETER_VALUE");
+        await expectError(store.logBatch(runId, { metrics: [metric("m\uDBFF", 1)] }), "INVALID_PARAMETER_VALUE");
+        await expectError(store.updateRunInfo(runId, { runName: lone }), "INVALID_PARAMETER_VALUE");
+        await expectError(store.createRun({ experimentId: run.info.experimentId, runName: lone }), "INVALID_PARAMETER_VALUE");
+        await expectError(store.createExperiment(unique(lone)), "INVALID_PARAMETER_VALUE");
+        await expectError(store.setExperimentTag(run.info.experimentId, "k", lone), "INVALID_PARAMETER_VALUE");
+        const after = await store.getRun(runId);
+        expect(after.data.params).toEqual({});
+        expect(after.data.metrics).toEqual({});
+        expect(after.data.tags.t).toBeUndefined();
+        // A well-formed pair (an emoji) is kept as is.
+        await store.logBatch(runId, { params: [{ key: "emoji", value: "ok \uD83D\uDE00" }] });
+        expect((await store.getRun(runId)).data.params).toEqual({ emoji: "ok \uD83D\uDE00" });
+      });
+    });
+
+    // ------------------------------------------------------------------------------------------
     describe("close", () => {
       test("close() is idempotent", async () => {
         const own = await factory();

@@ -16,6 +16,7 @@ import { createMemoryRegistryContext, type MemoryRegistryStoreOptions } from "./
 import { createRegisteredModelOps } from "./memory/registered-models.js";
 import { createSearchOps } from "./memory/search.js";
 import { createVersionOps } from "./memory/versions.js";
+import { withWellFormedStrings } from "../../mlflow/well-formed-strings.js";
 
 export type { MemoryRegistryStoreOptions } from "./memory/context.js";
 
@@ -44,5 +45,5 @@ export function createMemoryRegistryStore(options: MemoryRegistryStoreOptions = 
     },
   };
   ctx.bindStore(store);
-  return store;
+  return withWellFormedStrings(store, "registry");
 }

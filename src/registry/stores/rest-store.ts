@@ -16,6 +16,7 @@ import {
   type WireModelVersion,
   type WireRegisteredModel,
 } from "./rest-wire.js";
+import { withWellFormedStrings } from "../../mlflow/well-formed-strings.js";
 
 /**
  * Options of {@link createRestRegistryStore}: the HTTP client's (auth, headers, `fetch`, timeout,
@@ -58,7 +59,7 @@ export function createRestRegistryStore(url: string, options: RestRegistryStoreO
   type ModelResponse = { registered_model: WireRegisteredModel };
   type VersionResponse = { model_version: WireModelVersion };
 
-  return {
+  return withWellFormedStrings<RegistryStore>({
     uri: http.baseUrl,
 
     async createRegisteredModel(name, opts = {}) {
@@ -197,5 +198,5 @@ export function createRestRegistryStore(url: string, options: RestRegistryStoreO
     },
 
     async close() {},
-  };
+  }, "registry");
 }

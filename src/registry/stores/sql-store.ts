@@ -25,6 +25,7 @@ import { createSqlRegistryContext, type SqlRegistryStoreOptions } from "./sql/co
 import { createRegisteredModelOps } from "./sql/registered-models.js";
 import { createSearchOps } from "./sql/search.js";
 import { createVersionOps } from "./sql/versions.js";
+import { withWellFormedStrings } from "../../mlflow/well-formed-strings.js";
 
 export type { SqlRegistryStoreOptions } from "./sql/context.js";
 
@@ -56,5 +57,5 @@ export async function createSqlRegistryStore(db: SqlDatabase, options: SqlRegist
     },
   };
   ctx.bindStore(store);
-  return store;
+  return withWellFormedStrings(store, "registry");
 }

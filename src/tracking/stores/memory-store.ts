@@ -13,6 +13,7 @@ import { createMemoryTrackingContext, type MemoryStoreOptions } from "./memory/c
 import { createExperimentOps } from "./memory/experiments.js";
 import { createRunOps } from "./memory/runs.js";
 import { createSearchOps } from "./memory/search.js";
+import { withWellFormedStrings } from "../../mlflow/well-formed-strings.js";
 
 export type { MemoryStoreOptions } from "./memory/context.js";
 export { isNewerMetric, sanitizeMetricValue } from "./tracking-semantics.js";
@@ -31,7 +32,7 @@ export { isNewerMetric, sanitizeMetricValue } from "./tracking-semantics.js";
  */
 export function createMemoryStore(options: MemoryStoreOptions = {}): TrackingStore {
   const ctx = createMemoryTrackingContext(options);
-  return {
+  return withWellFormedStrings<TrackingStore>({
     uri: "memory:",
     ...createExperimentOps(ctx),
     ...createRunOps(ctx),
@@ -39,5 +40,5 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): TrackingSto
     async close() {
       ctx.markClosed();
     },
-  };
+  }, "tracking");
 }

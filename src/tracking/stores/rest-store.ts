@@ -22,6 +22,7 @@ import {
   type WireRun,
   type WireRunInfo,
 } from "./rest-wire.js";
+import { withWellFormedStrings } from "../../mlflow/well-formed-strings.js";
 
 /** A page of results; the token is left out on the last page, as MLflow leaves it out. */
 function toPage<T>(items: T[], nextPageToken: string | undefined): Page<T> {
@@ -55,7 +56,7 @@ export function createRestStore(url: string, options: RestStoreOptions = {}): Tr
   const http = createRestClient(url, options, "tracking");
   const post = <T = unknown>(path: string, body: unknown): Promise<T> => http.send<T>("POST", `${API}/${path}`, body);
 
-  return {
+  return withWellFormedStrings<TrackingStore>({
     uri: http.baseUrl,
 
     async createExperiment(name, opts = {}) {
@@ -198,5 +199,5 @@ export function createRestStore(url: string, options: RestStoreOptions = {}): Tr
     },
 
     async close() {},
-  };
+  }, "tracking");
 }

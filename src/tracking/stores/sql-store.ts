@@ -22,6 +22,7 @@ import { createSqlTrackingContext, type SqlStoreOptions } from "./sql/context.js
 import { createExperimentOps } from "./sql/experiments.js";
 import { createRunOps } from "./sql/runs.js";
 import { createSearchOps } from "./sql/search.js";
+import { withWellFormedStrings } from "../../mlflow/well-formed-strings.js";
 
 export type { SqlStoreOptions } from "./sql/context.js";
 
@@ -47,7 +48,7 @@ export type { SqlStoreOptions } from "./sql/context.js";
  */
 export async function createSqlStore(db: SqlDatabase, options: SqlStoreOptions = {}): Promise<TrackingStore> {
   const ctx = createSqlTrackingContext(db, options);
-  return {
+  return withWellFormedStrings<TrackingStore>({
     uri: ctx.uri,
     ...createExperimentOps(ctx),
     ...createRunOps(ctx),
@@ -55,5 +56,5 @@ export async function createSqlStore(db: SqlDatabase, options: SqlStoreOptions =
     async close() {
       if (ctx.markClosed() && ctx.closeDatabase) db.close();
     },
-  };
+  }, "tracking");
 }
