@@ -116,6 +116,14 @@ function wrapError(error: unknown, operation: string, key: string | undefined): 
   if (isSentiMlopsError(error)) return error as SentiMlopsError;
   const where = key === undefined ? `${operation}()` : `${operation}(${JSON.stringify(key)})`;
   const message = error instanceof Error ? error.message : String(error);
+  if ((error as { code?: unknown } | null)?.code === "ENAMETOOLONG") {
+    // A name or path longer than this filesystem holds (its NAME_MAX/PATH_MAX): the key is at fault.
+    return SentiMlopsError.invalidParameterValue(`Byte store ${where}: the key is longer than the filesystem holds (ENAMETOOLONG): ${message}`, {
+      cause: error,
+      component: "adapters",
+      ...(key === undefined ? {} : { details: { key } }),
+    });
+  }
   return new SentiMlopsError("INTERNAL_ERROR", `Byte store ${where} failed: ${message}`, { cause: error, component: "adapters" });
 }
 
@@ -124,8 +132,9 @@ function wrapError(error: unknown, operation: string, key: string | undefined): 
  * {@link normalizeKey} (prefixes through {@link normalizePrefix}); `put` requires a `Uint8Array`;
  * writes (`put`, `delete`) to one key run in call order, so the last call wins; after `dispose`
  * every call fails with `INVALID_STATE`; `dispose` waits for pending writes, runs the adapter's
- * `dispose` once and is idempotent; `list` is sorted; unexpected errors become `INTERNAL_ERROR`
- * with the original as `cause`.
+ * `dispose` once and is idempotent; `list` is sorted; a filesystem's `ENAMETOOLONG` becomes
+ * `INVALID_PARAMETER_VALUE` naming the key; other unexpected errors become `INTERNAL_ERROR` with the
+ * original as `cause`.
  *
  * @example
  * ```ts

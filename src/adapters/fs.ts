@@ -32,6 +32,18 @@ export interface FsByteStoreOptions {
 /** The name {@link writeFileAtomic} gives its temporary files: `<target>.<12 hex>.tmp`. */
 const TEMP_FILE = /\.[0-9a-f]{12}\.tmp$/;
 
+/**
+ * Name limits of the filesystems the store runs on (Linux ext4/xfs/tmpfs, APFS, NTFS): a file or
+ * folder name holds at most 255 UTF-8 bytes (`NAME_MAX`), a whole path at most 4095 (`PATH_MAX`
+ * less the terminating NUL). A file is first written as `<name>.<12 hex>.tmp`, so a key's last
+ * segment has 17 bytes less.
+ */
+const NAME_MAX = 255;
+const TEMP_SUFFIX = ".0123456789ab.tmp".length;
+const PATH_MAX = 4095;
+
+const utf8Length = (text: string): number => Buffer.byteLength(text, "utf8");
+
 const hasCode = (e: unknown, ...codes: string[]): boolean =>
   typeof e === "object" && e !== null && codes.includes((e as { code?: string }).code ?? "");
 
@@ -40,7 +52,9 @@ const hasCode = (e: unknown, ...codes: string[]): boolean =>
  * Writes are atomic and create parent directories; a missing file reads as `null`; deleting a
  * missing key is a no-op; `list` walks the directory recursively, skipping symbolic links and
  * in-flight temporary files. Keys whose last segment looks like such a temporary file
- * (`*.<12 hex>.tmp`) are refused with `INVALID_PARAMETER_VALUE`. Keys are checked to stay under
+ * (`*.<12 hex>.tmp`) are refused with `INVALID_PARAMETER_VALUE`, and so are keys the filesystem
+ * cannot hold: a folder name over 255 bytes of UTF-8, a file name over 238 (255 less the
+ * temporary file's 17-byte suffix), or a whole path over 4095 bytes. Keys are checked to stay under
  * `root` lexically and then on disk: before every read, write, delete and list, the deepest
  * existing part of the key's path is resolved (`realpath`, following symbolic links placed inside
  * `root` by someone else), and a path that resolves outside the resolved root, or through a
@@ -69,7 +83,26 @@ export function createFsByteStore(options: FsByteStoreOptions): ByteStore {
         { component: "adapters" },
       );
     }
-    const path = join(root, ...key.split("/"));
+    const segments = key.split("/");
+    segments.forEach((segment, i) => {
+      const last = i === segments.length - 1;
+      const limit = last ? NAME_MAX - TEMP_SUFFIX : NAME_MAX;
+      if (utf8Length(segment) > limit) {
+        throw SentiMlopsError.invalidParameterValue(
+          `Invalid byte-store key ${JSON.stringify(key)}: a ${last ? "file" : "folder"} name holds at most ${limit} bytes of UTF-8 ` +
+            `in the filesystem store, got ${utf8Length(segment)}`,
+          { component: "adapters", details: { key } },
+        );
+      }
+    });
+    const path = join(root, ...segments);
+    if (utf8Length(path) + TEMP_SUFFIX > PATH_MAX) {
+      throw SentiMlopsError.invalidParameterValue(
+        `Invalid byte-store key ${JSON.stringify(key)}: the file's path (${utf8Length(path)} bytes under root ${JSON.stringify(root)}) ` +
+          `exceeds the filesystem store's limit of ${PATH_MAX} bytes, including ${TEMP_SUFFIX} for the temporary file name`,
+        { component: "adapters", details: { key } },
+      );
+    }
     const rel = relative(root, path);
     if (rel === "" || rel.startsWith(`..${sep}`) || rel === ".." || resolve(root, rel) !== path) {
       throw SentiMlopsError.invalidParameterValue(`Invalid byte-store key ${JSON.stringify(key)}: resolves outside the store root`, { component: "adapters" });

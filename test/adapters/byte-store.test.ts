@@ -140,3 +140,21 @@ describe("createFsByteStore and symbolic links inside its root", () => {
     }
   });
 });
+
+describe("createFsByteStore and names the filesystem cannot hold", () => {
+  it("refuses a key with a segment or a path longer than the limits with INVALID_PARAMETER_VALUE naming the limit (not ENAMETOOLONG as INTERNAL_ERROR)", async () => {
+    const store = createFsByteStore({ root: join(tempRoot, "long-names") });
+    const codeAndMessage = (p: Promise<unknown>): Promise<string> => p.then(() => "resolved", (e: { code?: string; message?: string }) => `${e.code}: ${e.message}`);
+    const longFile = `a/${"x".repeat(300)}`;
+    expect(await codeAndMessage(store.put(longFile, new Uint8Array(1)))).toMatch(/^INVALID_PARAMETER_VALUE: .*238 bytes/);
+    expect(await codeAndMessage(store.get(longFile))).toMatch(/^INVALID_PARAMETER_VALUE: .*238 bytes/);
+    expect(await codeAndMessage(store.put(`${"d".repeat(256)}/f`, new Uint8Array(1)))).toMatch(/^INVALID_PARAMETER_VALUE: .*255 bytes/);
+    const deep = Array.from({ length: 50 }, () => "y".repeat(100)).join("/");
+    expect(await codeAndMessage(store.put(deep, new Uint8Array(1)))).toMatch(/^INVALID_PARAMETER_VALUE: .*4095 bytes/);
+    // Multi-byte characters count in UTF-8 bytes: 100 × "é" is 200 bytes, fine; 120 × "é" is 240, refused.
+    await store.put(`a/${"é".repeat(100)}`, new Uint8Array(1));
+    expect(await codeAndMessage(store.put(`a/${"é".repeat(120)}`, new Uint8Array(1)))).toMatch(/^INVALID_PARAMETER_VALUE/);
+    expect(await store.list()).toEqual([`a/${"é".repeat(100)}`]);
+    await store.dispose();
+  });
+});
