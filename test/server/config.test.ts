@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from "node:os";
 import { describe, expect, test } from "vitest";
-import { ConfigError, loadConfig, redactUri } from "../../examples/express-server/src/config.js";
+import { ConfigError, MASKED_URI, loadConfig, redactUri, redactUrisInText } from "../../examples/express-server/src/config.js";
 
 function problems(env: Record<string, string>): readonly string[] {
   try {
@@ -135,4 +135,21 @@ test("redactUri masks passwords in URIs", () => {
   expect(redactUri("http://me:pw@mlflow:5000")).toBe("http://me:***@mlflow:5000");
   expect(redactUri("https://mlflow.example.com")).toBe("https://mlflow.example.com");
   expect(redactUri("sqlite:///mlflow.db")).toBe("sqlite:///mlflow.db");
+});
+
+test("redactUri masks passwords containing @, token-only userinfo and token-like query parameters; never throws", () => {
+  expect(redactUri("http://user:p%40ss@w0rd@127.0.0.1:5000/")).toBe("http://user:***@127.0.0.1:5000/");
+  expect(redactUri("http://user:p@ss@w0rd@mlflow/api")).toBe("http://user:***@mlflow/api");
+  expect(redactUri("http://token123@mlflow:5000")).toBe("http://***@mlflow:5000");
+  const params = ["token", "access_token", "API_KEY", "apikey", "key", "Secret", "password", "sig", "signature", "X-Amz-Signature", "x-amz-credential", "X-Amz-Security-Token"];
+  for (const p of params) expect(redactUri(`https://s3.example.com/b/o?a=1&${p}=s3cr3t&b=2`), p).toBe(`https://s3.example.com/b/o?a=1&${p}=***&b=2`);
+  expect(redactUri("https://h/x#access_token=s3cr3t")).toBe("https://h/x#access_token=***");
+  expect(redactUri("https://h/x?model=bert&tokenizer=fast")).toBe("https://h/x?model=bert&tokenizer=fast");
+  for (const kept of ["models:/sentiment-tfidf@champion", "runs:/abc/model", "memory:", "/srv/models/tfidf", "./model"]) expect(redactUri(kept)).toBe(kept);
+  for (const weird of ["http://u:s3cr3t@h:99999", "http://[s3cr3t", " http://u:s3cr3t@h", "x\u0000://u:s3cr3t@h", "http://u:s3cr3t@"]) {
+    expect(() => redactUri(weird)).not.toThrow();
+    expect(redactUri(weird), weird).not.toContain("s3cr3t");
+  }
+  expect(redactUri("http://[s3cr3t")).toBe(MASKED_URI);
+  expect(redactUrisInText("GET http://me:s3cr3t@mlflow:5000/api/2.0?x=1 failed: connect ECONNREFUSED")).toBe("GET http://me:***@mlflow:5000/api/2.0?x=1 failed: connect ECONNREFUSED");
 });

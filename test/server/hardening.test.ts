@@ -8,8 +8,34 @@
  */
 import { createServer as createHttpServer, type Server } from "node:http";
 import { connect, createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
+import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { loadConfig } from "../../examples/express-server/src/config.js";
 import { applyHttpLimits } from "../../examples/express-server/src/http-limits.js";
+import { createLogger } from "../../examples/express-server/src/logger.js";
+import { createServer } from "../../examples/express-server/src/server.js";
+import { toErrorAnswer } from "../../examples/express-server/src/service-error.js";
+
+/** A logger whose JSON lines are kept in `lines`. */
+function capturedLogger(level = "debug") {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(...chunk.toString("utf8").split("\n").filter(Boolean));
+      callback();
+    },
+  });
+  return { lines, logger: createLogger({ level }, destination) };
+}
+
+/** A port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
 
 /** Resolves with everything the server sent once the socket closes. */
 function collect(socket: Socket): Promise<string> {
@@ -78,4 +104,31 @@ describe("applyHttpLimits (MAX_CONNECTIONS, BODY_TIMEOUT_MS)", () => {
     expect(Date.now() - started).toBeLessThan(5000);
     expect(received === "" || received.startsWith("HTTP/1.1 408"), received).toBe(true);
   });
+});
+
+describe("credentials in the tracking URI", () => {
+  test("a tracking store that cannot be reached at start: no log line and no error answer contains the password (even with @ in it)", async () => {
+    const { lines, logger } = capturedLogger();
+    const config = loadConfig({ HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "debug", MLFLOW_TRACKING_URI: `http://user:p%40ss@w0rd@127.0.0.1:${await closedPort()}` });
+    let failure: unknown;
+    try {
+      const server = await createServer(config, { logger, defaultMetrics: false });
+      await server.close();
+    } catch (e) {
+      failure = e;
+      // What main.ts does with a failed start.
+      logger.fatal({ err: e, tracking_uri: config.trackingUri, url: config.trackingUri, uri: config.trackingUri }, "could not start");
+    }
+    expect(failure).toBeDefined();
+    logger.error({ err: new Error(`wrapped: ${String(failure)}`, { cause: failure }) }, `start failed for ${config.trackingUri}`);
+    logger.flush();
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      expect(line).not.toMatch(/w0rd|p%40ss|p@ss/);
+      JSON.parse(line);
+    }
+    expect(lines.join("\n")).toContain("user:***@127.0.0.1");
+    const { body } = toErrorAnswer(failure);
+    expect(body.message).not.toMatch(/w0rd|p%40ss|p@ss/);
+  }, 60_000);
 });

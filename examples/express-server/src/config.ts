@@ -300,15 +300,78 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   });
 }
 
+/** Query (and fragment) parameters whose values {@link redactUri} masks, lower-cased. */
+export const SECRET_PARAMETERS: ReadonlySet<string> = new Set(
+  ["token", "access_token", "api_key", "apikey", "key", "secret", "password", "sig", "signature", "x-amz-signature", "x-amz-credential", "x-amz-security-token"].map((p) => p.toLowerCase()),
+);
+
+/** What {@link redactUri} answers for a URI it cannot take apart safely. */
+export const MASKED_URI = "***";
+
+/** `scheme://authority` then the rest; the authority ends at the first `/`, `?`, `#` or `\`, as in WHATWG URL. */
+const AUTHORITY_URI = /^([a-z][\w+.-]*:\/\/)([^/?#\\]*)([\s\S]*)$/i;
+
+function maskParameters(rest: string): string {
+  return rest.replace(/([?&#;])([^=&#;]*)=([^&#;]*)/g, (whole, separator: string, key: string) => {
+    let name = key;
+    try {
+      name = decodeURIComponent(key.replace(/\+/g, " "));
+    } catch {
+      // a malformed escape: compare the raw name
+    }
+    return SECRET_PARAMETERS.has(name.trim().toLowerCase()) ? `${separator}${key}=***` : whole;
+  });
+}
+
 /**
- * Removes credentials from a URI before it is shown or logged (`http://user:secret@host` →
- * `http://user:***@host`).
+ * Removes credentials from a URI before it is shown or logged: the password of the userinfo
+ * (`http://user:secret@host` → `http://user:***@host`, the userinfo ending at the last `@` before
+ * the host, as WHATWG URL parses it, so passwords containing `@` are masked whole), a userinfo
+ * without password (`http://token@host` → `http://***@host`), and the values of token-like query
+ * or fragment parameters ({@link SECRET_PARAMETERS}, case-insensitive: `?token=***`). URIs without
+ * an authority (`models:/name@alias`, `runs:/…`, `memory:`, file paths) are returned unchanged.
+ * Never throws: a `scheme://` string that WHATWG URL cannot parse, or a string that contains
+ * `://` without starting with a scheme, becomes {@link MASKED_URI}.
  *
  * @example
  * ```ts
- * redactUri("http://me:pw@mlflow:5000"); // "http://me:***@mlflow:5000"
+ * redactUri("http://me:pw@mlflow:5000");             // "http://me:***@mlflow:5000"
+ * redactUri("http://me:p@ss@mlflow:5000");           // "http://me:***@mlflow:5000"
+ * redactUri("https://tok@host/x?X-Amz-Signature=ab"); // "https://***@host/x?X-Amz-Signature=***"
+ * redactUri("models:/sentiment-tfidf@champion");     // unchanged
  * ```
  */
 export function redactUri(uri: string): string {
-  return uri.replace(/^([a-z][\w+.-]*:\/\/)([^/@:]*):([^/@]*)@/i, "$1$2:***@");
+  try {
+    const match = AUTHORITY_URI.exec(uri);
+    if (!match) return uri.includes("://") ? MASKED_URI : uri;
+    new URL(uri); // throws on what fetch would not accept either
+    const [, scheme, authority, rest] = match as unknown as [string, string, string, string];
+    const at = authority.lastIndexOf("@");
+    let host = authority;
+    if (at >= 0) {
+      const userinfo = authority.slice(0, at);
+      const colon = userinfo.indexOf(":");
+      host = `${colon >= 0 ? `${userinfo.slice(0, colon)}:***` : "***"}@${authority.slice(at + 1)}`;
+    }
+    return `${scheme}${host}${maskParameters(rest)}`;
+  } catch {
+    return MASKED_URI;
+  }
+}
+
+/** URLs inside free text (error messages, stacks, JSON log lines): a scheme, `://` and no blank, quote, backslash or angle bracket. */
+const URL_IN_TEXT = /[a-z][\w+.-]*:\/\/[^\s"'\\<>]+/gi;
+
+/**
+ * Applies {@link redactUri} to every `scheme://…` URL inside a text (an error message, a stack, a
+ * serialized log line); the rest of the text is kept.
+ *
+ * @example
+ * ```ts
+ * redactUrisInText("GET http://me:pw@mlflow:5000/api failed"); // "GET http://me:***@mlflow:5000/api failed"
+ * ```
+ */
+export function redactUrisInText(text: string): string {
+  return text.includes("://") ? text.replace(URL_IN_TEXT, (url) => redactUri(url)) : text;
 }

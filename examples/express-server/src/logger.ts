@@ -1,10 +1,13 @@
 /**
  * The service's logger: pino, JSON lines, with secrets redacted (the `Authorization` header and
- * cookies never reach the log; tracking URIs are logged with their credentials masked).
+ * cookies never reach the log; every `scheme://` URL in a line — `tracking_uri`, `uri`, `url`
+ * fields, messages, `err.message`, `err.stack` and their causes — has its credentials and
+ * token-like query parameters masked by `redactUri`).
  *
  * @module
  */
 import { pino, type DestinationStream, type Logger } from "pino";
+import { redactUrisInText } from "./config.js";
 
 /** Paths pino replaces with `[redacted]` wherever a request or response is logged. */
 export const REDACTED_PATHS = Object.freeze([
@@ -19,7 +22,7 @@ export const REDACTED_PATHS = Object.freeze([
 ]);
 
 /**
- * Creates the logger.
+ * Creates the logger. Whatever is logged, URLs in the line are masked (`http://me:***@mlflow:5000`).
  *
  * @example
  * ```ts
@@ -34,6 +37,8 @@ export function createLogger(options: { level: string }, destination?: Destinati
     base: { service: "senti-mlops-express-server" },
     redact: { paths: [...REDACTED_PATHS], censor: "[redacted]" },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // On the serialized line, so no field, message, error or cause can carry a URL's credentials out.
+    hooks: { streamWrite: redactUrisInText },
   };
   return destination ? pino(settings, destination) : pino(settings);
 }

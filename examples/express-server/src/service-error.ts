@@ -6,6 +6,7 @@
  * @module
  */
 import { SentiMlopsError, isSentiMlopsError, type Component, type ErrorCode } from "senti-mlops";
+import { redactUrisInText } from "./config.js";
 
 /**
  * A `SentiMlopsError` with the HTTP status the service answers.
@@ -53,7 +54,8 @@ const BODY_ERRORS: Record<string, [number, ErrorCode, string]> = {
 
 /**
  * Turns anything thrown while handling a request into the answer: service and library errors keep
- * their code and message (a library error's `component` comes along for the log, never in the body);
+ * their code and message, with credentials in URLs masked (`redactUrisInText`; a library error's
+ * `component` comes along for the log, never in the body);
  * body-parser errors get 413/415/400; anything else is a 500
  * `INTERNAL_ERROR` whose message says nothing about the internals (never a stack trace).
  *
@@ -65,13 +67,13 @@ const BODY_ERRORS: Record<string, [number, ErrorCode, string]> = {
  */
 export function toErrorAnswer(error: unknown, limits: { maxBody?: number } = {}): ErrorAnswer {
   if (error instanceof ServiceError) {
-    return { status: error.status, body: { error_code: error.code, message: error.message }, headers: error.headers, unexpected: false };
+    return { status: error.status, body: { error_code: error.code, message: redactUrisInText(error.message) }, headers: error.headers, unexpected: false };
   }
   if (isSentiMlopsError(error)) {
     const unexpected = error.httpStatus >= 500 && error.code !== "TEMPORARILY_UNAVAILABLE" && error.code !== "NOT_IMPLEMENTED";
     return {
       status: error.httpStatus,
-      body: { error_code: error.code, message: error.message },
+      body: { error_code: error.code, message: redactUrisInText(error.message) },
       headers: {},
       unexpected,
       ...(error.component === undefined ? {} : { component: error.component }),
