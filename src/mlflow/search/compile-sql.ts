@@ -219,6 +219,18 @@ function excludePrompts(b: Builder, filter: ParsedFilter<"registeredModels" | "m
   return filter.comparisons.filter((c) => !(c.entity === "tag" && c.key === IS_PROMPT_TAG_KEY));
 }
 
+
+/**
+ * `parts` joined by AND as a balanced tree of parenthesised halves: SQLite parses `a AND b AND c …`
+ * into an expression as deep as the list is long and refuses depths over 1000; halves keep the
+ * depth logarithmic, so a filter of `MAX_FILTER_COMPARISONS` (1000) comparisons compiles.
+ */
+function balancedAnd(parts: readonly string[]): string {
+  if (parts.length <= 2) return parts.join(" AND ");
+  const middle = parts.length >> 1;
+  return `(${balancedAnd(parts.slice(0, middle))}) AND (${balancedAnd(parts.slice(middle))})`;
+}
+
 /**
  * Compiles a parsed filter to a WHERE fragment with bound parameters. Registry filters also
  * exclude prompts (unless asked for) and, for model versions, soft-deleted versions — as MLflow's
@@ -249,7 +261,7 @@ export function compileFilterSql(filter: ParsedFilter): SqlWhere {
       for (const c of excludePrompts(b, filter as ParsedFilter<"modelVersions">, parts)) parts.push(modelVersionComparison(b, c));
       break;
   }
-  return Object.freeze({ where: parts.length === 0 ? "1" : parts.join(" AND "), params: Object.freeze(b.params) });
+  return Object.freeze({ where: parts.length === 0 ? "1" : balancedAnd(parts), params: Object.freeze(b.params) });
 }
 
 function runOrder(b: Builder, clause: OrderByClause): string {

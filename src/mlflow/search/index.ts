@@ -18,6 +18,7 @@ export {
   type FilterValue,
   type ParsedFilter,
   type ResolvedIdentifier,
+  MAX_FILTER_COMPARISONS,
   parseFilter,
   parsePythonInt,
 } from "./parse-filter.js";

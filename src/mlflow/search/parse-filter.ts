@@ -18,6 +18,7 @@
  * value       := number | 'string' | "string"
  * ```
  * There is no `OR`, no parentheses and no `NOT` outside `NOT IN` / `IS NOT NULL`, as in MLflow.
+ * A filter holds at most {@link MAX_FILTER_COMPARISONS} comparisons (a senti-mlops limit).
  *
  * @module
  */
@@ -34,6 +35,21 @@ import {
 import { type Segment, type Token, isKeyword, syntaxError, tokenize } from "./tokenize.js";
 
 export type { Comparator, FilterEntity, SearchKind } from "./search-kinds.js";
+
+/**
+ * The most comparisons a search filter may hold: 1000. A longer filter fails with
+ * `INVALID_PARAMETER_VALUE` when it is parsed, the same for every local store (memory, SQL,
+ * IndexedDB) and before any SQL is built, so no store meets SQLite's own limits (expression depth,
+ * variables) instead. MLflow has no such limit of its own; the REST store passes filters to the
+ * server unchanged.
+ *
+ * @example
+ * ```ts
+ * parseFilter(Array(1001).fill("metrics.acc > 0").join(" AND "), "runs"); // throws INVALID_PARAMETER_VALUE
+ * MAX_FILTER_COMPARISONS; // 1000
+ * ```
+ */
+export const MAX_FILTER_COMPARISONS = 1000;
 
 /**
  * A comparison's right-hand side: a number, a string, a list (`IN`), or null (`IS NULL`).
@@ -100,7 +116,8 @@ const ENTITY_WORDS: Readonly<Record<FilterEntity, string>> = {
  * @param filter the filter; `undefined`, `null` and `""` give no comparisons (a filter of blanks is
  *   an error, as in MLflow).
  * @throws {SentiMlopsError} `INVALID_PARAMETER_VALUE` with a message naming the offending text and
- *   its offset, e.g. `Invalid filter at position 17 near "OR": expected AND (MLflow filters have no OR)`.
+ *   its offset, e.g. `Invalid filter at position 17 near "OR": expected AND (MLflow filters have no OR)`,
+ *   or saying the filter has more than {@link MAX_FILTER_COMPARISONS} comparisons.
  *
  * @example
  * ```ts
@@ -124,6 +141,13 @@ export function parseFilter<K extends SearchKind>(filter: string | undefined | n
   const parser = new FilterParser(source, tokens, spec);
   if (tokens.length > 0) {
     for (;;) {
+      if (comparisons.length === MAX_FILTER_COMPARISONS) {
+        throw SentiMlopsError.invalidParameterValue(
+          `Invalid filter: it has more than ${MAX_FILTER_COMPARISONS} comparisons, the most a search filter may hold; ` +
+            "split the search into several, or narrow it with fewer comparisons",
+          { component: "mlflow", details: { max_comparisons: MAX_FILTER_COMPARISONS } },
+        );
+      }
       comparisons.push(parser.comparison());
       if (parser.atEnd()) break;
       parser.conjunction();

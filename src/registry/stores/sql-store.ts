@@ -25,6 +25,7 @@ import { createSqlRegistryContext, type SqlRegistryStoreOptions } from "./sql/co
 import { createRegisteredModelOps } from "./sql/registered-models.js";
 import { createSearchOps } from "./sql/search.js";
 import { createVersionOps } from "./sql/versions.js";
+import { withSqlStoreErrors } from "../../mlflow/sql/store-errors.js";
 import { withWellFormedStrings } from "../../mlflow/well-formed-strings.js";
 
 export type { SqlRegistryStoreOptions } from "./sql/context.js";
@@ -57,5 +58,5 @@ export async function createSqlRegistryStore(db: SqlDatabase, options: SqlRegist
     },
   };
   ctx.bindStore(store);
-  return withWellFormedStrings(store, "registry");
+  return withWellFormedStrings(withSqlStoreErrors(store, { component: "registry", storeName: "SQL registry store" }), "registry");
 }

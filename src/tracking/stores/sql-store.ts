@@ -22,6 +22,7 @@ import { createSqlTrackingContext, type SqlStoreOptions } from "./sql/context.js
 import { createExperimentOps } from "./sql/experiments.js";
 import { createRunOps } from "./sql/runs.js";
 import { createSearchOps } from "./sql/search.js";
+import { withSqlStoreErrors } from "../../mlflow/sql/store-errors.js";
 import { withWellFormedStrings } from "../../mlflow/well-formed-strings.js";
 
 export type { SqlStoreOptions } from "./sql/context.js";
@@ -48,7 +49,7 @@ export type { SqlStoreOptions } from "./sql/context.js";
  */
 export async function createSqlStore(db: SqlDatabase, options: SqlStoreOptions = {}): Promise<TrackingStore> {
   const ctx = createSqlTrackingContext(db, options);
-  return withWellFormedStrings<TrackingStore>({
+  const store: TrackingStore = {
     uri: ctx.uri,
     ...createExperimentOps(ctx),
     ...createRunOps(ctx),
@@ -56,5 +57,6 @@ export async function createSqlStore(db: SqlDatabase, options: SqlStoreOptions =
     async close() {
       if (ctx.markClosed() && ctx.closeDatabase) db.close();
     },
-  }, "tracking");
+  };
+  return withWellFormedStrings(withSqlStoreErrors(store, { component: "tracking", storeName: "SQL store" }), "tracking");
 }

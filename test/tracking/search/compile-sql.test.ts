@@ -79,7 +79,8 @@ describe("compiled SQL fragments", () => {
 
   it("registry filters leave out prompts and deleted versions", () => {
     const mv = compileFilterSql(parseFilter("name = 'm'", "modelVersions"));
-    expect(mv.where.startsWith("model_versions.current_stage != ? AND NOT EXISTS (SELECT 1 FROM model_version_tags pt")).toBe(true);
+    // Three or more parts are ANDed as a balanced tree of parenthesised halves (SQLite's depth limit).
+    expect(mv.where.startsWith("(model_versions.current_stage != ?) AND (NOT EXISTS (SELECT 1 FROM model_version_tags pt")).toBe(true);
     expect(mv.params).toEqual(["Deleted_Internal", "mlflow.prompt.is_prompt", "true", "m"]);
     const prompts = compileFilterSql(parseFilter("tags.`mlflow.prompt.is_prompt` = 'true'", "registeredModels"));
     expect(prompts.where).not.toContain("NOT EXISTS");
