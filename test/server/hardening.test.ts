@@ -15,6 +15,7 @@ import { applyHttpLimits } from "../../examples/express-server/src/http-limits.j
 import { createLogger } from "../../examples/express-server/src/logger.js";
 import { createServer } from "../../examples/express-server/src/server.js";
 import { toErrorAnswer } from "../../examples/express-server/src/service-error.js";
+import { TOKEN, createOpenApiChecker, startTestServer, type TestServer } from "./helpers.js";
 
 /** A logger whose JSON lines are kept in `lines`. */
 function capturedLogger(level = "debug") {
@@ -131,4 +132,42 @@ describe("credentials in the tracking URI", () => {
     const { body } = toErrorAnswer(failure);
     expect(body.message).not.toMatch(/w0rd|p%40ss|p@ss/);
   }, 60_000);
+});
+
+describe("query strings", () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ API_TOKEN: TOKEN });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  test("an unknown query parameter is 400 INVALID_PARAMETER_VALUE on every route, documented in /openapi.json", async () => {
+    const api = createOpenApiChecker((await (await fetch(`${t.url}/openapi.json`)).json()) as Record<string, unknown>);
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const routes: [string, string, string, RequestInit?][] = [
+      ["GET", "/health", "/health"],
+      ["GET", "/model_info", "/model_info"],
+      ["GET", "/metrics", "/metrics"],
+      ["GET", "/openapi.json", "/openapi.json"],
+      ["GET", "/ping", "/ping"],
+      ["GET", "/version", "/version"],
+      ["POST", "/invocations", "/invocations", { headers: { "content-type": "application/json" }, body: '{"inputs": ["fine"]}' }],
+      ["POST", "/predict", "/predict?model=tfidf&", { headers: { "content-type": "application/json" }, body: '{"reviews": ["fine"]}' }],
+      ["POST", "/train_model", "/train_model", { headers: auth }],
+      ["GET", "/train_model/{job_id}", "/train_model/nope", { headers: auth }],
+    ];
+    for (const [method, template, path, init] of routes) {
+      const res = await fetch(`${t.url}${path}${path.includes("?") ? "" : "?"}bogus=1`, { method, ...init });
+      const body = await res.text();
+      expect(res.status, `${method} ${path}: ${body}`).toBe(400);
+      api.check(method, template, res, body);
+      expect(JSON.parse(body)).toMatchObject({ error_code: "INVALID_PARAMETER_VALUE", message: expect.stringMatching(/^unknown query parameter "bogus"; \/\S+ takes (no query parameters|only \?model=)$/) });
+    }
+    // The parameters a route takes still work.
+    const ok = await fetch(`${t.url}/predict?model=tfidf`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"reviews": ["fine"]}' });
+    expect(ok.status).not.toBe(400);
+    expect((await fetch(`${t.url}/health`)).status).toBe(200);
+  });
 });

@@ -10,6 +10,7 @@ import express, { type Application, type ErrorRequestHandler, type Request, type
 import type { AppContext } from "./app-context.js";
 import { addInfoRoutes } from "./info-routes.js";
 import { addPredictionRoutes } from "./prediction-routes.js";
+import { addQueryGuards } from "./query-parameters.js";
 import { addScoringRoutes } from "./scoring-routes.js";
 import { ServiceError, toErrorAnswer } from "./service-error.js";
 import { addTrainingRoutes } from "./training-routes.js";
@@ -65,6 +66,8 @@ export function createApp(context: AppContext): Application {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.use(requestTrail(context));
+  // Unknown query parameters are 400 on every route (the table is in query-parameters.ts).
+  addQueryGuards(app);
   addInfoRoutes(app, context);
   addPredictionRoutes(app, context);
   addTrainingRoutes(app, context);

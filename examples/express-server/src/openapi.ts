@@ -203,6 +203,14 @@ export function createOpenApiDocument(config: ServiceConfig, version: string): O
       },
     },
   };
+  // Every route refuses query parameters it does not take (query-parameters.ts).
+  const unknownQuery = "Unknown query parameter (INVALID_PARAMETER_VALUE)";
+  for (const operations of Object.values(paths)) {
+    for (const operation of Object.values(operations) as { responses: Record<string, unknown> }[]) {
+      const existing = operation.responses["400"] as { description: string } | undefined;
+      operation.responses["400"] = existing ? { ...existing, description: `${existing.description}, or an unknown query parameter` } : error(unknownQuery);
+    }
+  }
   return {
     openapi: "3.1.0",
     info: {

@@ -54,8 +54,6 @@ export function addPredictionRoutes(app: Application, context: AppContext): void
   app.post("/predict", rawBody, async (req, res) => {
     const { text } = readText(req, { accept: ["application/json"], wrongTypeStatus: 400 });
     const body = parseOrThrow(bodySchema, parseJson(text));
-    const unknown = Object.keys(req.query).filter((key) => key !== "model");
-    if (unknown.length) throw new ServiceError("INVALID_PARAMETER_VALUE", `unknown query parameter ${JSON.stringify(unknown[0]!.slice(0, 64))}; /predict takes only ?model=`);
     const query = req.query.model;
     const fromQuery = query === undefined ? undefined : parseOrThrow(modelChoiceSchema, query, "model (query)");
     if (fromQuery && body.model && fromQuery !== body.model) {
