@@ -170,4 +170,16 @@ describe("query strings", () => {
     expect(ok.status).not.toBe(400);
     expect((await fetch(`${t.url}/health`)).status).toBe(200);
   });
+
+  test("query strings never reach the log: POST /train_model?token=secret123", async () => {
+    t.logs.length = 0;
+    await fetch(`${t.url}/train_model?token=secret123`, { method: "POST", headers: { authorization: `Bearer ${TOKEN}` } });
+    await fetch(`${t.url}/predict?model=secret123`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"reviews": ["fine"]}' });
+    await fetch(`${t.url}/nope?api_key=secret123`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const requests = t.logs.filter((line) => line.includes('"request completed"'));
+    expect(requests).toHaveLength(3);
+    for (const line of t.logs) expect(line).not.toContain("secret123");
+    expect(requests.map((line) => (JSON.parse(line) as { req: { url: string } }).req.url)).toEqual(["/train_model?token=***", "/predict?model=***", "/nope?api_key=***"]);
+  });
 });

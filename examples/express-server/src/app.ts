@@ -19,10 +19,31 @@ import { addTrainingRoutes } from "./training-routes.js";
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /**
+ * A request's URL as logged: the path, then the query's parameter names with every value masked
+ * (`/train_model?token=***`): query values can carry secrets, and none is worth a log line.
+ *
+ * @example
+ * ```ts
+ * loggedUrl("/predict?model=bert&token=abc"); // "/predict?model=***&token=***"
+ * ```
+ */
+export function loggedUrl(url: string): string {
+  const q = url.indexOf("?");
+  if (q < 0) return url.slice(0, 512);
+  const names = url
+    .slice(q + 1)
+    .split("&")
+    .filter(Boolean)
+    .map((pair) => `${pair.split("=", 1)[0]!.slice(0, 64)}=***`);
+  return `${url.slice(0, Math.min(q, 512))}?${names.join("&")}`.slice(0, 1024);
+}
+
+/**
  * Request ids, metrics and the one log line per request, in a single middleware: the id comes from
  * a well-formed `X-Request-Id` or a new UUID, and the line is written when the answer is finished,
  * through the base logger (no per-request child logger: pino-http's cost ~85 µs per request here,
- * see docs/benchmarks.md). Requests are logged by method and URL only: no headers.
+ * see docs/benchmarks.md). Requests are logged by method and URL only (query values masked, see
+ * {@link loggedUrl}): no headers.
  */
 function requestTrail(context: AppContext): RequestHandler {
   return (req, res, next) => {
@@ -43,7 +64,7 @@ function requestTrail(context: AppContext): RequestHandler {
       const level = status >= 500 ? "error" : status >= 400 ? "warn" : "info";
       if (context.logger.isLevelEnabled(level)) {
         context.logger[level](
-          { req: { id, method: req.method, url: req.originalUrl.slice(0, 512) }, res: { statusCode: status }, responseTime: Math.round(seconds * 1e4) / 10 },
+          { req: { id, method: req.method, url: loggedUrl(req.originalUrl) }, res: { statusCode: status }, responseTime: Math.round(seconds * 1e4) / 10 },
           "request completed",
         );
       }
