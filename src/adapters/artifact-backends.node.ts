@@ -8,23 +8,24 @@ import { isAbsolute, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ArtifactBackend } from "./artifact-resolver.js";
 import { scopeByteStore, type ByteStore } from "./byte-store.js";
-import { createFsByteStore } from "./fs.js";
+import { createFsByteStore, type FsByteStoreOptions } from "./fs.js";
 import { createS3ByteStore, parseS3Uri, type S3ByteStoreOptions } from "./s3.js";
 
 /**
  * A backend for local artifact locations: `file:///srv/mlruns/…`, `/srv/mlruns/…`, and relative
  * paths (resolved against the working directory, as MLflow's `resolve_uri_if_local` does).
+ * `options.maxBytes` limits each read (default 2 GiB, see {@link FsByteStoreOptions.maxBytes}).
  *
  * @example
  * ```ts
  * const store = await createFileArtifactBackend().open("file:///srv/mlruns/1/0123…/artifacts");
  * ```
  */
-export function createFileArtifactBackend(): ArtifactBackend {
+export function createFileArtifactBackend(options: Pick<FsByteStoreOptions, "maxBytes"> = {}): ArtifactBackend {
   return {
     open(uri) {
       const path = /^file:/i.test(uri) ? fileURLToPath(uri) : isAbsolute(uri) ? uri : resolve(uri);
-      return createFsByteStore({ root: path });
+      return createFsByteStore({ root: path, maxBytes: options.maxBytes });
     },
   };
 }

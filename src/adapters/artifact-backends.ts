@@ -9,12 +9,13 @@ import type { RestClientOptions } from "../mlflow/rest-client.js";
 import type { ArtifactBackend } from "./artifact-resolver.js";
 import { scopeByteStore, type ByteStore } from "./byte-store.js";
 import type { IndexedDbByteStoreOptions } from "./indexeddb.js";
-import { createMlflowArtifactsByteStore, parseMlflowArtifactsUri } from "./mlflow-artifacts.js";
+import { createMlflowArtifactsByteStore, parseMlflowArtifactsUri, type MlflowArtifactsByteStoreOptions } from "./mlflow-artifacts.js";
 import { SentiMlopsError } from "../errors.js";
 
 /**
  * A backend for `mlflow-artifacts:/…` URIs, reached through the artifact proxy of the MLflow
- * server at `trackingUri` (or of the host named in the URI, as MLflow allows).
+ * server at `trackingUri` (or of the host named in the URI, as MLflow allows). `options.maxBytes`
+ * limits each download (default 2 GiB, see {@link MlflowArtifactsByteStoreOptions.maxBytes}).
  *
  * @example
  * ```ts
@@ -22,7 +23,7 @@ import { SentiMlopsError } from "../errors.js";
  * const store = await backend.open("mlflow-artifacts:/1/0123…/artifacts");
  * ```
  */
-export function createMlflowArtifactsBackend(trackingUri: string, options: RestClientOptions = {}): ArtifactBackend {
+export function createMlflowArtifactsBackend(trackingUri: string, options: RestClientOptions & Pick<MlflowArtifactsByteStoreOptions, "maxBytes"> = {}): ArtifactBackend {
   return {
     open(uri) {
       const { baseUrl, basePath } = parseMlflowArtifactsUri(uri, trackingUri);

@@ -6,10 +6,12 @@
  * @module
  */
 import type { Dirent } from "node:fs";
-import { lstat, mkdir, readdir, readFile, realpath, stat, unlink } from "node:fs/promises";
+import { lstat, mkdir, readdir, realpath, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { SentiMlopsError } from "../errors.js";
+import { DEFAULT_MAX_DOWNLOAD_BYTES, resolveMaxBytes } from "../mlflow/read-limited.js";
 import { writeFileAtomic } from "./atomic-write.js";
+import { readFileLimited } from "./read-file-limited.js";
 import { withGuards, type ByteStore } from "./byte-store.js";
 
 /**
@@ -27,6 +29,13 @@ export interface FsByteStoreOptions {
    * outside it.
    */
   root: string;
+  /**
+   * The most bytes `get` reads from one file; a larger file fails with `RESOURCE_EXHAUSTED`, checked
+   * while reading (a file growing during the read is caught too). 2 GiB fits the largest model
+   * senti-mlops handles (BERT base in fp32, about 440 MB). @default 2147483648 (2 GiB,
+   * {@link DEFAULT_MAX_DOWNLOAD_BYTES})
+   */
+  maxBytes?: number;
 }
 
 /** The name {@link writeFileAtomic} gives its temporary files: `<target>.<12 hex>.tmp`. */
@@ -54,7 +63,10 @@ const hasCode = (e: unknown, ...codes: string[]): boolean =>
  * in-flight temporary files. Keys whose last segment looks like such a temporary file
  * (`*.<12 hex>.tmp`) are refused with `INVALID_PARAMETER_VALUE`, and so are keys the filesystem
  * cannot hold: a folder name over 255 bytes of UTF-8, a file name over 238 (255 less the
- * temporary file's 17-byte suffix), or a whole path over 4095 bytes. Keys are checked to stay under
+ * temporary file's 17-byte suffix), or a whole path over 4095 bytes. `get` reads regular files
+ * only (a device such as `/dev/zero`, a FIFO or a socket placed in `root` is refused with
+ * `INVALID_PARAMETER_VALUE`) and at most `maxBytes` (default 2 GiB) of them, failing with
+ * `RESOURCE_EXHAUSTED` past that. Keys are checked to stay under
  * `root` lexically and then on disk: before every read, write, delete and list, the deepest
  * existing part of the key's path is resolved (`realpath`, following symbolic links placed inside
  * `root` by someone else), and a path that resolves outside the resolved root, or through a
@@ -74,6 +86,7 @@ export function createFsByteStore(options: FsByteStoreOptions): ByteStore {
     throw SentiMlopsError.invalidParameterValue("createFsByteStore: option 'root' must be a non-empty directory path", { component: "adapters" });
   }
   const root = resolve(options.root);
+  const maxBytes = resolveMaxBytes(options.maxBytes, "maxBytes");
 
   /** The file for an already-normalized key, refusing anything that would land outside root. */
   const pathOf = (key: string): string => {
@@ -161,8 +174,8 @@ export function createFsByteStore(options: FsByteStoreOptions): ByteStore {
   return withGuards({
     async get(key) {
       try {
-        const buffer = await readFile(await containedPathOf(key));
-        return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+        const path = await containedPathOf(key);
+        return await readFileLimited(path, { maxBytes, what: `byte-store key ${JSON.stringify(key)} (${path})`, option: "the maxBytes option of createFsByteStore" });
       } catch (e) {
         if (hasCode(e, "ENOENT", "ENOTDIR", "EISDIR")) return null;
         throw e;

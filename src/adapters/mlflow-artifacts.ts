@@ -5,6 +5,7 @@
  * @module
  */
 import { isSentiMlopsError, SentiMlopsError } from "../errors.js";
+import { resolveMaxBytes, type DownloadLimit } from "../mlflow/read-limited.js";
 import { createRestClient, type RestClientOptions } from "../mlflow/rest-client.js";
 import { normalizeKey, withGuards, type ByteStore, type ByteStoreEntry } from "./byte-store.js";
 
@@ -27,6 +28,13 @@ export interface MlflowArtifactsByteStoreOptions extends RestClientOptions {
   basePath?: string;
   /** How many folder listings `list` runs at once. @default 8 */
   listConcurrency?: number;
+  /**
+   * The most bytes `get` downloads for one key; a larger body fails with `RESOURCE_EXHAUSTED` as
+   * soon as the running total passes it (the response is cancelled, nothing more is read). 2 GiB
+   * fits the largest model senti-mlops handles (BERT base in fp32, about 440 MB).
+   * @default 2147483648 (2 GiB, DEFAULT_MAX_DOWNLOAD_BYTES)
+   */
+  maxBytes?: number;
 }
 
 /** The proxy's route below the server's base URL. */
@@ -163,7 +171,7 @@ function checkBasePath(path: string, refuse: (why: string) => never): string {
  * ```
  */
 export function createMlflowArtifactsByteStore(options: MlflowArtifactsByteStoreOptions): ByteStore {
-  const { trackingUri, basePath: rawBasePath = "", listConcurrency = 8, ...clientOptions } = options ?? ({} as MlflowArtifactsByteStoreOptions);
+  const { trackingUri, basePath: rawBasePath = "", listConcurrency = 8, maxBytes: rawMaxBytes, ...clientOptions } = options ?? ({} as MlflowArtifactsByteStoreOptions);
   const refuse = (why: string): never => {
     throw SentiMlopsError.invalidParameterValue(`createMlflowArtifactsByteStore: ${why}`, { component: "adapters" });
   };
@@ -173,6 +181,7 @@ export function createMlflowArtifactsByteStore(options: MlflowArtifactsByteStore
   if (typeof rawBasePath !== "string") refuse("option 'basePath' must be a string");
   const basePath = checkBasePath(rawBasePath, (why) => refuse(`option 'basePath': ${why}`));
   if (!Number.isInteger(listConcurrency) || listConcurrency < 1) refuse("option 'listConcurrency' must be a positive integer");
+  const maxBytes = resolveMaxBytes(rawMaxBytes, "maxBytes");
   const client = createRestClient(trackingUri.trim(), clientOptions, "adapters");
 
   /** The full server path of a key (or a folder without its trailing "/"), refused if the server would alter it. */
@@ -183,6 +192,11 @@ export function createMlflowArtifactsByteStore(options: MlflowArtifactsByteStore
     return full;
   };
   const urlOf = (key: string): string => `${ARTIFACTS_ROUTE}/${encodePath(serverPath(key))}`;
+  const limitOf = (key: string): DownloadLimit => ({
+    maxBytes,
+    what: `artifact ${JSON.stringify(key)} (${trackingUri.trim()}${urlOf(key)})`,
+    option: "the maxBytes option of createMlflowArtifactsByteStore",
+  });
   // 404: no such file. 400: the path is a folder ("Artifact path refers to a directory"): keys
   // reaching the server are already checked against every other reason it answers 400.
   const ABSENT = [404, 400] as const;
@@ -200,12 +214,12 @@ export function createMlflowArtifactsByteStore(options: MlflowArtifactsByteStore
   };
 
   return withGuards({
-    get: (key) => client.getBytes(urlOf(key), ABSENT).catch(absentOnRemote(null)),
+    get: (key) => client.getBytes(urlOf(key), ABSENT, limitOf(key)).catch(absentOnRemote(null)),
     // A HEAD's 500 has no body to tell why: ask again with a GET, whose error says it.
     has: (key) =>
       client.head(urlOf(key), ABSENT).catch(async (e: unknown) => {
         if (!(isSentiMlopsError(e) && e.code === "INTERNAL_ERROR")) throw e;
-        return (await client.getBytes(urlOf(key), ABSENT).catch(absentOnRemote(null))) !== null;
+        return (await client.getBytes(urlOf(key), ABSENT, limitOf(key)).catch(absentOnRemote(null))) !== null;
       }),
     async put(key, bytes) {
       try {

@@ -12,6 +12,7 @@
 import type { S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
 import { SentiMlopsError, isSentiMlopsError, type ErrorCode } from "../errors.js";
 import { importOptionalPeer } from "../optional-peer.js";
+import { readLimited, resolveMaxBytes } from "../mlflow/read-limited.js";
 import { normalizeKey, normalizePrefix, withGuards, type ByteStore, type ByteStoreEntry } from "./byte-store.js";
 
 const MiB = 1024 * 1024;
@@ -80,6 +81,14 @@ export interface S3ByteStoreOptions {
    * @default 8 MiB (8_388_608)
    */
   multipartThreshold?: number;
+  /**
+   * The most bytes `get` downloads for one object; a larger object fails with `RESOURCE_EXHAUSTED`
+   * as soon as the running total passes it (or at once when its `Content-Length` does), and the
+   * body stream is destroyed. 2 GiB fits the largest model senti-mlops handles (BERT base in fp32,
+   * about 440 MB).
+   * @default 2147483648 (2 GiB, DEFAULT_MAX_DOWNLOAD_BYTES)
+   */
+  maxBytes?: number;
   /**
    * The size of each part of a multipart upload, at least 5 MiB (S3's minimum). Raised automatically
    * when a value would need more than 10,000 parts.
@@ -295,6 +304,7 @@ export function createS3ByteStore(options: S3ByteStoreOptions): ByteStore {
     );
   }
   const multipartThreshold = checkPositiveInteger("multipartThreshold", options.multipartThreshold ?? 8 * MiB, 0);
+  const maxBytes = resolveMaxBytes(options.maxBytes, "maxBytes");
   const partSize = checkPositiveInteger("partSize", options.partSize ?? 8 * MiB, MIN_PART_SIZE);
   const queueSize = checkPositiveInteger("queueSize", options.queueSize ?? 4, 1);
   const injected = options.client;
@@ -362,15 +372,18 @@ export function createS3ByteStore(options: S3ByteStoreOptions): ByteStore {
     get: (key) =>
       s3("get", key, async (c, sdk) => {
         let body;
+        let contentLength: number | undefined;
         try {
-          body = (await c.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: root + key }))).Body;
+          const response = await c.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: root + key }));
+          body = response.Body;
+          contentLength = response.ContentLength;
         } catch (e) {
           if (isNotFound(e)) return null;
           throw e;
         }
         if (body === undefined) return new Uint8Array(0);
-        const bytes = await body.transformToByteArray();
-        return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        const limit = { maxBytes, what: `S3 object s3://${bucket}/${root + key}`, option: "the maxBytes option of createS3ByteStore" };
+        return readLimited(body as unknown as AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>, limit, contentLength);
       }),
 
     put: (key, bytes) =>

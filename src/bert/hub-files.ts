@@ -7,6 +7,7 @@
  * @module
  */
 import { SentiMlopsError } from "../errors.js";
+import { readLimited, resolveMaxBytes } from "../mlflow/read-limited.js";
 import type { ByteStore } from "../adapters/byte-store.js";
 import type { BertFiles } from "./bert-files.js";
 
@@ -65,6 +66,12 @@ export interface HubFilesOptions {
   ownsCache?: boolean;
   /** @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
+  /**
+   * The most bytes downloaded for one file; a larger body fails with `RESOURCE_EXHAUSTED` as soon
+   * as the running total passes it (the response is cancelled).
+   * @default 2147483648 (2 GiB: BERT base in fp32 is about 440 MB)
+   */
+  maxBytes?: number;
 }
 
 /**
@@ -142,6 +149,7 @@ export function createHubFiles(options: HubFilesOptions): BertFiles {
   }
   const { cache } = options;
   const doFetch = options.fetch ?? globalThis.fetch;
+  const maxBytes = resolveMaxBytes(options.maxBytes, "maxBytes", "bert");
   // Why a file read as missing: the request and its status, for the loader's message.
   const missing = new Map<string, string>();
 
@@ -172,7 +180,9 @@ export function createHubFiles(options: HubFilesOptions): BertFiles {
           component: "bert",
         });
       }
-      const bytes = new Uint8Array(await response.arrayBuffer());
+      const length = response.headers.get("content-length");
+      const limit = { maxBytes, what: `${file} (${url})`, option: "the maxBytes option of loadBert", component: "bert" } as const;
+      const bytes = await readLimited(response.body, limit, length === null ? undefined : Number(length));
       if (cache) await cache.put(key, bytes).catch(() => {});
       return bytes;
     },

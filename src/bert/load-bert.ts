@@ -100,6 +100,13 @@ export interface BertModelOptions {
   cache?: ByteStore | false;
   /** The `fetch` used for http(s) sources. @default globalThis.fetch */
   fetch?: typeof globalThis.fetch;
+  /**
+   * The most bytes downloaded for one file of an http(s) source; a larger body fails with
+   * `RESOURCE_EXHAUSTED` as soon as the running total passes it (the download is cancelled).
+   * 2 GiB fits the largest model senti-mlops handles (BERT base in fp32, about 440 MB).
+   * @default 2147483648 (2 GiB)
+   */
+  maxBytes?: number;
 }
 
 /**
@@ -247,7 +254,7 @@ async function openSource(source: BertSource, options: Readonly<BertModelOptions
       cache = options.cache ?? environment.defaultCache?.();
       ownsCache = options.cache === undefined && cache !== undefined;
     }
-    return createHubFiles({ baseUrl: url, revision: options.revision, layout: options.layout, cache, ownsCache, fetch: options.fetch });
+    return createHubFiles({ baseUrl: url, revision: options.revision, layout: options.layout, cache, ownsCache, fetch: options.fetch, maxBytes: options.maxBytes });
   };
   if (/^https?:\/\//i.test(text)) return remote(text);
   if (!environment.openLocalFolder && artifactUriScheme(text) === "file" && !/^file:/i.test(text)) {

@@ -5,6 +5,7 @@
  * @module
  */
 import { ERROR_HTTP_STATUS, SentiMlopsError, type Component, type ErrorCode } from "../errors.js";
+import { readLimited, type DownloadLimit } from "./read-limited.js";
 
 /**
  * Options of {@link createRestClient}: credentials, timeouts and retries.
@@ -50,9 +51,11 @@ export interface RestClient {
   put(path: string, bytes: Uint8Array, contentType?: string): Promise<void>;
   /**
    * GET a raw body (artifact downloads through the server's proxy): the bytes, or `null` when the
-   * server answers one of the `absent` statuses. Other failures throw as for JSON calls.
+   * server answers one of the `absent` statuses. Other failures throw as for JSON calls. With
+   * `limit`, a body over `limit.maxBytes` fails with `RESOURCE_EXHAUSTED` as soon as it passes the
+   * limit (see {@link readLimited}).
    */
-  getBytes(path: string, absent?: readonly number[]): Promise<Uint8Array | null>;
+  getBytes(path: string, absent?: readonly number[], limit?: DownloadLimit): Promise<Uint8Array | null>;
   /** HEAD: `true` on success, `false` when the server answers one of the `absent` statuses. */
   head(path: string, absent?: readonly number[]): Promise<boolean>;
   /** DELETE without a body; the response body, if any, is ignored. */
@@ -250,13 +253,15 @@ export function createRestClient(baseUrl: string, options: RestClientOptions = {
     async put(path, bytes, contentType = "application/octet-stream") {
       await request("PUT", `${root}${path}`, undefined, { bytes, contentType });
     },
-    async getBytes(path, absent = [404]) {
+    async getBytes(path, absent = [404], limit) {
       const response = await exchange("GET", `${root}${path}`, undefined, undefined, absent);
       if (!response.ok) {
         await response.body?.cancel();
         return null;
       }
-      return new Uint8Array(await response.arrayBuffer());
+      if (!limit) return new Uint8Array(await response.arrayBuffer());
+      const length = response.headers.get("content-length");
+      return readLimited(response.body, limit, length === null ? undefined : Number(length));
     },
     async head(path, absent = [404]) {
       const response = await exchange("HEAD", `${root}${path}`, undefined, undefined, absent);

@@ -22,7 +22,7 @@ import type { BertEnvironment, BertModelOptions } from "../bert/load-bert.js";
  * const options: BertCodecOptions = { threads: 2, maxBatchSize: 64 };
  * ```
  */
-export type BertCodecOptions = Omit<BertModelOptions, "revision" | "layout" | "cache" | "fetch">;
+export type BertCodecOptions = Omit<BertModelOptions, "revision" | "layout" | "cache" | "fetch" | "maxBytes">;
 
 /**
  * The version of the folder layout the codec writes (the MLmodel's `format_version`).

@@ -4,6 +4,7 @@
  * @module
  */
 import { SentiMlopsError, describeType } from "../errors.js";
+import { readLimited, resolveMaxBytes } from "../mlflow/read-limited.js";
 import { artifactUriScheme } from "../adapters/artifact-resolver.js";
 import type { ArtifactStore } from "../adapters/artifact-store.js";
 import { resolveAgainstDocument } from "../adapters/document-url.js";
@@ -34,6 +35,17 @@ export interface LoadModelOptions {
   tracking?: ModelStoreContext;
   /** Model kinds that can be read. @default TF-IDF and BERT */
   codecs?: readonly ModelCodec[];
+  /**
+   * The most bytes read for a model from an http(s) URL, a local file or a local model folder's
+   * files; a larger body or file fails with `RESOURCE_EXHAUSTED`, checked while the bytes stream
+   * in (the download is cancelled as soon as the total passes the limit). Only regular files are
+   * read (`/dev/zero`, a FIFO: `INVALID_PARAMETER_VALUE`). Artifact URIs (`runs:/`, `models:/`,
+   * `s3://`, `mlflow-artifacts:/`) are read by the tracking client's artifact stores, whose own
+   * `maxBytes` option has the same default. 2 GiB fits the largest model senti-mlops handles (BERT
+   * base in fp32, about 440 MB).
+   * @default 2147483648 (2 GiB)
+   */
+  maxBytes?: number;
 }
 
 /**
@@ -73,7 +85,9 @@ async function download(url: string, options: LoadModelOptions): Promise<Uint8Ar
   if (!response.ok) {
     throw new SentiMlopsError("TEMPORARILY_UNAVAILABLE", `fetching ${url} failed with HTTP ${response.status}`, { component: "models" });
   }
-  return new Uint8Array(await response.arrayBuffer());
+  const length = response.headers.get("content-length");
+  const limit = { maxBytes: resolveMaxBytes(options.maxBytes, "maxBytes", "models"), what: url, option: "the maxBytes option of loadModel", component: "models" } as const;
+  return readLimited(response.body, limit, length === null ? undefined : Number(length));
 }
 
 /**
@@ -85,10 +99,13 @@ async function download(url: string, options: LoadModelOptions): Promise<Uint8Ar
  * ```
  */
 export interface LocalModelFiles {
-  /** Reads a local file. */
-  readFile?: (path: string) => Promise<Uint8Array>;
-  /** Opens a local folder as an artifact store, or `null` when the path is not a folder. */
-  openLocalFolder?: (path: string) => Promise<ArtifactStore | null>;
+  /** Reads a local file, at most `options.maxBytes` of it. */
+  readFile?: (path: string, options?: { maxBytes?: number }) => Promise<Uint8Array>;
+  /**
+   * Opens a local folder as an artifact store reading at most `options.maxBytes` per file, or
+   * `null` when the path is not a folder.
+   */
+  openLocalFolder?: (path: string, options?: { maxBytes?: number }) => Promise<ArtifactStore | null>;
 }
 
 /**
@@ -125,13 +142,13 @@ export async function loadModelWith(local: LocalModelFiles, source: ModelSource,
     }
     const uri = await resolveArtifactUri(tracking, text);
     if (artifactUriScheme(uri) === "file" && local.openLocalFolder) {
-      const folder = await local.openLocalFolder(uri);
+      const folder = await local.openLocalFolder(uri, { maxBytes: options.maxBytes });
       if (folder) return readFolder(folder, options);
     }
     return readFolder(await tracking.openArtifacts(uri), options);
   }
   if (local.openLocalFolder) {
-    const folder = await local.openLocalFolder(text);
+    const folder = await local.openLocalFolder(text, { maxBytes: options.maxBytes });
     if (folder) {
       if ((await folder.readArtifact("MLmodel")) === null) {
         await folder.dispose();
@@ -151,7 +168,7 @@ export async function loadModelWith(local: LocalModelFiles, source: ModelSource,
       { component: "models" },
     );
   }
-  return decodeModel(await local.readFile(path));
+  return decodeModel(await local.readFile(path, { maxBytes: options.maxBytes }));
 }
 
 async function readFolder(folder: ArtifactStore, options: LoadModelOptions): Promise<SentimentModel> {

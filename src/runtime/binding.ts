@@ -26,10 +26,10 @@ import type { TrackingOptions } from "../tracking/client.js";
  * ```
  */
 export interface ModelFiles {
-  /** Reads a model file; a missing file is `RESOURCE_DOES_NOT_EXIST`. */
-  readFile(path: string): Promise<Uint8Array>;
-  /** Opens a local folder as an artifact store, or `null` when `path` is not a folder. */
-  openLocalFolder(path: string): Promise<ArtifactStore | null>;
+  /** Reads a model file, at most `options.maxBytes` of it; a missing file is `RESOURCE_DOES_NOT_EXIST`. */
+  readFile(path: string, options?: { maxBytes?: number }): Promise<Uint8Array>;
+  /** Opens a local folder as an artifact store (at most `options.maxBytes` per file), or `null` when `path` is not a folder. */
+  openLocalFolder(path: string, options?: { maxBytes?: number }): Promise<ArtifactStore | null>;
   /** Writes a model file atomically. */
   writeModel(model: TfidfModel, path: string): Promise<void>;
 }

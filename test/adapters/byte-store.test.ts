@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtemp, readdir, rm, symlink, writeFile, mkdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -156,5 +157,27 @@ describe("createFsByteStore and names the filesystem cannot hold", () => {
     expect(await codeAndMessage(store.put(`a/${"é".repeat(120)}`, new Uint8Array(1)))).toMatch(/^INVALID_PARAMETER_VALUE/);
     expect(await store.list()).toEqual([`a/${"é".repeat(100)}`]);
     await store.dispose();
+  });
+});
+
+describe("createFsByteStore reads regular files only, and at most maxBytes of them", () => {
+  it("refuses a device (/dev/zero) and a FIFO inside the root with INVALID_PARAMETER_VALUE, and a file over maxBytes with RESOURCE_EXHAUSTED", async () => {
+    const root = join(tempRoot, "devices");
+    const store = createFsByteStore({ root, maxBytes: 1024 });
+    await store.put("small", new Uint8Array(1024));
+    await store.put("big", new Uint8Array(1025));
+    // A device node cannot be made without privileges, and a link to /dev/zero would be refused as
+    // leading outside the root: read the device through a store rooted at /dev itself.
+    const devStore = createFsByteStore({ root: "/dev", maxBytes: 1024 });
+    const codeOf = (p: Promise<unknown>): Promise<unknown> => p.then(() => "resolved", (e: { code?: string }) => e.code);
+    expect(await codeOf(devStore.get("zero"))).toBe("INVALID_PARAMETER_VALUE");
+    execFileSync("mkfifo", [join(root, "fifo")]);
+    expect(await codeOf(store.get("fifo"))).toBe("INVALID_PARAMETER_VALUE");
+    expect((await store.get("small"))?.byteLength).toBe(1024);
+    const error = await store.get("big").catch((e: { code?: string; message?: string }) => e);
+    expect((error as { code?: string }).code).toBe("RESOURCE_EXHAUSTED");
+    expect((error as { message?: string }).message).toMatch(/big.*1024 bytes.*maxBytes/);
+    await store.dispose();
+    await devStore.dispose();
   });
 });
