@@ -4,7 +4,9 @@
  */
 import { availableParallelism } from "node:os";
 import { describe, expect, test } from "vitest";
-import { ConfigError, MASKED_URI, loadConfig, redactUri, redactUrisInText } from "../../examples/express-server/src/config.js";
+import { randomBytes, randomInt } from "node:crypto";
+import { ConfigError, MASKED_URI, loadConfig, redactUri, redactUrisInText, tokenStrength } from "../../examples/express-server/src/config.js";
+import { TOKEN } from "./helpers.js";
 
 function problems(env: Record<string, string>): readonly string[] {
   try {
@@ -112,6 +114,26 @@ describe("loadConfig", () => {
       }),
     ).toMatchObject({ workers: 4, modelRefreshSeconds: 0.5, trainingLeaseSeconds: 10, minValidationAccuracy: 0.75, maxConnections: 1_000_000, bodyTimeoutMs: 1000 });
     expect(loadConfig({ MODEL_REFRESH_SECONDS: "0", MIN_VALIDATION_ACCURACY: "0", WORKERS: "256" })).toMatchObject({ modelRefreshSeconds: 0, minValidationAccuracy: 0, workers: 256 });
+  });
+
+  test("API_TOKEN of low entropy is refused with how to generate one; random 32-hex and 16-printable tokens pass", () => {
+    const howTo = "generate one with `openssl rand -hex 32` or `node -e \"console.log(require('crypto').randomBytes(32).toString('hex'))\"`";
+    for (const weak of ["a".repeat(20), "ab".repeat(10), "aaaaaaaaaaaaaaaa1", "abcabcabcabcabcabcabcabc", "1234123412341234"]) {
+      const p = problems({ API_TOKEN: weak });
+      expect(p, weak).toEqual([
+        `API_TOKEN is too easy to guess (it needs at least 8 distinct characters and 44 bits of character entropy × length): ${howTo}, got a value of ${weak.length} characters`,
+      ]);
+      expect(p[0]).not.toContain(weak);
+    }
+    expect(tokenStrength("ab".repeat(10))).toEqual({ bits: 20, distinct: 2 });
+    expect(tokenStrength("0123456789abcdef")).toEqual({ bits: 64, distinct: 16 });
+    for (let i = 0; i < 1000; i++) {
+      const hex = randomBytes(16).toString("hex");
+      expect(loadConfig({ API_TOKEN: hex }).apiToken).toBe(hex);
+      const printable = Array.from({ length: 16 }, () => String.fromCharCode(33 + randomInt(94))).join("");
+      expect(loadConfig({ API_TOKEN: printable }).apiToken, printable).toBe(printable);
+    }
+    expect(loadConfig({ API_TOKEN: TOKEN }).apiToken).toBe(TOKEN);
   });
 
   test("every bad variable gets its own line; API_TOKEN is never echoed", () => {

@@ -57,7 +57,10 @@ export interface ServiceConfig {
   readonly trainOptions: TrainOptions;
   /** `PROMOTION_POLICY`: `if-better` (beats the served model's validation accuracy), `always`, `never`. @default "if-better" */
   readonly promotionPolicy: PromotionPolicy;
-  /** `API_TOKEN`: the Bearer token of `/train_model`; unset disables training (403). @default none */
+  /**
+   * `API_TOKEN`: the Bearer token of `/train_model`, 16–4096 printable characters that are not easy
+   * to guess (see {@link tokenStrength}); unset disables training (403). @default none
+   */
   readonly apiToken: string | null;
   /** `MAX_BODY`: request body limit in bytes (`"1mb"`, `"100kb"` or a number). @default 1 MiB */
   readonly maxBody: number;
@@ -153,6 +156,36 @@ const trainOptionsSchema = z
 
 const DEFAULT_TRAIN_OPTIONS = { ngramRange: [1, 2], minDf: 2, sublinearTf: true, C: 4 };
 
+/** The least {@link tokenStrength} `bits` an `API_TOKEN` must measure. */
+export const MIN_TOKEN_BITS = 44;
+/** The least number of distinct characters an `API_TOKEN` must have. */
+export const MIN_TOKEN_DISTINCT = 8;
+
+/**
+ * A simple measure of how guessable a token is: the Shannon entropy of its character distribution
+ * (bits per character) × its length, and its number of distinct characters. It catches repeated
+ * characters and short alphabets ("aaaa…", "abab…"), not dictionary words. It underestimates random
+ * tokens (16 random printable characters carry ~105 bits but measure 46–64, 32 random hex digits
+ * measure ≥ 93), which is why {@link MIN_TOKEN_BITS} is 44: in 10⁶ random 16-character printable
+ * tokens none measured below 46.
+ *
+ * @example
+ * ```ts
+ * tokenStrength("abababababababababab"); // { bits: 20, distinct: 2 }
+ * tokenStrength("0123456789abcdef");     // { bits: 64, distinct: 16 }
+ * ```
+ */
+export function tokenStrength(token: string): { bits: number; distinct: number } {
+  const counts = new Map<string, number>();
+  for (const ch of token) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+  const length = [...token].length;
+  let perChar = 0;
+  for (const n of counts.values()) perChar -= (n / length) * Math.log2(n / length);
+  return { bits: perChar * length, distinct: counts.size };
+}
+
+const TOKEN_HOWTO = `generate one with \`openssl rand -hex 32\` or \`node -e "console.log(require('crypto').randomBytes(32).toString('hex'))"\``;
+
 const name = z.string().trim().min(1, { error: "must not be empty" }).max(256, { error: "must be at most 256 characters" });
 
 const envSchema = z.object({
@@ -200,6 +233,13 @@ const envSchema = z.object({
     .min(16, { error: "must be at least 16 characters (or unset to disable training)" })
     .max(4096, { error: "must be at most 4096 characters" })
     .regex(/^[\x21-\x7e]+$/, { error: "must be printable ASCII without spaces" })
+    .refine(
+      (token) => {
+        const { bits, distinct } = tokenStrength(token);
+        return bits >= MIN_TOKEN_BITS && distinct >= MIN_TOKEN_DISTINCT;
+      },
+      { error: `is too easy to guess (it needs at least ${MIN_TOKEN_DISTINCT} distinct characters and ${MIN_TOKEN_BITS} bits of character entropy × length): ${TOKEN_HOWTO}` },
+    )
     .optional(),
   MAX_BODY: z
     .string()
