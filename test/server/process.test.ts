@@ -141,15 +141,22 @@ describe("the image's CMD from a production install", () => {
       });
       req.on("continue", async () => {
         s.child.kill("SIGTERM");
-        await s.waitFor(/^draining/);
-        const refused = await new Promise<string>((done) => {
-          const socket = connect(s.port, "127.0.0.1");
-          socket.on("connect", () => {
-            socket.destroy();
-            done("connected");
+        // Every worker (WORKERS, node:cluster) drains; the shared port closes once all have closed
+        // their servers, which the primary learns over IPC: connect until refused (bounded).
+        const workers = Number((s.lines.map((l) => JSON.parse(l) as { msg?: string; workers?: number }).find((l) => l.msg === "starting workers")?.workers) ?? 1);
+        while (s.lines.filter((l) => l.includes('"msg":"draining')).length < workers) await new Promise((r) => setTimeout(r, 10));
+        let refused = "connected";
+        for (let attempt = 0; attempt < 100 && refused === "connected"; attempt++) {
+          if (attempt > 0) await new Promise((r) => setTimeout(r, 20));
+          refused = await new Promise<string>((done) => {
+            const socket = connect(s.port, "127.0.0.1");
+            socket.on("connect", () => {
+              socket.destroy();
+              done("connected");
+            });
+            socket.on("error", (e: NodeJS.ErrnoException) => done(e.code ?? "error"));
           });
-          socket.on("error", (e: NodeJS.ErrnoException) => done(e.code ?? "error"));
-        });
+        }
         expect(refused).toBe("ECONNREFUSED");
         req.end(body);
       });

@@ -138,13 +138,16 @@ describe("training jobs", () => {
     expect(first).toMatchObject({
       status: "succeeded",
       registered_model: { name: "sentiment-tfidf", version: "1" },
-      examples: { train: 2400, validation: 600 },
       baseline_accuracy: null,
       promoted: true,
-      decision: "no model was being served",
       error: null,
     });
     expect(first.metrics!.accuracy).toBeGreaterThan(0.6);
+    // The held-out texts are picked by their hash (VALIDATION_SPLIT 0.2 of 3,000 rows).
+    expect(first.examples!.train + first.examples!.validation).toBe(3000);
+    expect(first.examples!.validation).toBeGreaterThan(540);
+    expect(first.examples!.validation).toBeLessThan(660);
+    expect(first.decision).toBe(`no champion yet: validation accuracy ${first.metrics!.accuracy.toFixed(4)} ≥ MIN_VALIDATION_ACCURACY 0.6`);
 
     const info = await call("GET", "/model_info", "/model_info");
     expect(info.body.models).toMatchObject({
@@ -260,7 +263,7 @@ describe("shutdown during a job", () => {
     expect(started.status).toBe(202);
     const id = ((await started.json()) as { job_id: string }).job_id;
     await s.server.close();
-    const job = s.server.jobs.get(id)!;
+    const job = (await s.server.jobs.get(id))!;
     expect(job).toMatchObject({ status: "cancelled", promoted: null, error: { error_code: "CANCELLED" } });
     expect(s.server.models.tfidf.current()).toBeNull();
     if (job.run_id) {

@@ -8,6 +8,7 @@ import type { ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import type { Tracking } from "senti-mlops/tracking";
 import type { ServiceConfig } from "./config.js";
+import type { ModelRefresher } from "./model-refresh.js";
 import type { OpenApiDocument } from "./openapi.js";
 import type { ServedModel, ServedModels } from "./served-models.js";
 import type { ServiceMetrics } from "./service-metrics.js";
@@ -19,6 +20,7 @@ export interface AppContext {
   readonly tracking: Tracking;
   readonly models: ServedModels;
   readonly jobs: TrainingJobs;
+  readonly refresher: ModelRefresher;
   readonly metrics: ServiceMetrics;
   readonly openapi: OpenApiDocument;
   readonly logger: Logger;

@@ -36,11 +36,19 @@ function status(slot: ModelSlot, configured: string | null): z.output<typeof mod
 export function addInfoRoutes(app: Application, context: AppContext): void {
   const { config, models } = context;
   app.get("/health", (_req, res) => {
+    const problems: string[] = [];
+    for (const kind of ["tfidf", "bert"] as const) {
+      const slot = models[kind];
+      if (!slot.current() && slot.unreadable && slot.problem) problems.push(`${kind}: ${slot.problem}`);
+    }
+    const refresh = context.refresher.status();
+    if (refresh.lastError) problems.push(`refresh: ${refresh.lastError}`);
     const answer: z.output<typeof healthResponseSchema> = {
-      status: "healthy",
+      status: problems.length ? "degraded" : "healthy",
       service: "ML Prediction Service",
       version: context.version,
       models: { tfidf: models.tfidf.current() !== null, bert: models.bert.current() !== null },
+      ...(problems.length ? { problems } : {}),
     };
     res.json(answer);
   });
@@ -50,6 +58,8 @@ export function addInfoRoutes(app: Application, context: AppContext): void {
       mlflow_tracking_uri: redactUri(config.trackingUri),
       registered_model_name: config.registeredModelName,
       model_alias: config.modelAlias,
+      refresh: (({ intervalSeconds, lastCheckedAt, lastError }) => ({ interval_seconds: intervalSeconds, last_checked_at: lastCheckedAt, last_error: lastError }))(context.refresher.status()),
+      training: { running_job_id: context.jobs.runningId() },
     };
     res.json(answer);
   });

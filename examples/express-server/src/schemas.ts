@@ -80,10 +80,13 @@ export const predictResponseSchema = z
 /** `GET /health`'s answer. */
 export const healthResponseSchema = z
   .object({
-    status: z.literal("healthy"),
+    status: z.enum(["healthy", "degraded"]).meta({
+      description: "degraded when a configured model exists but cannot be loaded, or the registry cannot be reached to refresh it (the process still answers)",
+    }),
     service: z.literal("ML Prediction Service"),
     version: z.string(),
     models: z.object({ tfidf: z.boolean(), bert: z.boolean() }),
+    problems: z.array(z.string()).optional().meta({ description: "Why the service is degraded" }),
   })
   .meta({ id: "Health" });
 
@@ -107,6 +110,16 @@ export const modelInfoResponseSchema = z
     mlflow_tracking_uri: z.string().meta({ description: "The tracking URI, credentials masked" }),
     registered_model_name: z.string(),
     model_alias: z.string(),
+    refresh: z
+      .object({
+        interval_seconds: z.number().meta({ description: "MODEL_REFRESH_SECONDS (0: off, or the URI is not a models:/ alias)" }),
+        last_checked_at: z.string().nullable().meta({ description: "When the registry was last read" }),
+        last_error: z.string().nullable().meta({ description: "Why the last check failed; the current model is still served" }),
+      })
+      .meta({ description: "How this process follows the registry's alias" }),
+    training: z
+      .object({ running_job_id: z.string().nullable().meta({ description: "The job running in this process, if any" }) })
+      .meta({ description: "Training in this process (the lease in the tracking store keeps it to one job across processes)" }),
   })
   .meta({ id: "ModelInfo" });
 

@@ -35,7 +35,12 @@ export interface ModelSlot {
   readonly problem: string | null;
   /** The error code of that failure (`NOT_IMPLEMENTED` when a runtime or entry is missing). */
   readonly problemCode: string | null;
-  setProblem(problem: string | null, code?: string): void;
+  /**
+   * True when the problem is a model that exists but cannot be read (an alias whose files are
+   * missing or corrupt): the service is then degraded, not merely waiting for a first model.
+   */
+  readonly unreadable: boolean;
+  setProblem(problem: string | null, code?: string, options?: { unreadable?: boolean }): void;
 }
 
 /**
@@ -52,6 +57,7 @@ export function createModelSlot(): ModelSlot {
   let served: ServedModel | null = null;
   let problem: string | null = null;
   let problemCode: string | null = null;
+  let unreadable = false;
   return {
     current: () => served,
     swap(next) {
@@ -59,6 +65,7 @@ export function createModelSlot(): ModelSlot {
       served = Object.freeze({ ...next });
       problem = null;
       problemCode = null;
+      unreadable = false;
       return previous;
     },
     get problem() {
@@ -67,9 +74,13 @@ export function createModelSlot(): ModelSlot {
     get problemCode() {
       return problemCode;
     },
-    setProblem(p, code) {
+    get unreadable() {
+      return unreadable;
+    },
+    setProblem(p, code, options = {}) {
       problem = p;
       problemCode = p === null ? null : (code ?? null);
+      unreadable = p !== null && options.unreadable === true;
     },
   };
 }

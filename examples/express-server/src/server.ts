@@ -9,19 +9,24 @@
 import { createServer as createHttpServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { DestinationStream, Logger } from "pino";
+import { randomUUID } from "node:crypto";
 import { hasErrorCode } from "senti-mlops";
+import { resolveModelVersion } from "senti-mlops/models";
 import { createTracking, type Tracking } from "senti-mlops/tracking";
 import { createApp } from "./app.js";
 import type { AppContext } from "./app-context.js";
 import { redactUri, type ServiceConfig } from "./config.js";
+import { applyHttpLimits } from "./http-limits.js";
 import { createLogger } from "./logger.js";
 import { importBertLoader, loadBertModel, loadTfidfModel, type BertLoader } from "./model-loading.js";
+import { createModelRefresher, type ModelRefresher } from "./model-refresh.js";
 import { createOpenApiDocument } from "./openapi.js";
 import { createServedModels, type ServedModel, type ServedModels } from "./served-models.js";
 import { toErrorAnswer } from "./service-error.js";
 import { createServiceMetrics, type ServiceMetrics } from "./service-metrics.js";
 import { serviceVersion } from "./service-version.js";
 import { createTrainingJobs, type TrainingJobs } from "./training-jobs.js";
+import { createTrainingLeases } from "./training-lease.js";
 
 /** Options of {@link createServer}. */
 export interface ServerOptions {
@@ -33,6 +38,8 @@ export interface ServerOptions {
   loadBert?: BertLoader;
   /** Collect Node's default process metrics. @default true */
   defaultMetrics?: boolean;
+  /** Called after a training job of this process promoted a version (main.ts tells the other workers). */
+  onPromoted?: (version: string) => Promise<void> | void;
 }
 
 /** A listening service. */
@@ -43,6 +50,7 @@ export interface RunningServer {
   readonly config: ServiceConfig;
   readonly models: ServedModels;
   readonly jobs: TrainingJobs;
+  readonly refresher: ModelRefresher;
   readonly tracking: Tracking;
   readonly metrics: ServiceMetrics;
   readonly logger: Logger;
@@ -55,35 +63,59 @@ export interface RunningServer {
   close(): Promise<{ drained: boolean }>;
 }
 
-async function loadStartModels(config: ServiceConfig, tracking: Tracking, models: ServedModels, metrics: ServiceMetrics, logger: Logger, loadBert?: BertLoader) {
+/** Serves `next` in its slot and records the swap in the metrics. */
+function serveWith(models: ServedModels, metrics: ServiceMetrics): (next: ServedModel) => void {
+  return (next) => {
+    const previous = models[next.kind].swap(next);
+    metrics.recordServed(previous, next);
+  };
+}
+
+async function loadStartModels(config: ServiceConfig, tracking: Tracking, models: ServedModels, metrics: ServiceMetrics, logger: Logger, serve: (next: ServedModel) => void, loadBert?: BertLoader) {
   const record = (served: ServedModel, started: number) => {
+    serve(served);
     metrics.modelLoadSeconds.observe({ model: served.kind }, (performance.now() - started) / 1000);
-    metrics.modelInfo.set({ model: served.kind, uri: redactUri(served.uri), version: served.registeredModel?.version ?? "" }, 1);
     logger.info({ model: served.kind, uri: redactUri(served.uri), version: served.registeredModel?.version ?? null }, "model loaded");
   };
   if (config.modelUri) {
+    const uri = config.modelUri;
     const started = performance.now();
-    try {
-      const served = await loadTfidfModel(tracking, config.modelUri);
-      models.tfidf.swap(served);
-      record(served, started);
-    } catch (e) {
-      // The default URI (the registry's alias) may not exist yet: serve nothing until training promotes a model.
-      if (config.modelUriExplicit || !hasErrorCode(e, "RESOURCE_DOES_NOT_EXIST")) throw e;
-      const problem = `${config.modelUri} does not exist yet`;
-      models.tfidf.setProblem(problem);
-      logger.warn({ uri: config.modelUri }, `no TF-IDF model to serve: ${problem}; POST /train_model trains one`);
+    if (config.modelUriExplicit) {
+      record(await loadTfidfModel(tracking, uri), started);
+    } else {
+      // The default URI is the registry's alias. Its absence is normal before the first training
+      // (serve nothing until a job promotes a model); an alias whose model cannot be read is not an
+      // absence: the service starts degraded and says why.
+      let version: { name: string; version: string } | null = null;
+      try {
+        version = await resolveModelVersion(tracking.registry, uri);
+      } catch (e) {
+        if (!hasErrorCode(e, "RESOURCE_DOES_NOT_EXIST")) throw e;
+        const problem = `${uri} does not exist yet`;
+        models.tfidf.setProblem(problem);
+        logger.warn({ uri }, `no TF-IDF model to serve: ${problem}; POST /train_model trains one`);
+      }
+      if (version) {
+        try {
+          const served = await loadTfidfModel(tracking, `models:/${version.name}/${version.version}`);
+          record({ ...served, uri }, started);
+        } catch (e) {
+          const { body, component } = toErrorAnswer(e);
+          const problem = `${uri} (version ${version.version}) exists but cannot be loaded: ${body.message}`;
+          models.tfidf.setProblem(problem, body.error_code, { unreadable: true });
+          logger.error({ error: body, component, uri, version: version.version }, "the champion cannot be loaded; serving no TF-IDF model (degraded) until a valid model is promoted");
+        }
+      }
     }
   }
   if (config.bertModel) {
     const started = performance.now();
     try {
       const served = await loadBertModel(loadBert ?? (await importBertLoader()), config.bertModel, tracking);
-      models.bert.swap(served);
       record(served, started);
     } catch (e) {
       const { body, component } = toErrorAnswer(e);
-      models.bert.setProblem(body.message, body.error_code);
+      models.bert.setProblem(body.message, body.error_code, { unreadable: true });
       logger.error({ error: body, component, uri: redactUri(config.bertModel) }, "BERT model not loaded; /predict with model=bert answers with the reason");
     }
   }
@@ -107,13 +139,24 @@ export async function createServer(config: ServiceConfig, options: ServerOptions
   const metrics = createServiceMetrics({ defaultMetrics: options.defaultMetrics });
   const tracking = await createTracking(config.trackingUri, config.artifactRoot ? { artifactRoot: config.artifactRoot } : {});
   const models = createServedModels();
+  const serve = serveWith(models, metrics);
+  const refresher = createModelRefresher({ config, tracking, models, metrics, logger, serve });
+  const leases = createTrainingLeases({
+    store: tracking.store,
+    registeredModelName: config.registeredModelName,
+    durationMs: config.trainingLeaseSeconds * 1000,
+    instance: randomUUID(),
+  });
+  const jobs = createTrainingJobs({ config, tracking, models, metrics, logger, leases, serve, refresh: () => refresher.checkNow(), onPromoted: options.onPromoted });
   try {
-    await loadStartModels(config, tracking, models, metrics, logger, options.loadBert);
+    await loadStartModels(config, tracking, models, metrics, logger, serve, options.loadBert);
+    // A job whose process died (on this host) or whose lease expired: end its run, release the lease.
+    if (config.trainData) await jobs.recover();
   } catch (e) {
     await tracking.close().catch(() => {});
     throw e;
   }
-  const jobs = createTrainingJobs({ config, tracking, models, metrics, logger });
+  refresher.start();
   let draining = false;
   const inFlight = new Set<ServerResponse>();
   const version = serviceVersion();
@@ -122,6 +165,7 @@ export async function createServer(config: ServiceConfig, options: ServerOptions
     tracking,
     models,
     jobs,
+    refresher,
     metrics,
     logger,
     version,
@@ -129,8 +173,9 @@ export async function createServer(config: ServiceConfig, options: ServerOptions
     draining: () => draining,
     inFlight,
   };
-  const http = createHttpServer({ requestTimeout: 60_000, headersTimeout: 15_000, keepAliveTimeout: 5_000 }, createApp(context));
+  const http = createHttpServer({ keepAliveTimeout: 5_000 }, createApp(context));
   http.maxHeadersCount = 100;
+  applyHttpLimits(http, config);
   // Malformed HTTP (bad method, bad header, oversized headers) never reaches Express: answer it as JSON too.
   http.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
     if (!socket.writable || (error as { code?: string }).code === "ECONNRESET") {
@@ -177,6 +222,7 @@ export async function createServer(config: ServiceConfig, options: ServerOptions
         logger.warn({ timeout_ms: config.shutdownTimeoutMs }, "in-flight requests did not finish in time; closing their connections");
         http.closeAllConnections();
       }
+      refresher.stop();
       await jobs.cancel();
       for (const slot of [models.tfidf, models.bert]) await slot.current()?.model.dispose?.().catch(() => {});
       await tracking.close();
@@ -184,5 +230,5 @@ export async function createServer(config: ServiceConfig, options: ServerOptions
       return { drained };
     })());
 
-  return { url: `http://${host}:${port}`, port, config, models, jobs, tracking, metrics, logger, http, close };
+  return { url: `http://${host}:${port}`, port, config, models, jobs, refresher, tracking, metrics, logger, http, close };
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { redactUri } from "./config.js";
 
 /** The service's metrics. */
 export interface ServiceMetrics {
@@ -16,6 +17,10 @@ export interface ServiceMetrics {
   readonly modelLoadSeconds: Histogram<"model">;
   readonly modelInfo: Gauge<"model" | "uri" | "version">;
   readonly trainingJobs: Counter<"status">;
+  readonly refreshChecks: Counter<"outcome">;
+  readonly refreshLastSuccess: Gauge;
+  /** Records that `next` replaced `previous` in `served_model_info`. */
+  recordServed(previous: { kind: string; uri: string; registeredModel: { version: string } | null } | null, next: { kind: string; uri: string; registeredModel: { version: string } | null }): void;
 }
 
 /**
@@ -32,7 +37,14 @@ export function createServiceMetrics(options: { defaultMetrics?: boolean } = {})
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   const registers = [registry];
-  return Object.freeze({
+  const modelInfo = new Gauge({
+    name: "served_model_info",
+    help: "1 for the model being served, by kind, URI (credentials masked) and registered version",
+    labelNames: ["model", "uri", "version"] as const,
+    registers,
+  });
+  const labels = (m: { kind: string; uri: string; registeredModel: { version: string } | null }) => ({ model: m.kind, uri: redactUri(m.uri), version: m.registeredModel?.version ?? "" });
+  const metrics: ServiceMetrics = {
     registry,
     requests: new Counter({
       name: "http_requests_total",
@@ -60,17 +72,28 @@ export function createServiceMetrics(options: { defaultMetrics?: boolean } = {})
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers,
     }),
-    modelInfo: new Gauge({
-      name: "served_model_info",
-      help: "1 for the model being served, by kind, URI and registered version",
-      labelNames: ["model", "uri", "version"] as const,
-      registers,
-    }),
+    modelInfo,
     trainingJobs: new Counter({
       name: "training_jobs_total",
       help: "Training jobs finished, by outcome (promoted, kept, failed, cancelled)",
       labelNames: ["status"] as const,
       registers,
     }),
-  });
+    refreshChecks: new Counter({
+      name: "model_refresh_checks_total",
+      help: "Checks of the registry's alias, by outcome (unchanged, swapped, missing, error)",
+      labelNames: ["outcome"] as const,
+      registers,
+    }),
+    refreshLastSuccess: new Gauge({
+      name: "model_refresh_last_success_timestamp_seconds",
+      help: "When the registry's alias was last read successfully (Unix time)",
+      registers,
+    }),
+    recordServed(previous, next) {
+      if (previous) modelInfo.remove(labels(previous));
+      modelInfo.set(labels(next), 1);
+    },
+  };
+  return Object.freeze(metrics);
 }
