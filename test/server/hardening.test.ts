@@ -15,7 +15,8 @@ import { applyHttpLimits } from "../../examples/express-server/src/http-limits.j
 import { createLogger } from "../../examples/express-server/src/logger.js";
 import { createServer } from "../../examples/express-server/src/server.js";
 import { toErrorAnswer } from "../../examples/express-server/src/service-error.js";
-import { TOKEN, createOpenApiChecker, startTestServer, type TestServer } from "./helpers.js";
+import type { BertLoader } from "../../examples/express-server/src/model-loading.js";
+import { TOKEN, createOpenApiChecker, post, startTestServer, type TestServer } from "./helpers.js";
 
 /** A logger whose JSON lines are kept in `lines`. */
 function capturedLogger(level = "debug") {
@@ -181,5 +182,30 @@ describe("query strings", () => {
     expect(requests).toHaveLength(3);
     for (const line of t.logs) expect(line).not.toContain("secret123");
     expect(requests.map((line) => (JSON.parse(line) as { req: { url: string } }).req.url)).toEqual(["/train_model?token=***", "/predict?model=***", "/nope?api_key=***"]);
+  });
+});
+
+describe("labels from /predict are the reference API's whatever the model", () => {
+  let t: TestServer;
+  // A stand-in for loadBert: id2label in upper case (as bert-tiny-sst2's), plus a label that is neither.
+  const fakeBert: BertLoader = async () => ({
+    kind: "bert",
+    labels: ["NEGATIVE", "mixed", "positive"],
+    predictProba: (texts: readonly string[]) => texts.map((text) => (text.includes("great") ? [0.1, 0.1, 0.8] : text.includes("meh") ? [0.2, 0.7, 0.1] : [0.8, 0.1, 0.1])),
+  });
+  beforeAll(async () => {
+    t = await startTestServer({ BERT_MODEL: "/fake/bert" }, { loadBert: fakeBert });
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  test("positive/negative in any case become Positive/Negative; other labels pass through unchanged", async () => {
+    const api = createOpenApiChecker((await (await fetch(`${t.url}/openapi.json`)).json()) as Record<string, unknown>);
+    const res = await post(`${t.url}/predict`, { reviews: ["a great film", "awful", "meh"], model: "bert" });
+    const text = await res.text();
+    api.check("POST", "/predict", res, text);
+    expect(res.status, text).toBe(200);
+    expect(JSON.parse(text)).toMatchObject({ model: "BERT", predictions: ["Positive", "Negative", "mixed"], scores: [0.8, 0.8, 0.7], count: 3 });
   });
 });

@@ -40,6 +40,22 @@ export function servedModelFor(context: AppContext, kind: ModelKind): ServedMode
 }
 
 /**
+ * A label as `/predict` answers it: the reference API's `"Positive"` / `"Negative"` for a model's
+ * positive/negative label in any case (BERT's id2label says `"POSITIVE"`), any other label
+ * unchanged. `/invocations` keeps the model's own labels, as MLflow's scoring server does.
+ *
+ * @example
+ * ```ts
+ * referenceLabel("POSITIVE"); // "Positive"
+ * referenceLabel("neutral");  // "neutral"
+ * ```
+ */
+export function referenceLabel(label: string): string {
+  const lower = label.toLowerCase();
+  return lower === "positive" ? "Positive" : lower === "negative" ? "Negative" : label;
+}
+
+/**
  * Adds `POST /predict`.
  *
  * @example
@@ -65,7 +81,7 @@ export function addPredictionRoutes(app: Application, context: AppContext): void
     countPredictions(context, served, predictions);
     const answer: z.output<typeof predictResponseSchema> = {
       model: kind === "bert" ? "BERT" : "TF-IDF",
-      predictions: predictions.map((p) => p.label),
+      predictions: predictions.map((p) => referenceLabel(p.label)),
       scores: predictions.map((p) => p.score),
       count: predictions.length,
       model_version: served.registeredModel?.version ?? null,
