@@ -29,6 +29,13 @@ export interface MlflowArtifactsByteStoreOptions extends RestClientOptions {
   /** How many folder listings `list` runs at once. @default 8 */
   listConcurrency?: number;
   /**
+   * The most folder listings one `list` (or `listSizes`, and so `downloadArtifacts`) may request;
+   * past it the call fails with `RESOURCE_EXHAUSTED`. Listings are also at most
+   * {@link MLFLOW_ARTIFACTS_MAX_LIST_DEPTH} folders deep, so a server that lists a folder inside
+   * itself forever cannot keep the call going. @default 10000
+   */
+  maxListRequests?: number;
+  /**
    * The most bytes `get` downloads for one key; a larger body fails with `RESOURCE_EXHAUSTED` as
    * soon as the running total passes it (the response is cancelled, nothing more is read). 2 GiB
    * fits the largest model senti-mlops handles (BERT base in fp32, about 440 MB).
@@ -36,6 +43,18 @@ export interface MlflowArtifactsByteStoreOptions extends RestClientOptions {
    */
   maxBytes?: number;
 }
+
+/**
+ * How deep `list` follows the server's folder listings below the listed prefix: 64 folders. A
+ * deeper tree fails with `RESOURCE_EXHAUSTED` (a server listing a folder inside itself forever
+ * would otherwise be listed forever).
+ *
+ * @example
+ * ```ts
+ * MLFLOW_ARTIFACTS_MAX_LIST_DEPTH; // 64
+ * ```
+ */
+export const MLFLOW_ARTIFACTS_MAX_LIST_DEPTH = 64;
 
 /** The proxy's route below the server's base URL. */
 const ARTIFACTS_ROUTE = "/api/2.0/mlflow-artifacts/artifacts";
@@ -171,7 +190,14 @@ function checkBasePath(path: string, refuse: (why: string) => never): string {
  * ```
  */
 export function createMlflowArtifactsByteStore(options: MlflowArtifactsByteStoreOptions): ByteStore {
-  const { trackingUri, basePath: rawBasePath = "", listConcurrency = 8, maxBytes: rawMaxBytes, ...clientOptions } = options ?? ({} as MlflowArtifactsByteStoreOptions);
+  const {
+    trackingUri,
+    basePath: rawBasePath = "",
+    listConcurrency = 8,
+    maxListRequests = 10_000,
+    maxBytes: rawMaxBytes,
+    ...clientOptions
+  } = options ?? ({} as MlflowArtifactsByteStoreOptions);
   const refuse = (why: string): never => {
     throw SentiMlopsError.invalidParameterValue(`createMlflowArtifactsByteStore: ${why}`, { component: "adapters" });
   };
@@ -181,6 +207,7 @@ export function createMlflowArtifactsByteStore(options: MlflowArtifactsByteStore
   if (typeof rawBasePath !== "string") refuse("option 'basePath' must be a string");
   const basePath = checkBasePath(rawBasePath, (why) => refuse(`option 'basePath': ${why}`));
   if (!Number.isInteger(listConcurrency) || listConcurrency < 1) refuse("option 'listConcurrency' must be a positive integer");
+  if (!Number.isSafeInteger(maxListRequests) || maxListRequests < 1) refuse("option 'maxListRequests' must be a positive integer");
   const maxBytes = resolveMaxBytes(rawMaxBytes, "maxBytes");
   const client = createRestClient(trackingUri.trim(), clientOptions, "adapters");
 
@@ -244,20 +271,69 @@ export function createMlflowArtifactsByteStore(options: MlflowArtifactsByteStore
     async dispose() {},
   });
 
-  /** Walks the server's folder listings under `prefix`; each file comes with its `file_size`. */
+  /**
+   * Walks the server's folder listings under `prefix`; each file comes with its `file_size`. The
+   * server lists basenames: an entry that is not one plain name (empty, `.`, `..`, with `/`, `\`
+   * or NUL) would name a key outside the listed folder, or the folder itself, and is refused. The
+   * walk is bounded by {@link MLFLOW_ARTIFACTS_MAX_LIST_DEPTH} and `maxListRequests`.
+   */
   async function listEntries(prefix: string): Promise<ByteStoreEntry[]> {
     const keys: ByteStoreEntry[] = [];
-    // Folders still to list, as key prefixes ("" or ending in "/").
-    const queue: string[] = [prefix];
-    const listOne = async (folder: string): Promise<void> => {
+    // Folders still to list, as key prefixes ("" or ending in "/"), with their depth below prefix.
+    const queue: { folder: string; depth: number }[] = [{ folder: prefix, depth: 0 }];
+    const seen = new Set<string>([prefix]);
+    let requests = 0;
+    const badListing = (folder: string, name: unknown, why: string): SentiMlopsError =>
+      new SentiMlopsError(
+        "INTERNAL_ERROR",
+        `The MLflow artifact server at ${trackingUri.trim()} listed ${JSON.stringify(name)} in folder ${JSON.stringify(folder || "/")}: ${why}; ` +
+          "the listing is refused",
+        { component: "adapters", details: { entry: String(name) } },
+      );
+    const listOne = async ({ folder, depth }: { folder: string; depth: number }): Promise<void> => {
       const dir = folder === "" ? basePath : serverPath(folder.slice(0, -1));
       const response = await client.get<ListResponse>(ARTIFACTS_ROUTE, dir === "" ? {} : { path: dir });
       // A file or a missing folder lists as {} (no "files").
       for (const entry of response.files ?? []) {
-        if (entry.is_dir) queue.push(`${folder}${entry.path}/`);
+        const name = entry?.path;
+        if (typeof name !== "string") throw badListing(folder, name, "an entry's path must be a string");
+        if (name === "" || name === "." || name === "..") throw badListing(folder, name, "an entry must name a file or folder inside the listed folder, not the folder itself or its parent");
+        if (/[/\\\u0000]/.test(name)) throw badListing(folder, name, "an entry must be a single name (no '/', '\\' or NUL), as the server lists basenames");
+        const key = `${folder}${name}`;
+        try {
+          normalizeKey(key);
+        } catch (e) {
+          throw badListing(folder, name, (e as Error).message);
+        }
+        if (!key.startsWith(prefix)) throw badListing(folder, name, `the key ${JSON.stringify(key)} is not under the listed prefix ${JSON.stringify(prefix)}`);
+        if (entry.is_dir) {
+          const child = `${key}/`;
+          if (seen.has(child)) throw badListing(folder, name, "the folder was listed twice (the listing has a cycle)");
+          if (depth + 1 > MLFLOW_ARTIFACTS_MAX_LIST_DEPTH) {
+            throw new SentiMlopsError(
+              "RESOURCE_EXHAUSTED",
+              `Listing ${JSON.stringify(prefix || "/")} on the MLflow artifact server at ${trackingUri.trim()} goes deeper than ` +
+                `${MLFLOW_ARTIFACTS_MAX_LIST_DEPTH} folders (at ${JSON.stringify(child)}): a server listing a folder inside itself, or a tree too deep to list`,
+              { component: "adapters", details: { max_depth: MLFLOW_ARTIFACTS_MAX_LIST_DEPTH } },
+            );
+          }
+          seen.add(child);
+          queue.push({ folder: child, depth: depth + 1 });
+        }
         // The server leaves file_size out for empty files.
-        else keys.push({ key: `${folder}${entry.path}`, size: Number(entry.file_size ?? 0) });
+        else keys.push({ key, size: Number(entry.file_size ?? 0) });
       }
+    };
+    const take = (): { folder: string; depth: number } => {
+      if (++requests > maxListRequests) {
+        throw new SentiMlopsError(
+          "RESOURCE_EXHAUSTED",
+          `Listing ${JSON.stringify(prefix || "/")} on the MLflow artifact server at ${trackingUri.trim()} needs more than ${maxListRequests} ` +
+            "folder listings; raise the maxListRequests option of createMlflowArtifactsByteStore if the tree is expected to be this large",
+          { component: "adapters", details: { max_list_requests: maxListRequests } },
+        );
+      }
+      return queue.shift()!;
     };
     // Breadth-first, up to listConcurrency listings in flight; the first failure stops new ones
     // and is thrown once those in flight have settled.
@@ -265,7 +341,14 @@ export function createMlflowArtifactsByteStore(options: MlflowArtifactsByteStore
     const workers = new Set<Promise<void>>();
     while (queue.length > 0 || workers.size > 0) {
       while (!failure && queue.length > 0 && workers.size < listConcurrency) {
-        const worker: Promise<void> = listOne(queue.shift()!)
+        let next: { folder: string; depth: number };
+        try {
+          next = take();
+        } catch (error) {
+          failure ??= { error };
+          break;
+        }
+        const worker: Promise<void> = listOne(next)
           .catch((error: unknown) => {
             failure ??= { error };
           })

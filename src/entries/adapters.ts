@@ -16,7 +16,9 @@ export { normalizeKey, normalizePrefix, scopeByteStore, withGuards } from "../ad
 export type { ByteStore, ByteStoreEntry } from "../adapters/byte-store.js";
 export { createMemoryByteStore } from "../adapters/memory.js";
 export { createIndexedDbByteStore, type IndexedDbByteStoreOptions } from "../adapters/indexeddb.js";
+export { DEFAULT_MAX_DOWNLOAD_BYTES } from "../mlflow/read-limited.js";
 export {
+  MLFLOW_ARTIFACTS_MAX_LIST_DEPTH,
   createMlflowArtifactsByteStore,
   parseMlflowArtifactsUri,
   type MlflowArtifactsByteStoreOptions,

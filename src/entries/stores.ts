@@ -24,7 +24,7 @@ export type { SqlStoreOptions } from "../tracking/stores/sql-store.js";
 export { createMemoryRegistryStore, type MemoryRegistryStoreOptions } from "../registry/stores/memory-store.js";
 export { createSqlRegistryStore, type SqlRegistryStoreOptions } from "../registry/stores/sql-store.js";
 export type { SqlDatabase } from "../mlflow/sql/sql-database.js";
-export { parseFilter, parseOrderBy } from "../mlflow/search/index.js";
+export { MAX_FILTER_COMPARISONS, parseFilter, parseOrderBy } from "../mlflow/search/index.js";
 export { openIndexedDbStores, parseIndexedDbUri } from "../tracking/stores/indexeddb-store.js";
 export type { IndexedDbStoreOptions, IndexedDbStores } from "../tracking/stores/indexeddb-store.js";
 export { openWasmSqliteDatabase } from "../adapters/sqlite-wasm.js";
