@@ -72,7 +72,7 @@ export async function loadBert(source: BertSource, options: LoadBertOptions = {}
     return loadBertWith(bertEnvironment, source, options);
   }
   // A logged or registered model: read as loadModel reads one, every file checked.
-  const { tracking, revision: _revision, layout: _layout, cache: _cache, fetch: _fetch, ...runOptions } = options;
+  const { tracking, revision: _revision, layout: _layout, cache: _cache, fetch: _fetch, maxBytes, ...runOptions } = options;
   if (!tracking) {
     throw SentiMlopsError.invalidParameterValue(`loading ${text} needs a tracking client: loadBert(${JSON.stringify(text)}, { tracking: await createTracking(uri) })`, {
       component: "bert",
@@ -80,7 +80,7 @@ export async function loadBert(source: BertSource, options: LoadBertOptions = {}
   }
   // Model folders (YAML, checksums, codecs) are imported only for these sources.
   const [{ loadModelWith }, { createBertCodec }] = await Promise.all([import("../models/load-model.js"), import("../models/bert-codec.js")]);
-  const model = await loadModelWith({}, text, { tracking, codecs: [createBertCodec(bertEnvironment, runOptions)] });
+  const model = await loadModelWith({}, text, { tracking, maxBytes, codecs: [createBertCodec(bertEnvironment, runOptions)] });
   if (!isBertModel(model)) {
     throw SentiMlopsError.invalidParameterValue(`${text} is a ${model.kind} model, not a BERT model: load it with loadModel`, { component: "bert" });
   }

@@ -64,7 +64,7 @@ function findIllFormed(value: unknown, path: string, depth: number): { path: str
     return undefined;
   }
   for (const [key, child] of Object.entries(value)) {
-    const found = findIllFormed(child, path === "" ? key : `${path}.${key}`, depth + 1) ?? findIllFormed(key, `${path} (a key)`, depth + 1);
+    const found = findIllFormed(key, path === "" ? "(a key)" : `${path} (a key)`, depth + 1) ?? findIllFormed(child, path === "" ? key : `${path}.${key}`, depth + 1);
     if (found) return found;
   }
   return undefined;
