@@ -4,12 +4,17 @@
  * training. Runs on a small stand-in for the shared IMDB files (SENTI_SHARED_DIR), a temp SQLite
  * store and a free port.
  *
+ * Also `npm start`'s build step (scripts/build-if-stale.mjs): its staleness check on a temp folder
+ * (no build is run).
+ *
  * Needs `npm run build` and ../shared/data/sst2.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
+// @ts-expect-error: a plain .mjs script without types
+import { checkBuild, writeBuildStamp } from "../../scripts/build-if-stale.mjs";
 import { PROJECT_ROOT, post, tempDir, writeTrainingCsv } from "./helpers.js";
 import { cleanEnv } from "../helpers/run-process.js";
 
@@ -56,4 +61,52 @@ test("the first start trains and registers a champion, then serves it; the secon
   const second = await startOnce();
   expect(second.code, second.output).toBe(0);
   expect(second.output).toContain("models:/sentiment-tfidf@champion exists (version 1); not training");
+});
+
+describe("npm start builds only when stale (scripts/build-if-stale.mjs)", () => {
+  type Check = (root: string, options?: object) => { stale: boolean; reason: string };
+  const check = checkBuild as Check;
+  const stamp = writeBuildStamp as (root: string, startedMs: number) => void;
+
+  test("package.json's start script runs the check before start.sh", () => {
+    const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toBe("node scripts/build-if-stale.mjs && sh scripts/start.sh");
+  });
+
+  test("missing outputs, no stamp, or an input changed after the last build → stale; otherwise skipped", () => {
+    const root = tempDir("senti-stale-");
+    try {
+      const now = Date.now();
+      const write = (path: string, secondsAgo: number) => {
+        mkdirSync(join(root, path, ".."), { recursive: true });
+        writeFileSync(join(root, path), "x");
+        const t = now / 1000 - secondsAgo;
+        utimesSync(join(root, path), t, t);
+      };
+      for (const input of ["src/index.ts", "src/deep/er/model.ts", "examples/express-server/src/main.ts", "tsup.config.ts", "tsconfig.json", "tsconfig.build.json", "package.json", "examples/express-server/package.json"]) {
+        write(input, 600);
+      }
+      expect(check(root)).toEqual({ stale: true, reason: "dist/index.js is missing" });
+      write("dist/index.js", 300);
+      expect(check(root)).toEqual({ stale: true, reason: "examples/express-server/dist/main.js is missing" });
+      write("examples/express-server/dist/main.js", 300);
+      expect(check(root)).toMatchObject({ stale: true, reason: expect.stringMatching(/^no stamp of a successful build/) });
+      stamp(root, Date.now() - 300_000);
+      expect(check(root)).toMatchObject({ stale: false, reason: expect.stringMatching(/^nothing changed since the last build/) });
+      // package-lock.json and other inputs may be absent; files outside the inputs do not count.
+      write("README.md", 0);
+      write("test/x.test.ts", 0);
+      expect(check(root).stale).toBe(false);
+      // Each input in turn is modified after the last build (mtimes in the future keep the order unambiguous).
+      const changed = ["src/deep/er/model.ts", "examples/express-server/src/main.ts", "tsconfig.build.json", "package-lock.json", "examples/express-server/tsconfig.json"];
+      changed.forEach((input, i) => {
+        write(input, -10 * (i + 1));
+        expect(check(root)).toEqual({ stale: true, reason: `${input} changed after the last build` });
+        stamp(root, now + 10_000 * (i + 1) + 5000);
+        expect(check(root).stale).toBe(false);
+      });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
