@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { PROJECT_ROOT, distFile } from "../helpers/dist.js";
 import { describeResult, runProcess, type ProcessResult } from "../helpers/run-process.js";
 import { dataFile } from "../peers/sklearn.js";
+import { collect, holdoutSplit, readDataset } from "../../src/entries/data.js";
 import { createTracking } from "../../src/entries/tracking.js";
 
 const TRAIN = dataFile("rt-polarity/train.csv");
@@ -246,6 +247,27 @@ describe("senti-mlops train with tracking and the registry", () => {
     expect(second.stdout).toMatch(/^trained: \d+ examples/m);
     expect(second.stdout).toMatch(/^run [0-9a-f]{32} logged to sqlite:/m);
     expect(second.stdout).toMatch(/^registered models:\/cli-model\/2$/m);
+  });
+
+  test("--holdout trains without the texts the service's jobs validate on, evaluates on them without --test, and logs the split", async () => {
+    const db = `sqlite:///${join(tmp, "holdout.db")}`;
+    const r = await senti(["train", "--data", TRAIN, ...TRAIN_ARGS, "--holdout", "0.2", "--holdout-seed", "7", "--tracking-uri", db, "--json"]);
+    expect(r.code, describeResult(r)).toBe(0);
+    const summary = JSON.parse(r.stdout.trim()) as { examples: number; run_id: string; metrics: { support: number } };
+    const rows = await collect(readDataset(TRAIN));
+    const { train, heldOut } = holdoutSplit(rows, { fraction: 0.2, seed: 7 });
+    expect(summary.examples).toBe(train.length);
+    expect(summary.metrics.support).toBe(heldOut.length);
+    const tracking = await createTracking(db);
+    try {
+      const run = await tracking.store.getRun(summary.run_id);
+      expect(run.data.params).toMatchObject({ holdout_fraction: "0.2", holdout_seed: "7", holdout_rows: String(heldOut.length) });
+    } finally {
+      await tracking.close();
+    }
+    const bad = await senti(["train", "--data", TRAIN, "--holdout-seed", "7"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--holdout-seed needs --holdout FRACTION");
   });
 
   test.each([

@@ -186,12 +186,14 @@ export function createTrainingLeases(options: TrainingLeaseOptions): TrainingLea
   const setTag = (experimentId: string, key: string, value: string) => store.setExperimentTag(experimentId, `${TAG}${key}`, value);
 
   const markReleased = async (record: LeaseRecord): Promise<void> => {
+    const isDeleted = async () => (await store.getExperiment(record.experimentId)).lifecycleStage === "deleted";
+    if (await isDeleted()) return;
     try {
       await setTag(record.experimentId, "released", "true");
       await store.deleteExperiment(record.experimentId);
     } catch (e) {
-      // Already deleted (released by someone else, or by its holder): nothing left to do.
-      if (!hasErrorCode(e, "INVALID_STATE") && !hasErrorCode(e, "RESOURCE_DOES_NOT_EXIST")) throw e;
+      // Released meanwhile by someone else (its holder, or another process cleaning up after it).
+      if (!(await isDeleted().catch(() => false))) throw e;
     }
   };
 
@@ -233,7 +235,7 @@ export function createTrainingLeases(options: TrainingLeaseOptions): TrainingLea
         if (released) return;
         released = true;
         const mine = await read(generation);
-        if (mine) await markReleased(mine);
+        if (mine && !mine.released) await markReleased(mine);
       },
     };
     return { lease, previous: current && !current.released ? current : null };
