@@ -7,68 +7,17 @@
  *
  * Needs `npm run build` and ../shared/data/sst2.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { request } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, test } from "vitest";
 import { createTracking } from "../../src/entries/tracking.js";
-import { SERVER_DIR, TOKEN, tempDir, waitForJob, writeTrainingCsv, type JobView } from "./helpers.js";
+import { TOKEN, tempDir, waitForJob, writeTrainingCsv, type JobView } from "./helpers.js";
+import { killAll, once, startMain as start } from "./service-process.js";
 
-const MAIN = join(SERVER_DIR, "dist", "main.js");
 const auth = { authorization: `Bearer ${TOKEN}` };
-const children: ChildProcess[] = [];
 
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
-});
-
-interface Started {
-  child: ChildProcess;
-  url: string;
-  lines: Record<string, unknown>[];
-  exited: Promise<number | null>;
-}
-
-/** Starts main.js and resolves once `ready` has been logged (the port comes from the first "listening" line). */
-function start(env: Record<string, string>, ready: RegExp): Promise<Started> {
-  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  children.push(child);
-  const lines: Record<string, unknown>[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    let port: number | undefined;
-    let buffer = "";
-    let stderr = "";
-    child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
-      buffer += chunk;
-      const parts = buffer.split("\n");
-      buffer = parts.pop()!;
-      for (const text of parts.filter(Boolean)) {
-        const line = JSON.parse(text) as Record<string, unknown>;
-        lines.push(line);
-        if (line.msg === "listening" && port === undefined) port = line.port as number;
-        if (ready.test(String(line.msg)) && port !== undefined) resolve({ child, url: `http://127.0.0.1:${port}`, lines, exited });
-      }
-    });
-    void exited.then((code) => reject(new Error(`main.js exited (${code}) before it was ready: ${stderr}\n${lines.map((l) => JSON.stringify(l)).join("\n")}`)));
-  });
-}
-
-/** One request on a fresh connection (so the cluster's round-robin spreads them over the workers). */
-function once(url: string, path: string, method = "GET", body = "", headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${url}${path}`, { method, agent: false, headers: { connection: "close", ...headers } }, (res) => {
-      let text = "";
-      res.setEncoding("utf8").on("data", (c: string) => (text += c));
-      res.on("end", () => resolve({ status: res.statusCode!, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} }));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
+afterEach(killAll);
 
 describe("WORKERS=2", () => {
   test("one job at a time across the workers; every worker serves the promoted champion; SIGTERM drains both, exit 0", async () => {

@@ -18,7 +18,10 @@ import type { ServiceMetrics } from "./service-metrics.js";
 
 /** What the last check found. */
 export interface RefreshStatus {
-  /** ISO time of the last check that reached the registry, or null. */
+  /**
+   * ISO time at which the last successful check read the registry (its start), or null: what is
+   * served reflects the registry as of then.
+   */
   readonly lastCheckedAt: string | null;
   /** Why the last check failed (store unreachable, version unreadable), or null when it worked. */
   readonly lastError: string | null;
@@ -68,6 +71,7 @@ export function createModelRefresher(context: ModelRefresherContext): ModelRefre
 
   const check = async (): Promise<void> => {
     if (!follows) return;
+    const startedAt = new Date().toISOString();
     const served = models.tfidf.current();
     let name: string;
     let version: string;
@@ -76,7 +80,7 @@ export function createModelRefresher(context: ModelRefresherContext): ModelRefre
     } catch (e) {
       if (hasErrorCode(e, "RESOURCE_DOES_NOT_EXIST")) {
         // The alias is gone (or never existed): keep serving what there is.
-        lastCheckedAt = new Date().toISOString();
+        lastCheckedAt = startedAt;
         lastError = served ? `${uri} no longer exists in the registry; still serving version ${served.registeredModel?.version ?? "?"}` : null;
         metrics.refreshChecks.inc({ outcome: "missing" });
         return;
@@ -86,9 +90,9 @@ export function createModelRefresher(context: ModelRefresherContext): ModelRefre
       logger.warn({ err: e }, "model refresh: the registry could not be reached; still serving the current model");
       return;
     }
-    lastCheckedAt = new Date().toISOString();
     metrics.refreshLastSuccess.set(Date.now() / 1000);
     if (served?.registeredModel?.version === version) {
+      lastCheckedAt = startedAt;
       lastError = null;
       metrics.refreshChecks.inc({ outcome: "unchanged" });
       return;
@@ -99,6 +103,7 @@ export function createModelRefresher(context: ModelRefresherContext): ModelRefre
       const next: ServedModel = { ...pinned, uri, loadedAt: new Date().toISOString() };
       serve(next);
       metrics.modelLoadSeconds.observe({ model: "tfidf" }, (performance.now() - started) / 1000);
+      lastCheckedAt = startedAt;
       lastError = null;
       metrics.refreshChecks.inc({ outcome: "swapped" });
       logger.info({ uri, from: served?.registeredModel?.version ?? null, to: version }, "model refresh: now serving the registry's version");
