@@ -173,7 +173,9 @@ export async function createServer(config: ServiceConfig, options: ServerOptions
     draining: () => draining,
     inFlight,
   };
-  const http = createHttpServer({ keepAliveTimeout: 5_000 }, createApp(context));
+  // Timed-out requests are looked for every second (Node's default is 30 s, which would let a slow
+  // body outlive BODY_TIMEOUT_MS by that much).
+  const http = createHttpServer({ keepAliveTimeout: 5_000, connectionsCheckingInterval: 1_000 }, createApp(context));
   http.maxHeadersCount = 100;
   applyHttpLimits(http, config);
   // Malformed HTTP (bad method, bad header, oversized headers) never reaches Express: answer it as JSON too.
