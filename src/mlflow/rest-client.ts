@@ -112,6 +112,22 @@ const INVALID_HOST = /invalid host header/i;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Splits `user:password@` off an http(s) URL (percent-decoded), leaving the URL without it. */
+function splitUserinfo(url: string): { url: string; username?: string; password?: string } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url };
+  }
+  if (!parsed.username && !parsed.password) return { url };
+  const username = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  parsed.username = "";
+  parsed.password = "";
+  return { url: parsed.href, username, password };
+}
+
 /**
  * Creates a client for the MLflow server at `baseUrl` (e.g. `http://127.0.0.1:5000`).
  *
@@ -126,15 +142,18 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * Errors answered by the server keep the server's message.
  */
 export function createRestClient(baseUrl: string, options: RestClientOptions = {}, component: Component = "mlflow"): RestClient {
-  const root = baseUrl.replace(/\/+$/, "");
+  // Credentials in the URL (`http://user:password@host`, as Python MLflow's requests accepts them)
+  // become basic auth: fetch refuses URLs that carry them. Explicit options win.
+  const { url: bare, username, password } = splitUserinfo(baseUrl);
+  const root = bare.replace(/\/+$/, "");
   const doFetch = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? 120_000;
   const retries = options.retries ?? 5;
   const backoffMs = options.backoffMs ?? 250;
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.Authorization = `Bearer ${options.token}`;
-  else if (options.username !== undefined && options.password !== undefined) {
-    const bytes = new TextEncoder().encode(`${options.username}:${options.password}`);
+  else if ((options.username ?? username) !== undefined && (options.password ?? password) !== undefined) {
+    const bytes = new TextEncoder().encode(`${options.username ?? username}:${options.password ?? password}`);
     headers.Authorization = `Basic ${btoa(String.fromCharCode(...bytes))}`;
   }
 
