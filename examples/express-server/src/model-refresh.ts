@@ -101,6 +101,12 @@ export function createModelRefresher(context: ModelRefresherContext): ModelRefre
     try {
       const pinned = await loadTfidfModel(tracking, `models:/${name}/${version}`);
       const next: ServedModel = { ...pinned, uri, loadedAt: new Date().toISOString() };
+      // Something else (a training job of this process) may have swapped a model in while this one
+      // loaded: that one is newer than what this check read, so it stays (the next check reconciles).
+      if (models.tfidf.current() !== served) {
+        metrics.refreshChecks.inc({ outcome: "unchanged" });
+        return;
+      }
       serve(next);
       metrics.modelLoadSeconds.observe({ model: "tfidf" }, (performance.now() - started) / 1000);
       lastCheckedAt = startedAt;
@@ -111,7 +117,7 @@ export function createModelRefresher(context: ModelRefresherContext): ModelRefre
       const { body } = toErrorAnswer(e);
       lastError = `version ${version} of ${uri} cannot be loaded: ${body.message}`;
       metrics.refreshChecks.inc({ outcome: "error" });
-      if (!served) models.tfidf.setProblem(lastError, body.error_code, { unreadable: true });
+      if (!models.tfidf.current()) models.tfidf.setProblem(lastError, body.error_code, { unreadable: true });
       logger.error({ err: e, version }, "model refresh: the registry's version cannot be loaded; still serving the current model");
     }
   };
