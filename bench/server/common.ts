@@ -7,6 +7,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { createServer as createNetServer } from "node:net";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import autocannonUntyped from "autocannon";
 import { parse } from "csv-parse/sync";
@@ -18,7 +19,6 @@ export const CACHE = join(PROJECT_ROOT, ".cache", "bench-server");
 export const LOGS = join(CACHE, "logs");
 const REQUIREMENTS = join(PROJECT_ROOT, "bench/server/requirements.txt");
 const FLASK_APP = join(PROJECT_ROOT, "bench/server/flask_app.py");
-const CLUSTER = join(PROJECT_ROOT, "bench/server/cluster.mjs");
 export const DEFAULT_MAIN = join(PROJECT_ROOT, "examples/express-server/dist/main.js");
 const TRAIN = dataFile("imdb/train.csv");
 const TEST = dataFile("imdb/test.csv");
@@ -27,15 +27,20 @@ const SKLEARN_VEC = { ngram_range: [1, 2], min_df: 2, sublinear_tf: true };
 const SKLEARN_CLF = { C: 4, max_iter: 1000 };
 const REGISTERED = "sentiment-tfidf";
 export const GUNICORN_WORKERS = 2;
-export const CLUSTER_WORKERS = 2;
+/** The service's default WORKERS (examples/express-server/src/config.ts: os.availableParallelism(), at most 256). */
+export const DEFAULT_WORKERS = Math.min(256, availableParallelism());
 export const log = (s: string) => process.stderr.write(s);
 
-export type SideName = "flask" | "flask-gthread" | "ours" | "ours2";
+/**
+ * ours: the service as `npm start` runs it (WORKERS unset: its default, one process per core);
+ * ours1: the same main.js with WORKERS=1 (one process, no node:cluster primary).
+ */
+export type SideName = "flask" | "flask-gthread" | "ours" | "ours1";
 export const SIDE_LABEL: Record<SideName, string> = {
   flask: `Flask + scikit-learn, gunicorn ${GUNICORN_WORKERS} sync workers`,
   "flask-gthread": `Flask + scikit-learn, gunicorn ${GUNICORN_WORKERS} gthread workers (1 thread each, keep-alive)`,
-  ours: "Express service, 1 process",
-  ours2: `Express service, ${CLUSTER_WORKERS} processes (node:cluster)`,
+  ours: `Express service as \`npm start\` runs it (WORKERS=${DEFAULT_WORKERS}, the default)`,
+  ours1: "Express service, WORKERS=1",
 };
 
 // ---------------------------------------------------------------- set-up (cached)
@@ -181,18 +186,31 @@ export async function start(
     );
     ready = (err) => (err.match(/\[flask_app\] model loaded/g) ?? []).length >= GUNICORN_WORKERS;
   } else {
-    const env = {
+    // The service's own configuration from the environment; WORKERS is set only for ours1, so ours
+    // runs with the default `npm start` gets (one worker per core).
+    const env: Record<string, string> = {
       ...base,
       HOST: "127.0.0.1",
       PORT: String(port),
       MLFLOW_TRACKING_URI: models.trackingUri,
       MODEL_URI: `models:/${REGISTERED}@champion`,
-      BENCH_WORKERS: String(CLUSTER_WORKERS),
-      BENCH_SERVER_MAIN: main,
+      ...(side === "ours1" ? { WORKERS: "1" } : {}),
       ...extraEnv,
     };
-    child = spawn(process.execPath, [...nodeArgs, side === "ours2" ? CLUSTER : main], { env, cwd: models.storeDir, stdio: ["ignore", out, "pipe"] });
-    ready = side === "ours2" ? (err) => err.includes(`[cluster] ${CLUSTER_WORKERS} workers listening`) : () => true;
+    const workers = env.WORKERS ? Number(env.WORKERS) : DEFAULT_WORKERS;
+    child = spawn(process.execPath, [...nodeArgs, main], { env, cwd: models.storeDir, stdio: ["ignore", out, "pipe"] });
+    // With more than one worker, /health answers as soon as the first one listens: wait for the
+    // primary's log line (stdout, in the log file) that all of them do, and check their number.
+    ready =
+      workers > 1
+        ? () => {
+            const line = readFileSync(logFile, "utf8").split("\n").find((l) => l.includes('"every worker is listening"'));
+            if (!line) return false;
+            const said = (JSON.parse(line) as { workers?: number }).workers;
+            if (said !== workers) throw new Error(`${side}: expected ${workers} workers, the service says ${said}`);
+            return true;
+          }
+        : () => true;
   }
   closeSync(out);
   running.add(child);

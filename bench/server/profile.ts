@@ -1,6 +1,6 @@
 /**
  * bench/server/profile.ts: where the Express service's time goes under bench/server's
- * one-review-per-request load (one process, the service's defaults).
+ * one-review-per-request load (one process: WORKERS=1, otherwise the service's defaults).
  *
  *   npx tsx bench/server/profile.ts                      # prints the tables
  *   npx tsx bench/server/profile.ts -- --write           # and writes them into docs/benchmarks.md
@@ -50,7 +50,7 @@ const f2 = (n: number) => n.toFixed(2);
 
 const logging: string[] = [];
 for (const level of ["info", "warn"]) {
-  const server = await start("ours", models, { main: MAIN, extraEnv: { LOG_LEVEL: level }, logName: `profile-${level}` });
+  const server = await start("ours1", models, { main: MAIN, extraEnv: { LOG_LEVEL: level }, logName: `profile-${level}` });
   try {
     await load(server.url, bodies, WARMUP, server.child.pid!, settings);
     const m = await load(server.url, bodies, DURATION, server.child.pid!, settings);
@@ -121,7 +121,7 @@ const profDir = mkdtempSync(join(tmpdir(), "senti-bench-server-prof-"));
 const profiled: string[] = [];
 let profiledRps = 0;
 try {
-  const server = await start("ours", models, { main: MAIN, nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profDir}`], logName: "profile-cpu" });
+  const server = await start("ours1", models, { main: MAIN, nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profDir}`], logName: "profile-cpu" });
   let window: [number, number];
   let cpuSeconds: number;
   let responses: number;
