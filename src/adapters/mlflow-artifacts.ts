@@ -5,7 +5,7 @@
  * @module
  */
 import { isSentiMlopsError, SentiMlopsError } from "../errors.js";
-import { resolveMaxBytes, type DownloadLimit } from "../mlflow/read-limited.js";
+import { resolveMaxBytes, type DownloadLimit } from "../mlflow/download-limit.js";
 import { createRestClient, type RestClientOptions } from "../mlflow/rest-client.js";
 import { normalizeKey, withGuards, type ByteStore, type ByteStoreEntry } from "./byte-store.js";
 

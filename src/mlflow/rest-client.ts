@@ -5,7 +5,7 @@
  * @module
  */
 import { ERROR_HTTP_STATUS, SentiMlopsError, type Component, type ErrorCode } from "../errors.js";
-import { readLimited, type DownloadLimit } from "./read-limited.js";
+import type { DownloadLimit } from "./download-limit.js";
 
 /**
  * Options of {@link createRestClient}: credentials, timeouts and retries.
@@ -280,6 +280,9 @@ export function createRestClient(baseUrl: string, options: RestClientOptions = {
       }
       if (!limit) return new Uint8Array(await response.arrayBuffer());
       const length = response.headers.get("content-length");
+      // Imported when a limited download happens: tracking calls alone do not carry it (the
+      // browser bundle of createTracking(http://) stays within its size budget).
+      const { readLimited } = await import("./read-limited.js");
       return readLimited(response.body, limit, length === null ? undefined : Number(length));
     },
     async head(path, absent = [404]) {

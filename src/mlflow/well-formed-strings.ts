@@ -12,23 +12,11 @@ import { SentiMlopsError, type Component } from "../errors.js";
 /** Deep enough for any store request; anything deeper is not a store request. */
 const MAX_DEPTH = 16;
 
-/** The index of the first lone surrogate in `text`, or -1. */
-function loneSurrogateAt(text: string): number {
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit >= 0xd800 && unit <= 0xdbff) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) i++;
-      else return i;
-    } else if (unit >= 0xdc00 && unit <= 0xdfff) {
-      return i;
-    }
-  }
-  return -1;
-}
-
-/** `String.prototype.isWellFormed` (Node 20, current browsers), with a scan where it is missing. */
-const isWellFormed = (text: string): boolean => (text as { isWellFormed?: () => boolean }).isWellFormed?.() ?? loneSurrogateAt(text) < 0;
+/**
+ * A lone surrogate: with the `u` flag a surrogate pair is one code point, so `\p{Cs}` matches only
+ * halves that have no partner.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * Returns `value` when it is well-formed UTF-16; otherwise throws `INVALID_PARAMETER_VALUE` naming
@@ -41,8 +29,8 @@ const isWellFormed = (text: string): boolean => (text as { isWellFormed?: () => 
  * ```
  */
 export function validateWellFormed(value: string, field: string, component: Component = "mlflow"): string {
-  if (isWellFormed(value)) return value;
-  const at = loneSurrogateAt(value);
+  const at = value.search(LONE_SURROGATE);
+  if (at < 0) return value;
   const unit = value.charCodeAt(at).toString(16).toUpperCase();
   throw SentiMlopsError.invalidParameterValue(
     `Invalid value for '${field}': not a well-formed Unicode string (a lone surrogate U+${unit} at index ${at}); ` +
@@ -53,7 +41,7 @@ export function validateWellFormed(value: string, field: string, component: Comp
 
 /** The path of the first ill-formed string in `value`, or undefined. */
 function findIllFormed(value: unknown, path: string, depth: number): { path: string; text: string } | undefined {
-  if (typeof value === "string") return isWellFormed(value) ? undefined : { path, text: value };
+  if (typeof value === "string") return LONE_SURROGATE.test(value) ? { path, text: value } : undefined;
   if (typeof value !== "object" || value === null || depth >= MAX_DEPTH) return undefined;
   if (ArrayBuffer.isView(value)) return undefined;
   if (Array.isArray(value)) {
