@@ -412,7 +412,7 @@ describe("lazy loading of the AWS SDK", () => {
     dir = await mkdtemp(join(tmpdir(), "senti-s3-nosdk-"));
     await mkdir(join(dir, "src", "adapters"), { recursive: true });
     await mkdir(join(dir, "src", "mlflow"), { recursive: true });
-    for (const file of ["errors.ts", "optional-peer.ts", "mlflow/read-limited.ts", "adapters/byte-store.ts", "adapters/s3.ts"]) {
+    for (const file of ["errors.ts", "optional-peer.ts", "mlflow/download-limit.ts", "mlflow/read-limited.ts", "adapters/byte-store.ts", "adapters/s3.ts"]) {
       await copyFile(join(PROJECT_ROOT, "src", file), join(dir, "src", file));
     }
     await writeFile(join(dir, "package.json"), JSON.stringify({ type: "module" }));
