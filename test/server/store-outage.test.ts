@@ -73,7 +73,11 @@ test("a replica that cannot reach the store keeps serving its model and says so;
 
   type Info = { refresh: { last_checked_at: string | null; last_error: string | null } };
   // Let the refresh settle on version 1 with the store up first.
-  await until(async () => (await (await fetch(`${service!.url}/model_info`)).json()) as Info, (i) => i.refresh.last_checked_at !== null && i.refresh.last_error === null);
+  const trained = Date.parse((job as JobView & { finished_at: string }).finished_at);
+  await until(
+    async () => (await (await fetch(`${service!.url}/model_info`)).json()) as Info,
+    (i) => i.refresh.last_checked_at !== null && Date.parse(i.refresh.last_checked_at) > trained && i.refresh.last_error === null,
+  );
   await relay.down();
   const info = await until(async () => (await (await fetch(`${service!.url}/model_info`)).json()) as Info, (i) => i.refresh.last_error !== null);
   expect(info.refresh.last_error).toMatch(/^the registry could not be reached/);

@@ -114,8 +114,17 @@ export function createModelRefresher(context: ModelRefresherContext): ModelRefre
       metrics.refreshChecks.inc({ outcome: "swapped" });
       logger.info({ uri, from: served?.registeredModel?.version ?? null, to: version }, "model refresh: now serving the registry's version");
     } catch (e) {
+      // A job of this process may have swapped in this very version while it loaded.
+      if (models.tfidf.current()?.registeredModel?.version === version) {
+        lastCheckedAt = startedAt;
+        lastError = null;
+        metrics.refreshChecks.inc({ outcome: "unchanged" });
+        return;
+      }
       const { body } = toErrorAnswer(e);
-      lastError = `version ${version} of ${uri} cannot be loaded: ${body.message}`;
+      lastError = hasErrorCode(e, "TEMPORARILY_UNAVAILABLE")
+        ? `the registry could not be reached while loading version ${version} of ${uri}: ${body.message}`
+        : `version ${version} of ${uri} cannot be loaded: ${body.message}`;
       metrics.refreshChecks.inc({ outcome: "error" });
       if (!models.tfidf.current()) models.tfidf.setProblem(lastError, body.error_code, { unreadable: true });
       logger.error({ err: e, version }, "model refresh: the registry's version cannot be loaded; still serving the current model");
