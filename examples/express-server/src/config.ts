@@ -96,6 +96,14 @@ export interface ServiceConfig {
    * `requestTimeout`; headers alone get at most 15 s). Integer 1000–600000. @default 30000
    */
   readonly bodyTimeoutMs: number;
+  /**
+   * `STORE_STARTUP_TIMEOUT_SECONDS`: how long a start keeps retrying (exponential backoff, each
+   * retry logged with its cause) while the tracking store cannot be reached — a compose stack or a
+   * Kubernetes pod may start the service before MLflow listens. Past it the process exits 1; 0
+   * fails at the first unreachable store. A malformed configuration never waits. Integer 0–86400.
+   * @default 180
+   */
+  readonly storeStartupTimeoutSeconds: number;
 }
 
 /**
@@ -264,6 +272,7 @@ const envSchema = z.object({
   MIN_VALIDATION_ACCURACY: decimal(0, 1, "a number from 0 to 1").default(0.6),
   MAX_CONNECTIONS: integer(1, 1_000_000, "an integer from 1 to 1000000").default(1024),
   BODY_TIMEOUT_MS: integer(1000, 600_000, "an integer from 1000 to 600000").default(30_000),
+  STORE_STARTUP_TIMEOUT_SECONDS: integer(0, 86_400, "an integer number of seconds from 0 (no retry) to 86400").default(180),
 });
 
 /** Describes a value for a message without echoing secrets or huge strings. */
@@ -337,6 +346,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     minValidationAccuracy: e.MIN_VALIDATION_ACCURACY,
     maxConnections: e.MAX_CONNECTIONS,
     bodyTimeoutMs: e.BODY_TIMEOUT_MS,
+    storeStartupTimeoutSeconds: e.STORE_STARTUP_TIMEOUT_SECONDS,
   });
 }
 

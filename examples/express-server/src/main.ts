@@ -11,10 +11,15 @@
  * requests had to be cut off at SHUTDOWN_TIMEOUT_MS). Training is kept to one job at a time across
  * workers (and replicas) by the lease in the tracking store, not by this process.
  *
+ * A start that finds the tracking store unreachable (MLflow not listening yet: compose and
+ * Kubernetes start containers in any order) is retried with exponential backoff for up to
+ * STORE_STARTUP_TIMEOUT_SECONDS, each retry logged with its cause, then exits 1 saying so.
+ *
  * @module
  */
 import cluster, { type Worker } from "node:cluster";
-import { ConfigError, loadConfig, type ServiceConfig } from "./config.js";
+import { hasErrorCode } from "senti-mlops";
+import { ConfigError, loadConfig, redactUri, redactUrisInText, type ServiceConfig } from "./config.js";
 import { createLogger } from "./logger.js";
 import { createServer, type RunningServer } from "./server.js";
 
@@ -32,6 +37,19 @@ type ClusterMessage =
 
 /** How long a promoting worker waits for the others to serve the new version. */
 const PROPAGATION_TIMEOUT_MS = 30_000;
+
+/** The first wait between two starts that found the store unreachable; it doubles up to the cap. */
+const STARTUP_RETRY_FIRST_MS = 500;
+const STARTUP_RETRY_MAX_MS = 15_000;
+
+/**
+ * Whether a failed start is worth retrying: the tracking store (or the server it names) could not
+ * be reached or did not answer in time. Anything else — a malformed URI, a missing model named by
+ * MODEL_URI, a refused credential — would fail the same way again, so it stops the start at once.
+ */
+function storeUnreachable(e: unknown): boolean {
+  return hasErrorCode(e, "TEMPORARILY_UNAVAILABLE") || hasErrorCode(e, "DEADLINE_EXCEEDED");
+}
 
 let config: ServiceConfig;
 try {
@@ -75,8 +93,11 @@ async function runServer(): Promise<void> {
   let server: RunningServer | undefined;
   let requested: NodeJS.Signals | null = null;
   let stopping = false;
+  // Wakes a start that waits to retry, so that a signal does not wait out the backoff.
+  let wake: (() => void) | null = null;
   const stop = (signal: NodeJS.Signals) => {
     requested ??= signal;
+    wake?.();
     if (stopping || !server) return;
     stopping = true;
     logger.info({ signal }, "shutting down");
@@ -95,15 +116,48 @@ async function runServer(): Promise<void> {
   process.on("SIGINT", stop);
   // From here on a SIGTERM is handled; the primary signals a worker only after this.
   if (worker) process.send?.({ type: "ready" } satisfies ClusterMessage);
-  try {
-    server = await createServer(config, {
-      logger: worker ? logger.child({ worker: worker.id, pid: process.pid }) : logger,
-      ...(worker ? { onPromoted } : {}),
-    });
-  } catch (e) {
-    logger.fatal({ err: e }, "could not start");
-    logger.flush();
-    process.exit(1);
+  const serverLogger = worker ? logger.child({ worker: worker.id, pid: process.pid }) : logger;
+  const deadline = Date.now() + config.storeStartupTimeoutSeconds * 1000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      server = await createServer(config, { logger: serverLogger, ...(worker ? { onPromoted } : {}) });
+      if (attempt > 1) serverLogger.info({ attempts: attempt }, "the tracking store is reachable: started");
+      break;
+    } catch (e) {
+      const left = deadline - Date.now();
+      if (!storeUnreachable(e)) {
+        serverLogger.fatal({ err: e }, "could not start");
+        logger.flush();
+        process.exit(1);
+      }
+      const store = redactUri(config.trackingUri);
+      if (left <= 0) {
+        const why = `the tracking store ${store} could not be reached within STORE_STARTUP_TIMEOUT_SECONDS=${config.storeStartupTimeoutSeconds} (${attempt} attempts)`;
+        serverLogger.fatal({ err: e, attempts: attempt }, `could not start: ${why}`);
+        logger.flush();
+        process.stderr.write(`senti-mlops-express-server: could not start: ${why}; last error: ${redactUrisInText((e as Error).message)}\n`);
+        process.exit(1);
+      }
+      const delay = Math.min(left, STARTUP_RETRY_MAX_MS, STARTUP_RETRY_FIRST_MS * 2 ** (attempt - 1));
+      serverLogger.warn(
+        { cause: (e as Error).message, attempt, retry_in_ms: delay, gives_up_in_s: Math.ceil(left / 1000) },
+        `the tracking store ${store} cannot be reached yet; retrying`,
+      );
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      wake = null;
+      if (requested) {
+        // Stopped before it ever served: nothing to drain.
+        serverLogger.info({ signal: requested }, "stopped while waiting for the tracking store");
+        logger.flush();
+        process.exit(0);
+      }
+    }
   }
   if (worker) {
     const started = server;
