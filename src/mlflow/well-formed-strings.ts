@@ -8,6 +8,7 @@
  * @module
  */
 import { SentiMlopsError, type Component } from "../errors.js";
+import { wrapStoreMethods } from "./store-methods.js";
 
 /** Deep enough for any store request; anything deeper is not a store request. */
 const MAX_DEPTH = 16;
@@ -62,7 +63,7 @@ function findIllFormed(value: unknown, path: string, depth: number): { path: str
  * Wraps a store (an object of async methods) so that every method first checks every string in its
  * arguments, nested objects and arrays included, and rejects with `INVALID_PARAMETER_VALUE` naming
  * the method and the field (`logBatch: params[0].value`) when one is not well-formed UTF-16. Other
- * properties (`uri`) are copied as they are.
+ * properties (`uri`) are copied as they are ({@link wrapStoreMethods}).
  *
  * @example
  * ```ts
@@ -71,26 +72,18 @@ function findIllFormed(value: unknown, path: string, depth: number): { path: str
  * ```
  */
 export function withWellFormedStrings<S extends object>(store: S, component: Component): S {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, member] of Object.entries(store)) {
-    if (typeof member !== "function") {
-      wrapped[name] = member;
-      continue;
-    }
-    wrapped[name] = (...args: unknown[]): unknown => {
-      for (let i = 0; i < args.length; i++) {
-        const found = findIllFormed(args[i], "", 0);
-        if (found) {
-          const field = found.path === "" ? `argument ${i + 1}` : found.path;
-          try {
-            validateWellFormed(found.text, `${name}: ${field}`, component);
-          } catch (e) {
-            return Promise.reject(e);
-          }
+  return wrapStoreMethods(store, (name, method) => (...args: unknown[]): unknown => {
+    for (let i = 0; i < args.length; i++) {
+      const found = findIllFormed(args[i], "", 0);
+      if (found) {
+        const field = found.path === "" ? `argument ${i + 1}` : found.path;
+        try {
+          validateWellFormed(found.text, `${name}: ${field}`, component);
+        } catch (e) {
+          return Promise.reject(e);
         }
       }
-      return (member as (...a: unknown[]) => unknown).apply(store, args);
-    };
-  }
-  return wrapped as S;
+    }
+    return method(...args);
+  });
 }

@@ -49,6 +49,20 @@ export function writeTrainingCsv(dir: string, rows: number, offset = 0): string 
 }
 
 /**
+ * The environment of a service that trains: the test token, `rows` rows of SST-2 as TRAIN_DATA, and
+ * an SQLite tracking store with a local artifact root, all inside `dir`. Replicas given the same
+ * `dir` share one store (and so one registry and one training lease).
+ */
+export function trainingEnv(dir: string, rows: number) {
+  return {
+    API_TOKEN: TOKEN,
+    TRAIN_DATA: writeTrainingCsv(dir, rows),
+    MLFLOW_TRACKING_URI: `sqlite:///${join(dir, "mlflow.db")}`,
+    MLFLOW_ARTIFACT_ROOT: join(dir, "mlruns"),
+  };
+}
+
+/**
  * Starts the service with `env` on top of test defaults (127.0.0.1, port 0, memory: tracking,
  * logs captured at info level).
  */

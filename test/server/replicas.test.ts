@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createTracking } from "../../src/entries/tracking.js";
-import { TOKEN, post, startTestServer, tempDir, waitForJob, writeTrainingCsv, type JobView, type TestServer } from "./helpers.js";
+import { TOKEN, post, startTestServer, tempDir, trainingEnv, waitForJob, type JobView, type TestServer } from "./helpers.js";
 
 let dir: string;
 let env: Record<string, string>;
@@ -22,10 +22,7 @@ const auth = { authorization: `Bearer ${TOKEN}` };
 beforeAll(async () => {
   dir = tempDir();
   env = {
-    API_TOKEN: TOKEN,
-    TRAIN_DATA: writeTrainingCsv(dir, 3000),
-    MLFLOW_TRACKING_URI: `sqlite:///${join(dir, "mlflow.db")}`,
-    MLFLOW_ARTIFACT_ROOT: join(dir, "mlruns"),
+    ...trainingEnv(dir, 3000),
     MODEL_REFRESH_SECONDS: "0.2",
   };
   a = await startTestServer(env);

@@ -8,11 +8,10 @@
  *
  * Needs `npm run build` and ../shared/data/sst2.
  */
-import { join } from "node:path";
 import { afterAll, expect, test } from "vitest";
 import { loadModel, predict } from "../../src/index.js";
 import { createTracking } from "../../src/entries/tracking.js";
-import { TOKEN, tempDir, writeTrainingCsv } from "./helpers.js";
+import { TOKEN, tempDir, trainingEnv } from "./helpers.js";
 import { killAll, once, startMain } from "./service-process.js";
 
 const SOAK_MS = 60_000;
@@ -27,10 +26,7 @@ test("two replicas under load while jobs train and the alias moves: 0 errors, co
   const dir = tempDir();
   const env = {
     WORKERS: "1",
-    API_TOKEN: TOKEN,
-    TRAIN_DATA: writeTrainingCsv(dir, 2000),
-    MLFLOW_TRACKING_URI: `sqlite:///${join(dir, "mlflow.db")}`,
-    MLFLOW_ARTIFACT_ROOT: join(dir, "mlruns"),
+    ...trainingEnv(dir, 2000),
     MODEL_REFRESH_SECONDS: "1",
   };
   const replicas = await Promise.all([startMain(env, /^listening$/), startMain(env, /^listening$/)]);

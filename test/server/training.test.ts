@@ -7,7 +7,6 @@
  *
  * Needs `npm run build` and ../shared/data/sst2.
  */
-import { join } from "node:path";
 import { predict } from "senti-mlops";
 import { createTracking } from "senti-mlops/tracking";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -17,8 +16,8 @@ import {
   post,
   startTestServer,
   tempDir,
+  trainingEnv,
   waitForJob,
-  writeTrainingCsv,
   type JobView,
   type OpenApiChecker,
   type TestServer,
@@ -52,12 +51,7 @@ async function train(body?: unknown): Promise<JobView> {
 
 beforeAll(async () => {
   dir = tempDir();
-  env = {
-    API_TOKEN: TOKEN,
-    TRAIN_DATA: writeTrainingCsv(dir, 3000),
-    MLFLOW_TRACKING_URI: `sqlite:///${join(dir, "mlflow.db")}`,
-    MLFLOW_ARTIFACT_ROOT: join(dir, "mlruns"),
-  };
+  env = trainingEnv(dir, 3000);
   t = await startTestServer(env);
   api = createOpenApiChecker((await (await fetch(`${t.url}/openapi.json`)).json()) as Record<string, unknown>);
 });
@@ -252,12 +246,7 @@ describe("training jobs", () => {
 describe("shutdown during a job", () => {
   test("close() cancels the running job: the job says cancelled, its run (if started) ends KILLED, nothing is promoted", async () => {
     const jobDir = tempDir();
-    const jobEnv = {
-      API_TOKEN: TOKEN,
-      TRAIN_DATA: writeTrainingCsv(jobDir, 20_000),
-      MLFLOW_TRACKING_URI: `sqlite:///${join(jobDir, "mlflow.db")}`,
-      MLFLOW_ARTIFACT_ROOT: join(jobDir, "mlruns"),
-    };
+    const jobEnv = trainingEnv(jobDir, 20_000);
     const s = await startTestServer(jobEnv);
     const started = await post(`${s.url}/train_model`, "", { authorization: `Bearer ${TOKEN}`, "content-type": "" });
     expect(started.status).toBe(202);

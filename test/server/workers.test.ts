@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, test } from "vitest";
 import { createTracking } from "../../src/entries/tracking.js";
-import { TOKEN, tempDir, waitForJob, writeTrainingCsv, type JobView } from "./helpers.js";
+import { TOKEN, tempDir, trainingEnv, waitForJob, type JobView } from "./helpers.js";
 import { killAll, once, startMain as start } from "./service-process.js";
 
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -25,10 +25,7 @@ describe("WORKERS=2", () => {
     const s = await start(
       {
         WORKERS: "2",
-        API_TOKEN: TOKEN,
-        TRAIN_DATA: writeTrainingCsv(dir, 3000),
-        MLFLOW_TRACKING_URI: `sqlite:///${join(dir, "mlflow.db")}`,
-        MLFLOW_ARTIFACT_ROOT: join(dir, "mlruns"),
+        ...trainingEnv(dir, 3000),
         MODEL_REFRESH_SECONDS: "3600",
       },
       /^every worker is listening$/,
@@ -69,10 +66,7 @@ describe("a job whose process was killed", () => {
     const dir = tempDir();
     const env = {
       WORKERS: "1",
-      API_TOKEN: TOKEN,
-      TRAIN_DATA: writeTrainingCsv(dir, 30_000),
-      MLFLOW_TRACKING_URI: `sqlite:///${join(dir, "mlflow.db")}`,
-      MLFLOW_ARTIFACT_ROOT: join(dir, "mlruns"),
+      ...trainingEnv(dir, 30_000),
     };
     const first = await start(env, /^listening$/);
     const started = await once(first.url, "/train_model", "POST", "", auth);

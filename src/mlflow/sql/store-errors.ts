@@ -6,6 +6,7 @@
  */
 import { type Component, isSentiMlopsError, SentiMlopsError } from "../../errors.js";
 import { MAX_FILTER_COMPARISONS } from "../search/parse-filter.js";
+import { wrapStoreMethods } from "../store-methods.js";
 
 // SQLite result codes that Python's sqlite3 module raises as OperationalError, which MLflow's
 // session maker turns into TEMPORARILY_UNAVAILABLE (mlflow/store/db/utils.py, make_managed_session).
@@ -83,7 +84,7 @@ export function createSqlErrorMapper(source: SqlErrorSource): (e: unknown) => un
  * Wraps a SQL store (an object of async methods) so that whatever a method throws or rejects with
  * passes through {@link toSqlStoreError}: no driver error (`SqliteError`, sqlite-wasm's) reaches
  * the caller unmapped, including errors raised while a statement is prepared outside a transaction.
- * Other properties (`uri`) are copied as they are.
+ * Other properties (`uri`) are copied as they are ({@link wrapStoreMethods}).
  *
  * @example
  * ```ts
@@ -91,19 +92,11 @@ export function createSqlErrorMapper(source: SqlErrorSource): (e: unknown) => un
  * ```
  */
 export function withSqlStoreErrors<S extends object>(store: S, source: SqlErrorSource): S {
-  const wrapped: Record<string, unknown> = {};
-  for (const [name, member] of Object.entries(store)) {
-    if (typeof member !== "function") {
-      wrapped[name] = member;
-      continue;
+  return wrapStoreMethods(store, (_name, method) => async (...args: unknown[]): Promise<unknown> => {
+    try {
+      return await method(...args);
+    } catch (e) {
+      throw toSqlStoreError(e, source);
     }
-    wrapped[name] = async (...args: unknown[]): Promise<unknown> => {
-      try {
-        return await (member as (...a: unknown[]) => unknown).apply(store, args);
-      } catch (e) {
-        throw toSqlStoreError(e, source);
-      }
-    };
-  }
-  return wrapped as S;
+  });
 }
