@@ -5,18 +5,19 @@
  */
 
 import { SentiMlopsError, describeType } from "../errors.js";
+import { describeLine } from "./row-origin.js";
 import type { CommonReadOptions, LabelMode } from "./types.js";
 
 /**
- * Turns one raw label into a `LabeledText` label, or throws naming `line`.
+ * Turns one raw label into a `LabeledText` label, or throws naming `source` (when given) and `line`.
  *
  * @example
  * ```ts
  * const resolve: LabelResolver = createLabelResolver({ labels: "number" });
- * resolve("1", 2); // 1
+ * resolve("1", 2, "train.csv"); // 1
  * ```
  */
-export type LabelResolver = (raw: unknown, line: number) => string | number;
+export type LabelResolver = (raw: unknown, line: number, source?: string) => string | number;
 
 const MODES: readonly LabelMode[] = ["auto", "number", "string"];
 const INTEGER = /^[+-]?\d+$/;
@@ -32,6 +33,7 @@ const INTEGER = /^[+-]?\d+$/;
  * const resolve = createLabelResolver({ labelMap: { pos: 1, neg: 0 } });
  * resolve("pos", 2); // 1
  * resolve("meh", 3); // throws INVALID_PARAMETER_VALUE: line 3: label "meh" is not in labelMap ...
+ * resolve("meh", 3, "train.csv"); // throws INVALID_PARAMETER_VALUE: train.csv line 3: label "meh" ...
  * ```
  */
 export function createLabelResolver(options: CommonReadOptions): LabelResolver {
@@ -44,22 +46,22 @@ export function createLabelResolver(options: CommonReadOptions): LabelResolver {
     throw SentiMlopsError.invalidParameterValue(`labelMap must be an object, got ${describeType(map)}`, { component: "data" });
   }
 
-  return (raw, line) => {
+  return (raw, line, source) => {
     if (raw !== undefined && raw !== null && typeof raw !== "string" && typeof raw !== "number") {
-      throw SentiMlopsError.invalidParameterValue(`line ${line}: label must be a string or a number, got ${describeType(raw)}`, { component: "data" });
+      throw SentiMlopsError.invalidParameterValue(`${describeLine(source, line)}: label must be a string or a number, got ${describeType(raw)}`, { component: "data" });
     }
     const value = raw === undefined || raw === null ? "" : String(raw).trim();
-    if (value === "") throw SentiMlopsError.invalidParameterValue(`line ${line}: missing or empty label (value ${JSON.stringify(raw ?? null)})`, { component: "data" });
+    if (value === "") throw SentiMlopsError.invalidParameterValue(`${describeLine(source, line)}: missing or empty label (value ${JSON.stringify(raw ?? null)})`, { component: "data" });
     if (map !== undefined) {
       if (Object.hasOwn(map, value)) return map[value];
       const keys = Object.keys(map).map((k) => JSON.stringify(k)).join(", ");
-      throw SentiMlopsError.invalidParameterValue(`line ${line}: label ${JSON.stringify(value)} is not in labelMap (keys: ${keys})`, { component: "data" });
+      throw SentiMlopsError.invalidParameterValue(`${describeLine(source, line)}: label ${JSON.stringify(value)} is not in labelMap (keys: ${keys})`, { component: "data" });
     }
     if (typeof raw === "number" && mode !== "string") return raw;
     if (mode === "string") return value;
     if (mode === "number") {
       const n = Number(value);
-      if (!Number.isFinite(n)) throw SentiMlopsError.invalidParameterValue(`line ${line}: label ${JSON.stringify(value)} is not a number (labels: "number")`, { component: "data" });
+      if (!Number.isFinite(n)) throw SentiMlopsError.invalidParameterValue(`${describeLine(source, line)}: label ${JSON.stringify(value)} is not a number (labels: "number")`, { component: "data" });
       return n;
     }
     return INTEGER.test(value) ? Number(value) : value;

@@ -7,8 +7,10 @@
 import { Readable, pipeline } from "node:stream";
 import { CsvError, parse } from "csv-parse";
 import { SentiMlopsError, describeType } from "../errors.js";
+import { resolveEncoding, textChunks, utf8Chunks } from "./decode.js";
 import { checkLimit, createLabelResolver } from "./labels.js";
-import { sourceChunks } from "./source.js";
+import { withOrigin } from "./row-origin.js";
+import { sourceName } from "./source.js";
 import type { CommonReadOptions, DataSource, LabeledText } from "./types.js";
 
 /**
@@ -54,11 +56,15 @@ export interface ReadCsvOptions extends CommonReadOptions {
  *
  * Text is kept as it is; labels are trimmed and converted as {@link CommonReadOptions} says.
  *
+ * Each row carries its file and line in a hidden (non-enumerable) property, so that training can
+ * name the line of a label it refuses.
+ *
  * @throws {SentiMlopsError} `RESOURCE_DOES_NOT_EXIST` when the file does not exist;
- *   `INVALID_PARAMETER_VALUE` for a column missing from the header (the message lists the header),
- *   a missing, empty or unmapped label (the message names the 1-based line, header included, and
- *   the value), or malformed CSV (the message gives the parser's line; `cause` is the parser error).
- *   Errors surface while iterating.
+ *   `INVALID_PARAMETER_VALUE` for an unknown `encoding`, bytes that are not valid in the encoding
+ *   (the message names the file, the 1-based line and the 0-based byte offset), a column missing
+ *   from the header (the message lists the header), a missing, empty or unmapped label (the message
+ *   names the file, the 1-based line, header included, and the value), or malformed CSV (the message
+ *   gives the parser's line; `cause` is the parser error). Errors surface while iterating.
  *
  * @example
  * ```ts
@@ -80,7 +86,9 @@ export async function* readCsv(source: DataSource, options: ReadCsvOptions = {})
   checkColumnOption("labelColumn", labelColumn, header);
   const resolveLabel = createLabelResolver(options);
   const limit = checkLimit(options.limit);
+  const encoding = resolveEncoding(options.encoding);
   if (limit === 0) return;
+  const name = sourceName(source);
 
   const parser = parse({
     delimiter,
@@ -89,7 +97,9 @@ export async function* readCsv(source: DataSource, options: ReadCsvOptions = {})
     skip_empty_lines: true,
     info: true,
   });
-  pipeline(Readable.from(sourceChunks(source)), parser, () => undefined);
+  // UTF-8 bytes go to the parser as they are, once checked; other encodings as decoded text.
+  const input = encoding === "utf-8" ? utf8Chunks(source, name) : textChunks(source, encoding, name);
+  pipeline(Readable.from(input), parser, () => undefined);
 
   let textIndex = -1;
   let labelIndex = -1;
@@ -107,13 +117,13 @@ export async function* readCsv(source: DataSource, options: ReadCsvOptions = {})
         labelIndex = columnIndex("labelColumn", labelColumn, record, header);
         if (header) continue;
       }
-      yield { text: record[textIndex], label: resolveLabel(record[labelIndex], line) };
+      yield withOrigin({ text: record[textIndex]!, label: resolveLabel(record[labelIndex], line, name) }, name, line);
       if (++count >= limit) return;
     }
   } catch (e) {
     if (e instanceof CsvError) {
       const line = (e as CsvError & { lines?: number }).lines;
-      throw SentiMlopsError.invalidParameterValue(`malformed CSV at line ${line ?? "?"}: ${e.message}`, { cause: e, component: "data" });
+      throw SentiMlopsError.invalidParameterValue(`${name === undefined ? "" : `${name}: `}malformed CSV at line ${line ?? "?"}: ${e.message}`, { cause: e, component: "data" });
     }
     throw e;
   }

@@ -22,12 +22,27 @@ import type { DataSource } from "./types.js";
  * ```
  */
 export async function* sourceChunks(source: DataSource): AsyncGenerator<Buffer> {
+  for await (const chunk of rawSourceChunks(source)) yield typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+}
+
+/**
+ * Yields the chunks of `source` as they come: bytes as `Buffer`s, text chunks as strings (text
+ * needs no decoding, whatever the encoding of the bytes around it).
+ *
+ * @throws {SentiMlopsError} as {@link sourceChunks}.
+ *
+ * @example
+ * ```ts
+ * for await (const chunk of rawSourceChunks(["text,label\n", Buffer.from("ok,1\n")])) parts.push(chunk);
+ * ```
+ */
+export async function* rawSourceChunks(source: DataSource): AsyncGenerator<Buffer | string> {
   if (typeof source === "string" || source instanceof URL) {
     yield* fileChunks(toPath(source));
   } else if (isWebStream(source)) {
     yield* webStreamChunks(source);
   } else if (isIterable(source)) {
-    for await (const chunk of source) yield toBuffer(chunk);
+    for await (const chunk of source) yield typeof chunk === "string" ? chunk : toBuffer(chunk);
   } else {
     throw SentiMlopsError.invalidParameterValue(
       `source must be a path, a file: URL, a Readable, a ReadableStream or an iterable of chunks, got ${describeType(source)}`,
@@ -79,6 +94,22 @@ export function toPath(source: string | URL): string {
     throw SentiMlopsError.invalidParameterValue(`source URL must be a file: URL, got ${source.protocol} (${source.href})`, { component: "data" });
   }
   return fileURLToPath(source);
+}
+
+/**
+ * The name errors give `source`: its path for a path or `file:` URL, undefined for a stream or an
+ * iterable (which have no name).
+ *
+ * @example
+ * ```ts
+ * sourceName("./train.csv"); // "./train.csv"
+ * sourceName(["text,label\n"]); // undefined
+ * ```
+ */
+export function sourceName(source: DataSource): string | undefined {
+  if (typeof source === "string") return source;
+  if (source instanceof URL && source.protocol === "file:") return fileURLToPath(source);
+  return undefined;
 }
 
 async function* fileChunks(path: string): AsyncGenerator<Buffer> {

@@ -10,8 +10,8 @@ export type { LabeledText } from "../types.js";
 
 /**
  * Where a reader takes its bytes from: a file path, a `file:` URL, a Node `Readable`, a web
- * `ReadableStream`, or an (async) iterable of text or byte chunks. Bytes are decoded as UTF-8;
- * a chunk may end in the middle of a character. A string is always a path: to parse text held in
+ * `ReadableStream`, or an (async) iterable of text or byte chunks. Bytes are decoded as UTF-8
+ * (or as {@link CommonReadOptions.encoding} says); a chunk may end in the middle of a character. A string is always a path: to parse text held in
  * memory, pass it as a one-chunk array (`[csvText]`).
  *
  * @example
@@ -72,4 +72,13 @@ export interface CommonReadOptions {
    * @default Infinity
    */
   limit?: number;
+  /**
+   * The encoding of the bytes: `"utf-8"`, or a single-byte encoding for older files, such as
+   * `"windows-1252"` (which `"latin1"` and `"iso-8859-1"` also name, as in browsers),
+   * `"iso-8859-15"` or `"windows-1251"`. Decoding is strict: a byte sequence that is not valid in
+   * the encoding is an error naming the file, the line and the byte offset, never a silent U+FFFD.
+   * Text chunks (strings) of a source are text already and are not decoded again.
+   * @default "utf-8"
+   */
+  encoding?: string;
 }

@@ -14,7 +14,7 @@ import { TfidfModel } from "./model.js";
 import { resolveClassifierOptions, type ResolvedClassifierOptions } from "./options.js";
 import type { ParallelLossFactory, TfidfParallelism } from "./parallel.js";
 import type { TrainProgress, TrainTfidfOptions } from "./train.js";
-import { collectExamples, indexLabels, readExamples, type TrainingLabels } from "./train-intake.js";
+import { LabelTally, collectExamples, indexLabels, readExamples, type TrainingLabels } from "./train-intake.js";
 import { createTfidfFitter, type TfidfFitter, type TfidfVectorizer } from "./vectorizer.js";
 
 /** Below this many documents, counting stays on one thread (a worker costs more than it saves). */
@@ -46,6 +46,8 @@ export interface FitStepHooks {
 export interface CountHooks extends FitStepHooks {
   /** Threads to count shares of the documents on (used when it has `count` and several threads). */
   readonly parallel?: TfidfParallelism;
+  /** Counts the labels as they are read, checking that they are all class ids or all names. */
+  readonly tally?: LabelTally;
 }
 
 /**
@@ -116,9 +118,9 @@ async function countOnThreads(
   data: TrainingData,
   fitter: TfidfFitter,
   parallel: TfidfParallelism,
-  hooks: FitStepHooks,
+  hooks: CountHooks,
 ): Promise<(string | number)[]> {
-  const { texts, raw } = await collectExamples(data, "data");
+  const { texts, raw } = await collectExamples(data, "data", hooks.tally);
   checkAborted(hooks.signal);
   const share = Math.ceil(texts.length / parallel.threads);
   const others = texts.length >= PARALLEL_MIN_DOCUMENTS ? parallel.threads - 1 : 0;
@@ -133,10 +135,10 @@ async function countOnThreads(
 }
 
 /** Counts the documents as they are read, on this thread. */
-async function countStreaming(data: TrainingData, fitter: TfidfFitter, hooks: FitStepHooks): Promise<(string | number)[]> {
+async function countStreaming(data: TrainingData, fitter: TfidfFitter, hooks: CountHooks): Promise<(string | number)[]> {
   const raw: (string | number)[] = [];
   const total = Array.isArray(data) ? data.length : NaN;
-  for await (const row of readExamples(data, "data")) {
+  for await (const row of readExamples(data, "data", hooks.tally)) {
     fitter.add(row.text);
     raw.push(row.label);
     if ((raw.length & 1023) === 0) {
@@ -278,8 +280,9 @@ export async function fitTfidf(
   const fitter = createTfidfFitter(options);
   checkAborted(signal);
   const parallel = options.threads === 1 ? undefined : options.parallel;
-  const raw = await countDocuments(data, fitter, { parallel, signal, onProgress });
-  const training = indexLabels(raw, options.labelNames);
+  const tally = new LabelTally("data");
+  const raw = await countDocuments(data, fitter, { parallel, signal, onProgress, tally });
+  const training = indexLabels(raw, options.labelNames, { tally, allowRareClasses: options.allowRareClasses });
   const { vectorizer, matrix } = buildVocabulary(fitter, onProgress);
   const classWeights = classWeightsFor(classifierOptions.classWeight, training.y, training.labels);
   const hooks = { classWeights, parallel: parallel?.loss, signal, onProgress };

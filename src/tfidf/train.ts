@@ -52,6 +52,13 @@ export interface TrainTfidfOptions extends TfidfVectorizerOptions, LogisticRegre
    * `classes_`), unless this lists them in the order wanted.
    */
   labelNames?: readonly string[];
+  /**
+   * Train even when a class has fewer rows than 1% of the largest class, or none (ids 0 and 2 but
+   * no 1). Without it such a label set is refused before training, with the count of every class:
+   * one stray `2` in a file of 0/1 labels would otherwise train a three-class model.
+   * @default false
+   */
+  allowRareClasses?: boolean;
   /** Data to evaluate the trained model on; metrics are returned when given. */
   validation?: TrainingData;
   /** Receives progress reports; the library never prints. */

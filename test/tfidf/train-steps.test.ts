@@ -43,7 +43,7 @@ describe("intake", () => {
   });
 
   it("rejects mixed, unnamed and single-class labels", () => {
-    expect(() => indexLabels([0, "x"], undefined)).toThrow("labels must be all numbers or all strings, found both");
+    expect(() => indexLabels([0, "x"], undefined)).toThrow('data[1]: label "x" is a name, but the labels before it are class ids (0 at data[0])');
     expect(() => indexLabels([0, 2], ["a", "b"])).toThrow("label 2 has no name: labelNames lists 2 names");
     expect(() => indexLabels(["a", "c"], ["a", "b"])).toThrow('label "c" is not in labelNames ["a","b"]');
     expect(() => indexLabels(["a", "a"], undefined)).toThrow("training data needs at least two classes, found 1");
@@ -55,7 +55,7 @@ describe("intake", () => {
     expect(err).toMatchObject({
       code: "INVALID_PARAMETER_VALUE",
       component: "tfidf",
-      message: "data[6].label must be a non-negative integer or a string, got -1",
+      message: expect.stringMatching(/^data\[6\]\.label -1 is not a class id: class ids are 0, 1, 2, …; map other values to class ids first/),
     });
   });
 
