@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { runProcess, describeResult, cleanEnv } from "../helpers/run-process.js";
 import { PROJECT_ROOT } from "../peers/python-env.js";
 
@@ -79,17 +79,28 @@ export function runtimeSpec(): { env: Record<string, string>; workdir: string; c
 }
 
 /**
- * A production-style install as the image's `prod-deps` stage makes it: the manifests and the
- * lockfile copied to a folder, the stage's RUN commands run there with its ENV and ARG defaults.
+ * A production-style install as the image's `prod-deps` stage makes it: the files its stages COPY
+ * from the build context (manifests, lockfile, the install check) copied to a folder, the stage's
+ * RUN commands run there with its ENV and ARG defaults.
  * Cached under .cache/ by the hash of the inputs (the native better-sqlite3 build takes a minute).
  * On this machine node-gyp uses the system Node's headers (as the project's .npmrc says).
  */
 export async function productionInstall(): Promise<string> {
   const { args, stages } = parseDockerfile();
   const chain = lineage(stages, "prod-deps");
-  const inputs = ["package.json", "package-lock.json", "examples/express-server/package.json"];
+  // The files the stages COPY from the build context (manifests, lockfile, the install check),
+  // each with its place under /app.
+  const inputs: { from: string; to: string }[] = [];
+  for (const stage of chain) {
+    for (const i of stage.instructions) {
+      if (i.keyword !== "COPY" || i.args.startsWith("--")) continue;
+      const parts = i.args.split(/\s+/);
+      const dest = parts.pop()!;
+      for (const from of parts) inputs.push({ from, to: dest.endsWith("/") ? join(dest, from.split("/").at(-1)!) : dest });
+    }
+  }
   const hash = createHash("sha256");
-  for (const f of inputs) hash.update(readFileSync(join(PROJECT_ROOT, f)));
+  for (const f of inputs) hash.update(`${f.to}\0`).update(readFileSync(join(PROJECT_ROOT, f.from)));
   const runs: string[] = [];
   let env: Record<string, string> = {};
   const stageArgs: Record<string, string> = { ...args };
@@ -104,8 +115,10 @@ export async function productionInstall(): Promise<string> {
   const dir = join(PROJECT_ROOT, ".cache", "server-prod-install", hash.digest("hex").slice(0, 16));
   if (existsSync(join(dir, "node_modules", ".senti-complete"))) return dir;
   rmSync(dir, { recursive: true, force: true });
-  mkdirSync(join(dir, "examples", "express-server"), { recursive: true });
-  for (const f of inputs) cpSync(join(PROJECT_ROOT, f), join(dir, f));
+  for (const f of inputs) {
+    mkdirSync(dirname(join(dir, f.to)), { recursive: true });
+    cpSync(join(PROJECT_ROOT, f.from), join(dir, f.to));
+  }
   const nodedir = existsSync("/usr/include/node/node.h") ? { npm_config_nodedir: "/usr" } : {};
   for (const command of runs) {
     const result = await runProcess("sh", ["-c", command], { cwd: dir, env: cleanEnv({ ...env, ...stageArgs, ...nodedir }), timeoutMs: 600_000 });
@@ -117,12 +130,13 @@ export async function productionInstall(): Promise<string> {
 
 /**
  * The image's /app laid out in `target`: the production node_modules, the original package.json,
- * the built library and service — what the runtime stage COPYs.
+ * the built library, its CLI and the service — what the runtime stage COPYs.
  */
 export function assembleImageTree(prodInstall: string, target: string): void {
   cpSync(join(prodInstall, "node_modules"), join(target, "node_modules"), { recursive: true, verbatimSymlinks: true });
   cpSync(join(PROJECT_ROOT, "package.json"), join(target, "package.json"));
   cpSync(join(PROJECT_ROOT, "dist"), join(target, "dist"), { recursive: true });
+  cpSync(join(PROJECT_ROOT, "bin"), join(target, "bin"), { recursive: true });
   mkdirSync(join(target, "examples", "express-server"), { recursive: true });
   cpSync(join(PROJECT_ROOT, "examples", "express-server", "package.json"), join(target, "examples", "express-server", "package.json"));
   cpSync(join(PROJECT_ROOT, "examples", "express-server", "dist"), join(target, "examples", "express-server", "dist"), { recursive: true });
