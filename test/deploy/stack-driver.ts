@@ -34,6 +34,8 @@ export interface Stack {
   readonly lbUrl: string;
   /** MLflow's REST API. */
   readonly mlflowUrl: string;
+  /** MinIO's S3 API and the root user compose.yaml gives it (to see where MLflow put the artifacts). */
+  readonly s3: { readonly endpoint: string; readonly accessKeyId: string; readonly secretAccessKey: string };
   readonly replicas: readonly Replica[];
   /** The bearer token of /train_model the replicas were given. */
   readonly token: string;

@@ -222,6 +222,7 @@ export async function startProcessStack(options: ProcessStackOptions = {}): Prom
     mode: "processes",
     lbUrl,
     mlflowUrl,
+    s3: { endpoint: minioUrl, accessKeyId: minioEnv.MINIO_ROOT_USER!, secretAccessKey: minioEnv.MINIO_ROOT_PASSWORD! },
     replicas,
     token: TOKEN,
     async stopPostgres() {

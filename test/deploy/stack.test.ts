@@ -101,6 +101,17 @@ describe(`the compose stack (${MODE})`, () => {
     const job = await finished(stack.lbUrl, String(started.body.job_id));
     expect(job, stack.logs()).toMatchObject({ status: "succeeded", promoted: true, registered_model: { name: "sentiment-tfidf", version: "1" } });
     expect(await champion()).toBe("1");
+    // MLflow proxied the model files to MinIO (the replicas never talk to S3 themselves).
+    const { S3Client, ListObjectsV2Command } = await import("@aws-sdk/client-s3");
+    const { endpoint, accessKeyId, secretAccessKey } = stack.s3;
+    const client = new S3Client({ endpoint, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId, secretAccessKey } });
+    try {
+      const listed = await client.send(new ListObjectsV2Command({ Bucket: "mlflow", Prefix: "artifacts/" }));
+      const keys = (listed.Contents ?? []).map((o) => o.Key!);
+      expect(keys.filter((k) => k.includes(String(job.run_id))).map((k) => k.split("/").pop()), keys.join("\n")).toEqual(expect.arrayContaining(["MLmodel", "model.senti"]));
+    } finally {
+      client.destroy();
+    }
     for (const replica of stack.replicas) await serves(replica.name, replica.url(), "1");
     for (let i = 0; i < 6; i++) {
       const r = await post(`${stack.lbUrl}/predict`, { reviews: REVIEWS });
