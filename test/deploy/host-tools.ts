@@ -2,7 +2,7 @@
  * The programs of the compose stack, on this machine: PostgreSQL 15 and HAProxy from Debian's
  * packages (installed with apt-get when missing, which needs root, as CI runs), and MinIO built
  * from its Go module with the Go toolchain (no image and no binary download: the Go module proxy
- * serves the source), cached under the project's .cache/ so that it is built once.
+ * serves the source), cached under the project's .cache/go-bin so that it is built once.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -17,7 +17,8 @@ export const HAPROXY_BIN = "/usr/sbin/haproxy";
  * not Go semver, so the proxy knows its commits as pseudo-versions).
  */
 export const MINIO_MODULE = "github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c";
-const MINIO_DIR = join(PROJECT_ROOT, ".cache", "minio", MINIO_MODULE.split("@")[1]!);
+/** Shared with scripts/image/standin-stack.mjs, which copies the same binary into its MinIO stand-in image. */
+const MINIO_DIR = join(PROJECT_ROOT, ".cache", "go-bin", MINIO_MODULE.replaceAll("/", "_"));
 export const MINIO_BIN = join(MINIO_DIR, "minio");
 
 /** The Go toolchain (module `golang.org/toolchain`) fetched from the Go module proxy when no recent `go` is present. */
@@ -87,8 +88,8 @@ async function goBinary(log: (line: string) => void): Promise<string> {
 }
 
 /**
- * MinIO's server binary, built from {@link MINIO_MODULE} with `go install` into .cache/minio when
- * missing (about ten minutes on two cores the first time; the module and build caches are Go's own).
+ * MinIO's server binary, built from {@link MINIO_MODULE} with `go install` into .cache/go-bin when
+ * missing (minutes on two cores the first time; the module and build caches are Go's own).
  */
 export async function ensureMinio(log: (line: string) => void = () => {}): Promise<string> {
   if (existsSync(MINIO_BIN)) return MINIO_BIN;
