@@ -27,6 +27,20 @@ const SINGLE_BYTE = new Set([
 ]);
 
 /**
+ * Windows-1252's bytes 0x80–0x9f, as the WHATWG index maps them (five undefined bytes keep their
+ * C1 code points). Node 20.18.3 and later 20.x releases decode "windows-1252" as ISO-8859-1, giving
+ * C1 controls instead of "€", curly quotes and dashes (nodejs/node#60888), so the decoded text is
+ * mapped through this table; on a runtime that decodes correctly the text has no C1 characters
+ * left but those five, which map to themselves.
+ */
+const WINDOWS_1252_C1 = String.fromCharCode(
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
+  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+);
+const C1 = /[\x80-\x9f]/g;
+const fromC1 = (c: string): string => WINDOWS_1252_C1[c.charCodeAt(0) - 0x80]!;
+
+/**
  * Checks an `encoding` option and returns its canonical name: `"utf-8"` (the default) or a
  * single-byte encoding such as `"windows-1252"` (also spelled `"latin1"` or `"iso-8859-1"`).
  *
@@ -234,6 +248,7 @@ export async function* textChunks(source: DataSource, encoding: string, name: st
       throw position.error(chunk, Math.max(0, index), 1, encoding, false);
     }
     position.advance(chunk);
+    if (encoding === "windows-1252") text = text.replace(C1, fromC1);
     if (text !== "") yield text;
   }
 }
