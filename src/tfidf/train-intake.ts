@@ -100,7 +100,7 @@ const count = (n: number): string => n.toLocaleString("en-US");
 /** The hint given whenever numeric labels are not class ids. */
 const MAP_HINT =
   'map other values to class ids first: for -1/1 labels, read the file with labelMap: { "-1": 0, "1": 1 } ' +
-  "(senti-mlops train: --label-map=-1=0,1=1), or keep them as names with labels: \"string\"";
+  "(senti-mlops train: --label-map=-1=0,1=1), or keep them as names with labels: \"string\" (--labels string)";
 
 /**
  * Checks one example `{ text, label }`; `what` and `index` name it in the error, or the file and
@@ -195,12 +195,12 @@ export class LabelTally {
     const before = `${show(first.label)} at ${describePlace(first.place, place)}`;
     const rule = "labels must be all class ids (integers 0, 1, 2, …) or all class names (strings)";
     if (typeof label === "number") {
-      return `${at}: label ${label} is a class id, but the labels before it are names (${before}): ${rule}; to keep every label as a name, read the file with labels: "string"`;
+      return `${at}: label ${label} is a class id, but the labels before it are names (${before}): ${rule}; to keep every label as a name, read the file with labels: "string" (senti-mlops train: --labels string)`;
     }
     if (label.trim() !== "" && Number.isFinite(Number(label))) {
       return `${at}: label ${show(label)} is not an integer class id, but the labels before it are class ids (${before}): ${rule}; ${MAP_HINT}`;
     }
-    return `${at}: label ${show(label)} is a name, but the labels before it are class ids (${before}): ${rule}; to keep every label as a name, read the file with labels: "string"`;
+    return `${at}: label ${show(label)} is a name, but the labels before it are class ids (${before}): ${rule}; to keep every label as a name, read the file with labels: "string" (senti-mlops train: --labels string)`;
   }
 
   /** Builds a tally of bare labels (no rows, so places are indices). */
