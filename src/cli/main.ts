@@ -11,14 +11,16 @@ import { createInterface } from "node:readline";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { collect } from "../data/collect.js";
 import { holdoutSplit } from "../data/holdout.js";
-import { readDataset } from "../data/read-dataset.js";
+import { readDataset, type ReadDatasetOptions } from "../data/read-dataset.js";
 import { hasErrorCode, isSentiMlopsError } from "../errors.js";
 import { createTracking } from "../api/create-tracking.js";
 import { loadModel } from "../api/load-model.js";
 import { saveModel } from "../api/save-model.js";
 import { trainTfidf } from "../api/train-tfidf.js";
 import { predict } from "../predict.js";
+import { resolveClassifierOptions } from "../tfidf/options.js";
 import type { TrainProgress, TrainTfidfOptions } from "../tfidf/train.js";
+import type { LabeledText } from "../types.js";
 
 const VERSION = "0.1.0";
 
@@ -28,7 +30,7 @@ const USAGE = `Usage:
   senti-mlops --version | --help
 
 Data files are CSV, TSV or JSONL with a text and a label column (label 1 = positive, 0 = negative,
-or label strings).
+or label strings), in UTF-8 unless --encoding says otherwise.
 
 train options:
   --data FILE             training data (required)
@@ -39,6 +41,12 @@ train options:
   --holdout-seed N        the holdout's seed (default: 42, as the service's TRAIN_SEED)
   --out FILE              where to save the model (default: model.bin)
   --text-column NAME      (default: text)      --label-column NAME   (default: label)
+  --encoding NAME         the data files' encoding: utf-8, or a single-byte one such as
+                          windows-1252 (latin1) (default: utf-8; invalid bytes are an error)
+  --labels MODE           auto (integers become class ids), number or string (default: auto)
+  --label-map MAP         map raw labels first, e.g. --label-map=-1=0,1=1 or neg=0,pos=1
+  --allow-rare-classes    train even when a class has under 1% of the rows of the largest one
+                          (by default such a label set is refused, with the count of each class)
   --ngram-range MIN,MAX   word n-grams (default: 1,1)
   --min-df N              min document count (integer) or proportion (< 1) (default: 1)
   --max-df N              max proportion (≤ 1) or document count (default: 1)
@@ -54,7 +62,8 @@ train options:
   --tol VALUE             gradient tolerance (default: 1e-4)
   --class-weight balanced
   --json                  print the metrics as JSON
-  --quiet                 no progress bar
+  --quiet                 no progress output (progress goes to stderr: a live line per phase on
+                          a terminal, plain lines otherwise)
 
 tracking and registry (train):
   --tracking-uri URI      log the run there: sqlite:///mlflow.db, http://mlflow:5000, memory:
@@ -81,6 +90,10 @@ const TRAIN_OPTIONS = {
   out: { type: "string" },
   "text-column": { type: "string" },
   "label-column": { type: "string" },
+  encoding: { type: "string" },
+  labels: { type: "string" },
+  "label-map": { type: "string" },
+  "allow-rare-classes": { type: "boolean" },
   "ngram-range": { type: "string" },
   "min-df": { type: "string" },
   "max-df": { type: "string" },
@@ -125,24 +138,122 @@ function number(flag: string, value: string | undefined): number | undefined {
   return n;
 }
 
-function progressReporter(enabled: boolean): (e: TrainProgress) => void {
+/** Off a terminal, the optimizer's loss is printed every this many iterations (and at the first and last). */
+const LOG_EVERY_ITERATIONS = 10;
+
+/** True while a terminal's progress line is waiting for its end (an error message then starts a new line). */
+let liveLineOpen = false;
+
+/** A progress writer: one line per phase, live on a terminal, plain lines a log file can read elsewhere. */
+interface Progress {
+  /** A line of its own (reading data, label counts). */
+  note(text: string): void;
+  /** The library's progress events. */
+  readonly onProgress: (e: TrainProgress) => void;
+}
+
+const formatCount = (n: number): string => n.toLocaleString("en-US");
+
+/**
+ * Progress on stderr. On a terminal each phase has one line rewritten in place: documents read,
+ * then the optimizer's iteration and loss (an L-BFGS run stops when it converges, so there is no
+ * bar to fill). Elsewhere (a pipe, a log file) it writes plain lines without control sequences: a
+ * phase's start and end, and the loss every {@link LOG_EVERY_ITERATIONS} iterations.
+ */
+function progressWriter(enabled: boolean, maxIter: number): Progress {
   const out = process.stderr;
-  if (!enabled) return () => {};
-  let lastPhase = "";
-  return (e) => {
-    const width = 30;
-    const filled = Math.round(Math.max(0, Math.min(1, e.fraction)) * width);
-    const detail =
-      e.phase === "tokenizing" ? `${e.documents ?? 0} docs` : e.phase === "optimizing" && e.loss !== undefined ? `iter ${e.iteration} loss ${e.loss.toFixed(5)}` : "";
-    const line = `${e.phase.padEnd(10)} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${detail}`;
-    if (out.isTTY) {
-      out.write(`\r${line.padEnd(78)}`);
-      if (e.phase === "done") out.write("\n");
-    } else if (e.phase !== lastPhase || e.phase === "done") {
-      out.write(`${line}\n`);
+  if (!enabled) return { note: () => {}, onProgress: () => {} };
+  const live = out.isTTY === true;
+  const started = Date.now();
+  let phase: TrainProgress["phase"] | undefined;
+  let phaseStarted = started;
+  let last: TrainProgress | undefined;
+  let lastLogged = 0;
+  const seconds = (since: number): string => `${((Date.now() - since) / 1000).toFixed(1)} s`;
+
+  const status = (e: TrainProgress): string => {
+    switch (e.phase) {
+      case "tokenizing":
+        return e.fraction > 0 && e.fraction < 1
+          ? `${formatCount(e.documents ?? 0)} documents (${Math.floor(e.fraction * 100)}%)`
+          : `${formatCount(e.documents ?? 0)} documents`;
+      case "optimizing":
+        return e.iteration === undefined ? "starting" : `iteration ${e.iteration} of at most ${maxIter}, loss ${e.loss?.toFixed(6)}`;
+      default:
+        return e.fraction >= 1 ? "done" : "working";
     }
-    lastPhase = e.phase;
   };
+  const summary = (e: TrainProgress): string => {
+    if (e.phase === "tokenizing") return `${formatCount(e.documents ?? 0)} documents`;
+    if (e.phase === "optimizing" && e.iteration !== undefined) return `${e.iteration} iterations, loss ${e.loss?.toFixed(6)}`;
+    return "done";
+  };
+  const write = (line: string): void => {
+    out.write(live ? `\r\x1b[K${line}` : `${line}\n`);
+    liveLineOpen = live;
+  };
+  const endPhase = (): void => {
+    if (phase === undefined || last === undefined) return;
+    if (live) out.write(`\r\x1b[K${phase.padEnd(11)}${summary(last)} (${seconds(phaseStarted)})\n`);
+    else out.write(`${phase}: ${summary(last)} (${seconds(phaseStarted)})\n`);
+    liveLineOpen = false;
+  };
+
+  return {
+    note(text) {
+      if (liveLineOpen) out.write("\r\x1b[K");
+      out.write(`${text}\n`);
+      liveLineOpen = false;
+    },
+    onProgress(e) {
+      if (e.phase !== phase) {
+        endPhase();
+        phase = e.phase;
+        phaseStarted = Date.now();
+        lastLogged = 0;
+        if (e.phase === "done") {
+          out.write(`done in ${seconds(started)}\n`);
+          return;
+        }
+        if (!live) out.write(`${e.phase}: started${e.phase === "optimizing" ? ` (at most ${maxIter} iterations)` : ""}\n`);
+      }
+      last = e;
+      if (live) {
+        write(`${e.phase.padEnd(11)}${status(e)}`);
+      } else if (e.phase === "optimizing" && e.iteration !== undefined && e.iteration !== lastLogged) {
+        if (e.iteration === 1 || e.iteration % LOG_EVERY_ITERATIONS === 0) {
+          write(`optimizing: iteration ${e.iteration}, loss ${e.loss?.toFixed(6)}`);
+          lastLogged = e.iteration;
+        }
+      }
+    },
+  };
+}
+
+/** "neg=0,pos=1" or "-1=0,1=1" → { neg: 0, pos: 1 }: integer values become class ids, others names. */
+function parseLabelMap(text: string): Record<string, string | number> {
+  const map: Record<string, string | number> = {};
+  for (const pair of text.split(",")) {
+    const at = pair.lastIndexOf("=");
+    const key = pair.slice(0, at).trim();
+    const value = pair.slice(at + 1).trim();
+    if (at <= 0 || key === "" || value === "") {
+      throw new UsageError(`--label-map must be RAW=LABEL pairs separated by commas (e.g. --label-map=-1=0,1=1), got "${text}"`);
+    }
+    if (Object.hasOwn(map, key)) throw new UsageError(`--label-map maps "${key}" twice`);
+    map[key] = /^\d+$/.test(value) ? Number(value) : value;
+  }
+  return map;
+}
+
+/** "2 labels: 0: 4,980, 1: 5,012" — the raw labels as read, before training maps them to classes. */
+function describeLabelCounts(rows: readonly LabeledText[]): string {
+  const counts = new Map<string | number, number>();
+  for (const { label } of rows) counts.set(label, (counts.get(label) ?? 0) + 1);
+  const sorted = [...counts].sort(([a], [b]) => (typeof a === typeof b ? (a < b ? -1 : a > b ? 1 : 0) : typeof a === "number" ? -1 : 1));
+  const shown = sorted.slice(0, 12).map(([label, n]) => `${typeof label === "string" ? JSON.stringify(label) : label}: ${formatCount(n)}`);
+  const more = sorted.length > 12 ? `, … (${formatCount(sorted.length - 12)} more)` : "";
+  return `${formatCount(counts.size)} label${counts.size === 1 ? "" : "s"}: ${shown.join(", ")}${more}`;
 }
 
 async function train(args: string[]): Promise<void> {
@@ -195,18 +306,24 @@ async function trainAndReport(
   out: string | undefined,
   tracking: Awaited<ReturnType<typeof createTracking>> | undefined,
 ): Promise<void> {
-  const readOptions = { textColumn: v["text-column"], labelColumn: v["label-column"] };
-  let train = await collect(readDataset(v.data!, readOptions));
-  let test = v.test ? await collect(readDataset(v.test, readOptions)) : undefined;
-  let holdoutParams: Record<string, number> | undefined;
-  if (v.holdout !== undefined) {
-    const seed = number("holdout-seed", v["holdout-seed"]) ?? 42;
-    if (!Number.isInteger(seed)) throw new UsageError(`--holdout-seed must be an integer, got "${v["holdout-seed"]}"`);
-    const split = holdoutSplit(train, { fraction: number("holdout", v.holdout)!, seed });
-    train = split.train;
-    test ??= split.heldOut;
-    holdoutParams = { holdout_fraction: number("holdout", v.holdout)!, holdout_seed: seed, holdout_rows: split.heldOut.length };
-  } else if (v["holdout-seed"] !== undefined) throw new UsageError("--holdout-seed needs --holdout FRACTION");
+  if (v.labels !== undefined && !["auto", "number", "string"].includes(v.labels)) {
+    throw new UsageError(`--labels must be auto, number or string, got "${v.labels}"`);
+  }
+  const readOptions: ReadDatasetOptions = {
+    textColumn: v["text-column"],
+    labelColumn: v["label-column"],
+    encoding: v.encoding,
+    labels: v.labels as ReadDatasetOptions["labels"],
+    labelMap: v["label-map"] === undefined ? undefined : parseLabelMap(v["label-map"]),
+  };
+  const maxIter = number("max-iter", v["max-iter"]);
+  // The optimizer's iteration cap as training will resolve it (shown next to the iteration count).
+  const progress = progressWriter(!v.quiet && !v.json, resolveClassifierOptions({ maxIter }).maxIter);
+  const read = async (file: string): Promise<LabeledText[]> => {
+    const rows = await collect(readDataset(file, readOptions));
+    progress.note(`read ${formatCount(rows.length)} rows from ${file} (${describeLabelCounts(rows)})`);
+    return rows;
+  };
   const options: TrainTfidfOptions = {
     ngramRange,
     minDf: number("min-df", v["min-df"]),
@@ -219,12 +336,27 @@ async function trainAndReport(
     binary: v.binary,
     norm: v.norm === "none" ? null : (v.norm as "l1" | "l2" | undefined),
     C: number("C", v.c),
-    maxIter: number("max-iter", v["max-iter"]),
+    maxIter,
     tol: number("tol", v.tol),
     classWeight: v["class-weight"] as "balanced" | undefined,
-    validation: test,
-    onProgress: progressReporter(!v.quiet && !v.json),
+    allowRareClasses: v["allow-rare-classes"],
+    onProgress: progress.onProgress,
   };
+  const holdoutFraction = number("holdout", v.holdout);
+  const holdoutSeed = number("holdout-seed", v["holdout-seed"]) ?? 42;
+  if (!Number.isInteger(holdoutSeed)) throw new UsageError(`--holdout-seed must be an integer, got "${v["holdout-seed"]}"`);
+  if (v["holdout-seed"] !== undefined && holdoutFraction === undefined) throw new UsageError("--holdout-seed needs --holdout FRACTION");
+  // Every flag is checked above, before the data is read: a typo fails at once, whatever the data's size.
+  let train = await read(v.data!);
+  let test = v.test ? await read(v.test) : undefined;
+  let holdoutParams: Record<string, number> | undefined;
+  if (holdoutFraction !== undefined) {
+    const split = holdoutSplit(train, { fraction: holdoutFraction, seed: holdoutSeed });
+    train = split.train;
+    test ??= split.heldOut;
+    holdoutParams = { holdout_fraction: holdoutFraction, holdout_seed: holdoutSeed, holdout_rows: split.heldOut.length };
+  }
+  options.validation = test;
   const run = tracking ? await tracking.startRun({ experimentName: v.experiment ?? "sentiment", runName: v["run-name"], buffer: true }) : undefined;
   let result: Awaited<ReturnType<typeof trainTfidf>>;
   let registered: { name: string; version: string; alias?: string } | undefined;
@@ -336,6 +468,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (e) {
     const message = (e as Error).message.replace(/^\[senti-mlops\] (\[[a-z-]+\] )?/, "").split("\n")[0];
+    if (liveLineOpen) process.stderr.write("\n");
     process.stderr.write(`senti-mlops: error: ${message}\n`);
     if (e instanceof UsageError) process.stderr.write(`Run "senti-mlops --help" for usage.\n`);
     return e instanceof UsageError ? 2 : isSentiMlopsError(e) ? 1 : 70;
