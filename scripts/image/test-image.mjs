@@ -10,7 +10,8 @@
 //     runs as uid 1000; /app is read-only for it; the `senti-mlops` CLI runs; the HEALTHCHECK
 //     command passes; `stop` (SIGTERM) ends it with exit code 0 within the service's drain timeout;
 //   - a new container on the same volume serves the champion trained before (same model version)
-//     without training again.
+//     without training again; the `senti-mlops` CLI in it trains and registers a new champion,
+//     which the running service then serves (as with a Kubernetes training Job).
 //
 // Where node:20-slim cannot be pulled, stand-in base images are built first (scripts/image/engine.mjs)
 // and the script says so. Layers and stand-ins are reused, so a second run is fast. Afterwards, if
@@ -142,7 +143,7 @@ async function cleanup() {
 }
 
 /** Starts a service container on the shared volume; returns its name and base URL. */
-async function startContainer(label) {
+async function startContainer(label, env = {}) {
   const name = `senti-mlops-test-image-${label}-${suffix}`;
   const port = await freePort();
   await mustRun(engine, [
@@ -152,6 +153,7 @@ async function startContainer(label) {
     "-v", `${trainCsv}:/data/train.csv:ro`,
     "-e", "TRAIN_DATA=/data/train.csv",
     "-e", `API_TOKEN=${token}`,
+    ...Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]),
     IMAGE,
   ]);
   containers.push(name);
@@ -272,7 +274,8 @@ try {
     check(`SIGTERM (stop -t ${stopSeconds}, the drain timeout) ends the container with exit code 0`, exit === "0", `exit code ${exit}`);
 
     // A new container on the same volume serves that champion without training.
-    const second = await startContainer("second");
+    // (It follows the registry every 2 s instead of 30, for the CLI check below.)
+    const second = await startContainer("second", { MODEL_REFRESH_SECONDS: "2" });
     log(`started ${second.name} on ${second.base} (same volume)`);
     try {
       const h2 = await waitHealthy(engine, second.name, second.base);
@@ -287,6 +290,33 @@ try {
         "a new container on the same volume serves the same champion without training",
         h2.body?.models?.tfidf === true && p2.status === 200 && version != null && String(p2.body?.model_version) === String(version),
         `version before ${version}, after ${p2.body?.model_version}; health models ${JSON.stringify(h2.body?.models)}`,
+      );
+
+      // The CLI in the image trains and registers a new champion (as a Kubernetes training Job
+      // does); the running service picks it up from the registry. The CLI writes artifacts under
+      // its working folder (./mlruns), hence -w /data, where MLFLOW_ARTIFACT_ROOT points.
+      const cliTrain = await run(engine, [
+        "exec", "-w", "/data", second.name,
+        "senti-mlops", "train", "--quiet", "--data", "/data/train.csv", "--register", "sentiment-tfidf", "--alias", "champion",
+      ], { timeoutMs: 300_000 });
+      let served = null;
+      if (cliTrain.code === 0) {
+        const until = Date.now() + 60_000;
+        while (Date.now() < until) {
+          const p = await fetchJson(`${second.base}/predict`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ reviews: ["A moving, beautifully acted film."] }),
+          });
+          served = p.body?.model_version;
+          if (p.status === 200 && version != null && served != null && String(served) !== String(version)) break;
+          await sleep(1000);
+        }
+      }
+      check(
+        "`senti-mlops train --register --alias champion` in the image registers a champion the service then serves",
+        cliTrain.code === 0 && served != null && String(served) === String(Number(version) + 1),
+        cliTrain.code === 0 ? `service moved from version ${version} to ${served}` : `CLI exit ${cliTrain.code}: ${(cliTrain.stderr || cliTrain.stdout).trim().split("\n").slice(-5).join(" | ")}`,
       );
     } catch (err) {
       check("a new container on the same volume serves the same champion", false, err.message);
