@@ -9,14 +9,18 @@
  *    resources, the HPA's target, the Services' selectors, the Secrets and ConfigMaps referenced,
  *    the service's variables (each one its config.ts knows, with values it accepts), and the
  *    kustomization.
- * 3. What the pods would run, run here: the init container's download script against a real
- *    `mlflow server` (artifacts proxied, as in the cluster), the service with the Deployment's
- *    environment, and the training Job's exact command line, which registers a version with the
- *    alias champion that the running service then serves. Only what cannot be the same outside a
- *    cluster is mapped: `http://mlflow:5000` to the local MLflow, `/data/train` to a temp folder,
- *    `/app/bin/senti-mlops.js` to this repository's bin/, the Secret's token to the tests' token,
- *    HOST/PORT to 127.0.0.1 and a free port, and MODEL_REFRESH_SECONDS to 1 s (the test waits for
- *    a refresh).
+ * 3. What the pods would run, run here from the manifests' own command lines and environments:
+ *    MLflow's init container creating the bucket on an S3 server (moto, from the .venv) and
+ *    `mlflow server` with the container's flags (artifacts proxied to that bucket); the init
+ *    containers' download script, before and after the training data is uploaded as README.md
+ *    says; the service with the Deployment's environment (alive but not ready without a model);
+ *    and the training Job's exact command, which registers a version with the alias champion that
+ *    the running service then serves. Only what cannot be the same outside a cluster is mapped:
+ *    `http://mlflow:5000` and `http://minio:9000` to the local servers, MLflow's listen address,
+ *    port and database (SQLite here; the compose stack's test runs it on PostgreSQL), `/data/train`
+ *    to a temp folder, `/app/bin/senti-mlops.js` to this repository's bin/, the Secrets to test
+ *    values, HOST/PORT to 127.0.0.1 and a free port, and MODEL_REFRESH_SECONDS to 1 s (the test
+ *    waits for a refresh).
  *
  * Needs `npm run build`, the project's .venv (kubernetes-validate, mlflow) and ../shared/data/sst2.
  */
@@ -29,8 +33,9 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { loadConfig } from "../../examples/express-server/src/config.js";
 import { createTracking } from "../../src/entries/tracking.js";
-import { startMlflowServer, freePort, type MlflowServer } from "../peers/mlflow-server.js";
-import { PROJECT_ROOT, VENV_DIR } from "../peers/python-env.js";
+import { freePort, MLFLOW_BIN, MLFLOW_QUIET_ENV } from "../peers/mlflow-server.js";
+import { PROJECT_ROOT, VENV_DIR, VENV_PYTHON } from "../peers/python-env.js";
+import { startS3Server, type S3Server } from "../peers/s3-server.js";
 import { SERVER_DIR, TOKEN, writeTrainingCsv } from "../server/helpers.js";
 import { getJson, startProgram, startService, stopAll, waitFor, type Program } from "./processes.js";
 
@@ -341,66 +346,134 @@ describe("what the schemas cannot check", () => {
   });
 });
 
-describe("run as the manifests say: the download script, the service and the training Job", () => {
-  let mlflow: MlflowServer;
+describe("run as the manifests say: MLflow on S3, the download script, the service and the training Job", () => {
+  let s3: S3Server;
   let dir: string;
+  let mlflowUrl: string | undefined;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "senti-k8s-run-"));
-    mlflow = await startMlflowServer();
+    s3 = await startS3Server();
   });
   afterAll(async () => {
     await stopAll();
-    await mlflow?.stop();
+    await s3?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** The cluster's names and paths, mapped to this machine's (see the module comment). */
-  const local = (value: string): string =>
-    value.replaceAll("http://mlflow:5000", mlflow.url).replaceAll("/data/train", join(dir, "data-train")).replaceAll("/app/bin/senti-mlops.js", join(PROJECT_ROOT, "bin", "senti-mlops.js"));
+  /** The values of the Secrets the README has the operator create, for this run. */
+  const secret = (name: string, key: string): string => {
+    const values: Record<string, Record<string, string>> = {
+      "senti-mlops-api-token": { "api-token": TOKEN },
+      "senti-mlops-s3": { "access-key-id": s3.accessKeyId, "secret-access-key": s3.secretAccessKey },
+      // Read by libpq only; the MLflow started here keeps its tables in SQLite.
+      "senti-mlops-postgres": { username: "mlflow", password: "unused-without-postgresql" },
+    };
+    const value = values[name]?.[key];
+    if (value === undefined) throw new Error(`no test value for Secret ${name} key ${key}`);
+    return value;
+  };
 
-  /** A container's environment with ConfigMap references resolved, the token for secretKeyRefs and paths mapped. */
+  /** The cluster's names and paths, mapped to this machine's (see the module comment). */
+  const local = (value: string): string => {
+    let mapped = value
+      .replaceAll("http://minio:9000", s3.endpoint)
+      .replaceAll("/data/train", join(dir, "data-train"))
+      .replaceAll("/app/bin/senti-mlops.js", join(PROJECT_ROOT, "bin", "senti-mlops.js"));
+    if (mlflowUrl) mapped = mapped.replaceAll("http://mlflow:5000", mlflowUrl);
+    return mapped;
+  };
+
+  /** A container's environment: ConfigMap and Secret references resolved, names and paths mapped. */
   function containerEnv(container: Json): Record<string, string> {
     const env: Record<string, string> = {};
     for (const entry of (container.env ?? []) as Json[]) {
       const ref = entry.valueFrom;
-      const value = ref?.configMapKeyRef ? (trainingData.data[ref.configMapKeyRef.key] as string) : ref?.secretKeyRef ? TOKEN : (entry.value as string);
+      const value = ref?.configMapKeyRef
+        ? (trainingData.data[ref.configMapKeyRef.key] as string)
+        : ref?.secretKeyRef
+          ? secret(ref.secretKeyRef.name, ref.secretKeyRef.key)
+          : (entry.value as string);
       env[entry.name] = local(value);
     }
     return env;
   }
 
-  /** Runs a container's command (`node` is this Node) to its end. */
-  async function runContainer(name: string, container: Json, script?: string): Promise<{ code: number | string; out: string; program: Program }> {
-    const [command, ...rest] = [...(container.command as string[]), ...((container.args ?? []) as string[])].map(local);
-    expect(command).toBe("node");
-    const args = script ? rest.map((a) => (a === "/scripts/fetch-training-data.mjs" ? script : a)) : rest;
-    const program = startProgram(name, process.execPath, args, { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...containerEnv(container) } });
-    const code = await program.exited;
-    return { code, out: program.tail(), program };
+  /** The programs the containers name, on this machine. */
+  const PROGRAMS: Record<string, string> = { node: process.execPath, python: VENV_PYTHON, mlflow: MLFLOW_BIN };
+
+  /** Starts a container's command line (with `args` replaced by `rewrite`) as a local program. */
+  function startContainer(name: string, container: Json, rewrite: (arg: string) => string = (a) => a): Program {
+    const [command, ...rest] = [...(container.command as string[]), ...((container.args ?? []) as string[])];
+    const program = PROGRAMS[command!];
+    expect(program, `${name}: a program this test can run (${command})`).toBeDefined();
+    return startProgram(name, program!, rest.map((a) => rewrite(local(a))), {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...(command === "mlflow" ? MLFLOW_QUIET_ENV : {}), ...containerEnv(container) },
+    });
   }
 
+  /** Runs a container's command line to its end; one still running after `timeoutMs` is stopped and fails the test with its output. */
+  async function runContainer(name: string, container: Json, rewrite?: (arg: string) => string, timeoutMs = 120_000): Promise<{ code: number | string; out: string }> {
+    const program = startContainer(name, container, rewrite);
+    const code = await Promise.race([program.exited, new Promise<null>((resolve) => setTimeout(() => resolve(null), timeoutMs).unref())]);
+    if (code === null) {
+      await program.stop(5_000);
+      throw new Error(`${name} was still running after ${timeoutMs} ms:\n${program.tail()}`);
+    }
+    return { code, out: program.tail() };
+  }
+
+  test("MLflow as mlflow.yaml runs it: the init container creates the bucket (and finds it the next time), `mlflow server` serves with artifacts on S3", async () => {
+    const pod = mlflowDeployment.spec.template.spec;
+    const createBucket = (pod.initContainers as Json[]).find((c) => c.name === "create-bucket")!;
+    const created = await runContainer("create-bucket", createBucket);
+    expect(created.code, created.out).toBe(0);
+    expect(created.out).toMatch(/created bucket mlflow/);
+    const again = await runContainer("create-bucket", createBucket);
+    expect(again.code, again.out).toBe(0);
+    expect(again.out).toMatch(/bucket mlflow exists/);
+
+    // The container's command line, but for what only a cluster has: the listen address, the port
+    // (a free one) and PostgreSQL (SQLite here; the stack test runs MLflow on PostgreSQL).
+    const port = await freePort();
+    const mapped = new Set<string>();
+    const rewrite = (arg: string): string => {
+      const replacement = arg === "--host=0.0.0.0" ? "--host=127.0.0.1" : arg === "--port=5000" ? `--port=${port}` : arg.startsWith("--backend-store-uri=") ? `--backend-store-uri=sqlite:///${join(dir, "mlflow.db")}` : arg;
+      if (replacement !== arg) mapped.add(arg.split("=")[0]!);
+      return replacement;
+    };
+    const container = (pod.containers as Json[]).find((c) => c.name === "mlflow")!;
+    const server = startContainer("mlflow", container, rewrite);
+    expect([...mapped].sort()).toEqual(["--backend-store-uri", "--host", "--port"]);
+    const url = `http://127.0.0.1:${port}`;
+    await waitFor("mlflow server to answer /health", 180_000, async () => ((await getJson(`${url}/health`))?.status === 200 ? true : undefined), () => server.tail());
+    mlflowUrl = url;
+  });
+
   test("the training data is fetched, the service is alive but not ready until the Job registers a champion, then every probe passes and it serves and trains", async () => {
+    expect(mlflowUrl, "MLflow was started by the test before").toBeDefined();
     const script = join(dir, "fetch-training-data.mjs");
     writeFileSync(script, trainingData.data["fetch-training-data.mjs"] as string);
+    const fromScripts = (arg: string) => (arg === "/scripts/fetch-training-data.mjs" ? script : arg);
     const jobInit = (job.spec.template.spec.initContainers as Json[]).find((c) => c.name === "fetch-training-data")!;
     const serviceInit = (deployment.spec.template.spec.initContainers as Json[]).find((c) => c.name === "fetch-training-data")!;
     const target = local("/data/train/train.csv");
     expect(containerEnv(jobInit).TRAIN_DATA).toBe(target);
 
     // Nothing uploaded yet: the Job's init container fails naming the 404, the service's starts without data.
-    const missing = await runContainer("job-init", jobInit, script);
+    const missing = await runContainer("job-init", jobInit, fromScripts);
     expect(missing.code, missing.out).toBe(1);
-    expect(missing.out).toMatch(/answered 404: no training data has been uploaded/);
-    const tolerant = await runContainer("service-init", serviceInit, script);
+    expect(missing.out).toMatch(/does not exist \(HTTP (404|500)\): no training data has been uploaded/);
+    const tolerant = await runContainer("service-init", serviceInit, fromScripts);
     expect(tolerant.code, tolerant.out).toBe(0);
     expect(tolerant.out).toMatch(/starting without training data/);
     expect(existsSync(target)).toBe(false);
 
-    // The upload README.md describes (a PUT to MLflow's artifact proxy), then the download.
+    // The upload README.md describes (a PUT to MLflow's artifact proxy, which stores it in the bucket), then the download.
     const csv = writeTrainingCsv(dir, 2000);
     const upload = await fetch(local(trainingData.data.url as string), { method: "PUT", body: readFileSync(csv) });
     expect(upload.status).toBe(200);
-    const fetched = await runContainer("job-init", jobInit, script);
+    const fetched = await runContainer("job-init", jobInit, fromScripts);
     expect(fetched.code, fetched.out).toBe(0);
     expect(readFileSync(target, "utf8")).toBe(readFileSync(csv, "utf8"));
 
@@ -421,14 +494,15 @@ describe("run as the manifests say: the download script, the service and the tra
     expect(trained.code, trained.out).toBe(0);
     const summary = JSON.parse(trained.out.trim().split("\n").pop()!) as Json;
     expect(summary.registered_model).toEqual({ name: "sentiment-tfidf", version: "1", alias: "champion" });
-    const tracking = await createTracking(mlflow.url);
+    const tracking = await createTracking(mlflowUrl!);
     try {
       expect((await tracking.registry.getModelVersionByAlias("sentiment-tfidf", "champion")).version).toBe("1");
     } finally {
       await tracking.close();
     }
 
-    // The service picks the champion up at its next registry check: ready, and serving version 1.
+    // The service picks the champion up at its next registry check: ready, and serving version 1
+    // (whose files MLflow fetched back from the bucket).
     await waitFor("the readiness probe to pass", 60_000, async () => ((await probe(serviceContainer.readinessProbe))?.status === 200 ? true : undefined), logs);
     const health = await probe(serviceContainer.livenessProbe);
     expect(health?.body).toMatchObject({ status: "healthy", models: { tfidf: true } });
@@ -441,14 +515,28 @@ describe("run as the manifests say: the download script, the service and the tra
     const started = await fetch(`${service.url}/train_model`, { method: "POST", headers: auth });
     expect(started.status, logs()).toBe(202);
     const jobId = ((await started.json()) as Json).job_id as string;
-    const done = await waitFor("the API training job", 120_000, async () => {
-      const state = await getJson(`${service.url}/train_model/${jobId}`, auth);
-      return state?.body && !["queued", "running"].includes(state.body.status as string) ? state.body : undefined;
-    }, logs);
+    const done = await waitFor(
+      "the API training job",
+      120_000,
+      async () => {
+        const state = await getJson(`${service.url}/train_model/${jobId}`, auth);
+        return state?.body && !["queued", "running"].includes(state.body.status as string) ? state.body : undefined;
+      },
+      logs,
+    );
     expect(done.status, JSON.stringify(done)).toBe("succeeded");
+
+    // Everything MLflow stored went to the bucket: the training data and the model files.
+    const listing = await runContainer("list-bucket", {
+      command: ["python", "-c", "import boto3, os; print('\\n'.join(o['Key'] for o in boto3.client('s3', endpoint_url=os.environ['MLFLOW_S3_ENDPOINT_URL']).list_objects_v2(Bucket='mlflow')['Contents']))"],
+      env: (mlflowDeployment.spec.template.spec.containers as Json[]).find((c) => c.name === "mlflow")!.env,
+    });
+    expect(listing.code, listing.out).toBe(0);
+    expect(listing.out).toMatch(/^artifacts\/training-data\/train\.csv$/m);
+    expect(listing.out).toMatch(/^artifacts\/.+\/MLmodel$/m);
 
     // SIGTERM, as the kubelet stops a pod: drained, exit 0.
     service.signal("SIGTERM");
     expect(await service.exited).toBe(0);
-  });
+  }, 300_000);
 });
