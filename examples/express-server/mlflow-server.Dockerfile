@@ -7,10 +7,7 @@
 # stand-in that scripts/image/standin-stack.mjs builds where no registry can be reached.
 ARG PYTHON_IMAGE=python:3.12-slim-bookworm
 FROM ${PYTHON_IMAGE}
-# A proxy's CA bundle can be passed as a secret (id=ca) when pip must trust one; without it, none is used.
-RUN --mount=type=secret,id=ca,required=false \
-    if [ -s /run/secrets/ca ]; then export PIP_CERT=/run/secrets/ca; fi \
- && pip install --no-cache-dir --disable-pip-version-check mlflow==3.17.2 boto3==1.44.18 "psycopg[binary]==3.3.9"
+RUN pip install --no-cache-dir --disable-pip-version-check mlflow==3.17.2 boto3==1.44.18 "psycopg[binary]==3.3.9"
 RUN useradd --uid 1000 --create-home mlflow && mkdir -p /mlflow && chown 1000:1000 /mlflow
 USER 1000:1000
 WORKDIR /mlflow

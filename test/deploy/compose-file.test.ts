@@ -25,6 +25,8 @@ describe("compose.yaml", () => {
   test("has the stack's services: postgres, minio, mlflow, service (3 replicas by default), lb", () => {
     expect(Object.keys(services).sort()).toEqual(["lb", "minio", "mlflow", "postgres", "service"]);
     expect(interpolate(String(services.service!.deploy?.replicas))).toBe("3");
+    // podman-compose (1.6) reads `replicas` only with the mode written out.
+    expect(services.service!.deploy?.mode).toBe("replicated");
     expect(interpolate(String(services.service!.deploy?.replicas), { SERVICE_REPLICAS: "5" })).toBe("5");
   });
 

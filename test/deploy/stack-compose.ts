@@ -90,7 +90,8 @@ export async function startComposeStack(options: ComposeStackOptions = {}): Prom
     ...engine.env,
     ...images,
     SERVICE_IMAGE: serviceImage,
-    MLFLOW_IMAGE: `localhost/senti-mlops-mlflow:${project}`,
+    // Rebuilt on every run, from the engine's layer cache when nothing changed.
+    MLFLOW_IMAGE: "localhost/senti-mlops-mlflow:stack-test",
     SERVICE_PORT: String(ports.SERVICE_PORT),
     MLFLOW_PORT: String(ports.MLFLOW_PORT),
     MINIO_CONSOLE_PORT: String(ports.MINIO_CONSOLE_PORT),
@@ -129,7 +130,6 @@ export async function startComposeStack(options: ComposeStackOptions = {}): Prom
   log(`compose (${composeCmd.join(" ")}) project ${project}: building MLflow's image on ${images.PYTHON_IMAGE}`);
   const stop = async () => {
     await compose(["down", "-v", "-t", "10"], 300_000).catch((e: Error) => log(`compose down failed: ${e.message}`));
-    await engineRun(["rmi", "-f", String(env.MLFLOW_IMAGE)]).catch(() => {});
     rmSync(dir, { recursive: true, force: true });
   };
   const refresher = setInterval(() => void refreshLogs().catch(() => {}), 10_000);

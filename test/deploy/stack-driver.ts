@@ -55,7 +55,7 @@ export interface ComposeService {
   command?: string[] | string;
   environment?: Record<string, string | number>;
   ports?: string[];
-  deploy?: { replicas?: number | string };
+  deploy?: { mode?: string; replicas?: number | string };
   healthcheck?: { test?: string[] };
   depends_on?: Record<string, { condition?: string }>;
   restart?: string;
