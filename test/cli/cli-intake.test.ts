@@ -92,7 +92,7 @@ describe("progress", () => {
   });
 
   test("on a terminal: one live line per phase, rewritten in place with the iteration and loss", async () => {
-    if (!existsSync("/usr/bin/script")) execFileSync("apt-get", ["install", "-y", "-q", "bsdutils"], { stdio: "ignore" });
+    if (!existsSync("/usr/bin/script")) execFileSync("sh", ["-c", "apt-get update && apt-get install -y --no-install-recommends bsdutils"], { stdio: "ignore" });
     const data = await csv("tty.csv", rows(400));
     const command = [process.execPath, cli, "train", "--data", data, "--out", join(tmp, "t.bin"), "--tol", "1e-12", "--max-iter", "30", "-C", "100"]
       .map((a) => `'${a}'`)
