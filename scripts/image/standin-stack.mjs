@@ -50,7 +50,9 @@ const defaultLog = (msg) => process.stderr.write(`[standin-stack] ${msg}\n`);
 
 /** The official image's name as podman looks it up (short names are resolved on Docker Hub). */
 function qualified(engine, image) {
-  if (engine.cmd !== "podman" || image.split("/")[0].includes(".")) return image;
+  const first = image.split("/")[0];
+  const hasRegistry = image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost");
+  if (engine.cmd !== "podman" || hasRegistry) return image;
   return image.includes("/") ? `docker.io/${image}` : `docker.io/library/${image}`;
 }
 
