@@ -10,22 +10,25 @@
  *    the service's variables (each one its config.ts knows, with values it accepts), and the
  *    kustomization.
  * 3. What the pods would run, run here from the manifests' own command lines and environments:
- *    MLflow's init container creating the bucket on an S3 server (moto, from the .venv) and
- *    `mlflow server` with the container's flags (artifacts proxied to that bucket); the init
+ *    PostgreSQL set up as the StatefulSet's variables say (Debian's PostgreSQL 15, ready by the
+ *    probe's own command); MLflow's init container creating the bucket on an S3 server (moto, from
+ *    the .venv) and `mlflow server` with the container's flags (on that PostgreSQL with the Secret's
+ *    user and password as PGUSER/PGPASSWORD, artifacts proxied to the bucket); the init
  *    containers' download script, before and after the training data is uploaded as README.md
  *    says; the service with the Deployment's environment (alive but not ready without a model);
  *    and the training Job's exact command, which registers a version with the alias champion that
  *    the running service then serves. Only what cannot be the same outside a cluster is mapped:
- *    `http://mlflow:5000` and `http://minio:9000` to the local servers, MLflow's listen address,
- *    port and database (SQLite here; the compose stack's test runs it on PostgreSQL), `/data/train`
- *    to a temp folder, `/app/bin/senti-mlops.js` to this repository's bin/, the Secrets to test
+ *    `http://mlflow:5000`, `http://minio:9000` and `postgres:5432` to the local servers (moto stands
+ *    in for MinIO), MLflow's listen address and port, PostgreSQL's volume and `/data/train` to temp
+ *    folders, `/app/bin/senti-mlops.js` to this repository's bin/, the Secrets to test
  *    values, HOST/PORT to 127.0.0.1 and a free port, and MODEL_REFRESH_SECONDS to 1 s (the test
  *    waits for a refresh).
  *
- * Needs `npm run build`, the project's .venv (kubernetes-validate, mlflow) and ../shared/data/sst2.
+ * Needs `npm run build`, the project's .venv (kubernetes-validate, mlflow, moto), PostgreSQL 15
+ * (installed with apt-get when missing, see host-tools.ts) and ../shared/data/sst2.
  */
-import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -37,6 +40,7 @@ import { freePort, MLFLOW_BIN, MLFLOW_QUIET_ENV } from "../peers/mlflow-server.j
 import { PROJECT_ROOT, VENV_DIR, VENV_PYTHON } from "../peers/python-env.js";
 import { startS3Server, type S3Server } from "../peers/s3-server.js";
 import { SERVER_DIR, TOKEN, writeTrainingCsv } from "../server/helpers.js";
+import { ensurePostgres } from "./host-tools.js";
 import { getJson, startProgram, startService, stopAll, waitFor, type Program } from "./processes.js";
 
 const K8S_DIR = join(SERVER_DIR, "k8s");
@@ -350,8 +354,11 @@ describe("run as the manifests say: MLflow on S3, the download script, the servi
   let s3: S3Server;
   let dir: string;
   let mlflowUrl: string | undefined;
+  let postgresAddress: string | undefined;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "senti-k8s-run-"));
+    // PostgreSQL runs as the postgres user, which must reach its folder inside.
+    chmodSync(dir, 0o755);
     s3 = await startS3Server();
   });
   afterAll(async () => {
@@ -365,8 +372,7 @@ describe("run as the manifests say: MLflow on S3, the download script, the servi
     const values: Record<string, Record<string, string>> = {
       "senti-mlops-api-token": { "api-token": TOKEN },
       "senti-mlops-s3": { "access-key-id": s3.accessKeyId, "secret-access-key": s3.secretAccessKey },
-      // Read by libpq only; the MLflow started here keeps its tables in SQLite.
-      "senti-mlops-postgres": { username: "mlflow", password: "unused-without-postgresql" },
+      "senti-mlops-postgres": { username: "mlflow", password: "k8s-test-0123456789abcdef" },
     };
     const value = values[name]?.[key];
     if (value === undefined) throw new Error(`no test value for Secret ${name} key ${key}`);
@@ -380,6 +386,7 @@ describe("run as the manifests say: MLflow on S3, the download script, the servi
       .replaceAll("/data/train", join(dir, "data-train"))
       .replaceAll("/app/bin/senti-mlops.js", join(PROJECT_ROOT, "bin", "senti-mlops.js"));
     if (mlflowUrl) mapped = mapped.replaceAll("http://mlflow:5000", mlflowUrl);
+    if (postgresAddress) mapped = mapped.replace(/(?<=\/\/)postgres:5432(?=\/)/, postgresAddress);
     return mapped;
   };
 
@@ -423,7 +430,43 @@ describe("run as the manifests say: MLflow on S3, the download script, the servi
     return { code, out: program.tail() };
   }
 
-  test("MLflow as mlflow.yaml runs it: the init container creates the bucket (and finds it the next time), `mlflow server` serves with artifacts on S3", async () => {
+  test("PostgreSQL as postgres.yaml configures it: its user and database from the Secret and POSTGRES_DB, ready by its probe's command", async () => {
+    const set = find("StatefulSet", "postgres");
+    const container = (set.spec.template.spec.containers as Json[]).find((c) => c.name === "postgres")!;
+    const env = containerEnv(container);
+    const bin = ensurePostgres();
+    const pgRoot = join(dir, "postgres");
+    const data = local(env.PGDATA!).replace("/var/lib/postgresql/data", join(pgRoot, "volume"));
+    const socket = join(pgRoot, "run");
+    mkdirSync(socket, { recursive: true });
+    writeFileSync(join(pgRoot, "pwfile"), `${env.POSTGRES_PASSWORD}\n`);
+    // postgres refuses to run as root: as root, run it as Debian's postgres user (the image's uid 999).
+    const asRoot = typeof process.getuid === "function" && process.getuid() === 0;
+    const prefix = asRoot ? ["setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"] : [];
+    if (asRoot) execFileSync("chown", ["-R", "postgres:postgres", pgRoot]);
+    const as = (command: string, args: string[]) => {
+      const [file, ...rest] = [...prefix, join(bin, command), ...args];
+      return execFileSync(file!, rest, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 });
+    };
+    // What the image's entrypoint does on an empty volume: initdb with POSTGRES_USER as superuser and
+    // POSTGRES_PASSWORD (scram-sha-256 over TCP), then creates POSTGRES_DB.
+    as("initdb", ["-D", data, "-U", env.POSTGRES_USER!, `--pwfile=${join(pgRoot, "pwfile")}`, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C"]);
+    const port = await freePort();
+    const [file, ...args] = [...prefix, join(bin, "postgres"), "-D", data, "-p", String(port), "-k", socket, "-c", "listen_addresses=127.0.0.1"];
+    const server = startProgram("postgres", file!, args, { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", LANG: "C" } });
+    // The readiness probe's command as written, its port given as libpq's PGPORT.
+    const [shell, flag, probe] = container.readinessProbe.exec.command as string[];
+    expect([shell, flag]).toEqual(["sh", "-c"]);
+    await waitFor("the readiness probe (pg_isready)", 60_000, () => {
+      const ready = spawnSync(shell!, [flag!, probe!], { env: { ...env, PATH: `${bin}:${process.env.PATH}`, PGPORT: String(port) } });
+      return ready.status === 0 ? true : undefined;
+    }, () => server.tail());
+    as("psql", ["-h", socket, "-p", String(port), "-U", env.POSTGRES_USER!, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c", `CREATE DATABASE "${env.POSTGRES_DB}"`]);
+    postgresAddress = `127.0.0.1:${port}`;
+  });
+
+  test("MLflow as mlflow.yaml runs it: the init container creates the bucket (and finds it the next time), `mlflow server` serves on PostgreSQL with artifacts on S3", async () => {
+    expect(postgresAddress, "PostgreSQL was started by the test before").toBeDefined();
     const pod = mlflowDeployment.spec.template.spec;
     const createBucket = (pod.initContainers as Json[]).find((c) => c.name === "create-bucket")!;
     const created = await runContainer("create-bucket", createBucket);
@@ -433,22 +476,24 @@ describe("run as the manifests say: MLflow on S3, the download script, the servi
     expect(again.code, again.out).toBe(0);
     expect(again.out).toMatch(/bucket mlflow exists/);
 
-    // The container's command line, but for what only a cluster has: the listen address, the port
-    // (a free one) and PostgreSQL (SQLite here; the stack test runs MLflow on PostgreSQL).
+    // The container's command line, but for the listen address and port (a free one); the database
+    // URI names postgres:5432, which local() maps to the PostgreSQL started above. Its user and
+    // password reach libpq as PGUSER and PGPASSWORD, as in the pod.
     const port = await freePort();
     const mapped = new Set<string>();
     const rewrite = (arg: string): string => {
-      const replacement = arg === "--host=0.0.0.0" ? "--host=127.0.0.1" : arg === "--port=5000" ? `--port=${port}` : arg.startsWith("--backend-store-uri=") ? `--backend-store-uri=sqlite:///${join(dir, "mlflow.db")}` : arg;
+      const replacement = arg === "--host=0.0.0.0" ? "--host=127.0.0.1" : arg === "--port=5000" ? `--port=${port}` : arg;
       if (replacement !== arg) mapped.add(arg.split("=")[0]!);
       return replacement;
     };
     const container = (pod.containers as Json[]).find((c) => c.name === "mlflow")!;
     const server = startContainer("mlflow", container, rewrite);
-    expect([...mapped].sort()).toEqual(["--backend-store-uri", "--host", "--port"]);
+    expect([...mapped].sort()).toEqual(["--host", "--port"]);
+    expect(server.exit()).toBeNull();
     const url = `http://127.0.0.1:${port}`;
     await waitFor("mlflow server to answer /health", 180_000, async () => ((await getJson(`${url}/health`))?.status === 200 ? true : undefined), () => server.tail());
     mlflowUrl = url;
-  });
+  }, 300_000);
 
   test("the training data is fetched, the service is alive but not ready until the Job registers a champion, then every probe passes and it serves and trains", async () => {
     expect(mlflowUrl, "MLflow was started by the test before").toBeDefined();
@@ -525,6 +570,14 @@ describe("run as the manifests say: MLflow on S3, the download script, the servi
       logs,
     );
     expect(done.status, JSON.stringify(done)).toBe("succeeded");
+
+    // The registry is in PostgreSQL (read over TCP with the Secret's user and password, as MLflow does).
+    const [pgHost, pgPort] = postgresAddress!.split(":");
+    const models = execFileSync(join(ensurePostgres(), "psql"), ["-h", pgHost!, "-p", pgPort!, "-d", "mlflow", "-tAc", "SELECT name FROM registered_models"], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, PGUSER: secret("senti-mlops-postgres", "username"), PGPASSWORD: secret("senti-mlops-postgres", "password") },
+    });
+    expect(models.trim()).toBe("sentiment-tfidf");
 
     // Everything MLflow stored went to the bucket: the training data and the model files.
     const listing = await runContainer("list-bucket", {
