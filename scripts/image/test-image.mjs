@@ -189,12 +189,13 @@ try {
   check("image config runs as uid 1000", config.User === "1000:1000" || config.User === "1000", `User=${JSON.stringify(config.User)}`);
   const onnxBins = await run(engine, [
     "run", "--rm", "--entrypoint", "sh", IMAGE, "-c",
-    "cd /app/node_modules && ls -d onnxruntime-node/bin/napi-v*/*/* && ls better-sqlite3 better-sqlite3/build/Release",
+    "cd /app/node_modules && node -p 'process.platform + \"/\" + process.arch' && ls -d onnxruntime-node/bin/napi-v*/*/* && ls better-sqlite3 better-sqlite3/build/Release",
   ]);
-  const binDirs = onnxBins.stdout.split("\n").filter((l) => l.startsWith("onnxruntime-node/bin/"));
+  const [platform, ...listing] = onnxBins.stdout.split("\n");
+  const binDirs = listing.filter((l) => l.startsWith("onnxruntime-node/bin/"));
   check(
-    "only linux/x64 onnxruntime binaries; no better-sqlite3 build leftovers",
-    onnxBins.code === 0 && binDirs.length === 1 && binDirs[0].endsWith("/linux/x64") && !/\b(deps|src|obj|obj\.target)\b/.test(onnxBins.stdout),
+    `only the image's own platform's onnxruntime binaries (${platform}); no better-sqlite3 build leftovers`,
+    onnxBins.code === 0 && binDirs.length === 1 && binDirs[0].endsWith(`/${platform}`) && !/\b(deps|src|obj|obj\.target)\b/.test(listing.join(" ")),
     onnxBins.stdout.replace(/\s+/g, " ").trim() || onnxBins.stderr.trim(),
   );
 
