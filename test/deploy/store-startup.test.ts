@@ -101,7 +101,7 @@ test("STORE_STARTUP_TIMEOUT_SECONDS=0 does not retry; a SIGTERM while waiting st
   const none = startService("service", await freePort(), { MLFLOW_TRACKING_URI: `http://127.0.0.1:${await freePort()}`, WORKERS: "1", STORE_STARTUP_TIMEOUT_SECONDS: "0" });
   expect(await none.exited, logs(none)).toBe(1);
   expect(retries(none)).toEqual([]);
-  expect(none.tail()).toContain("could not be reached within STORE_STARTUP_TIMEOUT_SECONDS=0 (1 attempts)");
+  expect(none.tail()).toContain("could not be reached within STORE_STARTUP_TIMEOUT_SECONDS=0 (1 attempt)");
 
   const waiting = startService("service", await freePort(), { MLFLOW_TRACKING_URI: `http://127.0.0.1:${await freePort()}`, WORKERS: "2", STORE_STARTUP_TIMEOUT_SECONDS: "3600" });
   await waitFor("a logged retry", 60_000, () => (retries(waiting).length >= 2 ? true : undefined), () => logs(waiting));

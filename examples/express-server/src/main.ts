@@ -117,6 +117,12 @@ async function runServer(): Promise<void> {
   // From here on a SIGTERM is handled; the primary signals a worker only after this.
   if (worker) process.send?.({ type: "ready" } satisfies ClusterMessage);
   const serverLogger = worker ? logger.child({ worker: worker.id, pid: process.pid }) : logger;
+  // A stop asked for before the service ever served has nothing to drain.
+  const stoppedWhileWaiting = (): never => {
+    serverLogger.info({ signal: requested }, "stopped while waiting for the tracking store");
+    logger.flush();
+    process.exit(0);
+  };
   const deadline = Date.now() + config.storeStartupTimeoutSeconds * 1000;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -130,9 +136,10 @@ async function runServer(): Promise<void> {
         logger.flush();
         process.exit(1);
       }
+      if (requested) stoppedWhileWaiting();
       const store = redactUri(config.trackingUri);
       if (left <= 0) {
-        const why = `the tracking store ${store} could not be reached within STORE_STARTUP_TIMEOUT_SECONDS=${config.storeStartupTimeoutSeconds} (${attempt} attempts)`;
+        const why = `the tracking store ${store} could not be reached within STORE_STARTUP_TIMEOUT_SECONDS=${config.storeStartupTimeoutSeconds} (${attempt} attempt${attempt === 1 ? "" : "s"})`;
         serverLogger.fatal({ err: e, attempts: attempt }, `could not start: ${why}`);
         logger.flush();
         process.stderr.write(`senti-mlops-express-server: could not start: ${why}; last error: ${redactUrisInText((e as Error).message)}\n`);
@@ -151,12 +158,7 @@ async function runServer(): Promise<void> {
         };
       });
       wake = null;
-      if (requested) {
-        // Stopped before it ever served: nothing to drain.
-        serverLogger.info({ signal: requested }, "stopped while waiting for the tracking store");
-        logger.flush();
-        process.exit(0);
-      }
+      if (requested) stoppedWhileWaiting();
     }
   }
   if (worker) {
