@@ -160,6 +160,10 @@ describe(`the compose stack (${MODE})`, () => {
     const load = Promise.all(Array.from({ length: CONCURRENCY }, loop));
     await sleep(2_000);
     expect(sent, "the load had not started").toBeGreaterThan(0);
+    // The victim was taking its share of the load: its death has requests in flight to lose.
+    const metrics = await fetch(`${victim.url()}/metrics`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.text());
+    const predicted = [...metrics.matchAll(/^predictions_total\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+    expect(predicted, `${victim.name} got no prediction from the load balancer before the kill`).toBeGreaterThan(0);
     const sentBeforeKill = sent;
     await victim.kill();
     await load;
