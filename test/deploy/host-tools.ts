@@ -35,10 +35,11 @@ export function ensureAptPackage(binary: string, packages: readonly string[], lo
   }
   log(`${binary} is missing; running: ${command}`);
   try {
-    // policy-rc.d: the package's own cluster/daemon is not started (the test starts its own).
+    // A package may start its own daemon (postgresql-15 its `main` cluster on 5432, where an init
+    // system lets it): the tests never use those, they start their own on free loopback ports.
     execFileSync("sh", ["-c", command], {
       stdio: ["ignore", "ignore", "pipe"],
-      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive", RUNLEVEL: "1" },
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
       timeout: 900_000,
     });
   } catch (error) {
