@@ -62,8 +62,8 @@ export function ensureHaproxy(log?: (line: string) => void): string {
 }
 
 /** A `go` of at least 1.24 (MinIO's go.mod asks for it): on PATH, in /usr/local/go, or the toolchain module from the proxy. */
-async function goBinary(log: (line: string) => void): Promise<string> {
-  for (const candidate of ["go", "/usr/local/go/bin/go"]) {
+export async function goBinary(log: (line: string) => void, candidates: readonly string[] = ["go", "/usr/local/go/bin/go"]): Promise<string> {
+  for (const candidate of candidates) {
     const version = spawnSync(candidate, ["env", "GOVERSION"], { encoding: "utf8" });
     const match = /^go1\.(\d+)/.exec(version.stdout ?? "");
     if (version.status === 0 && match && Number(match[1]) >= 24) return candidate;
