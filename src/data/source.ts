@@ -40,7 +40,7 @@ export async function* rawSourceChunks(source: DataSource): AsyncGenerator<Buffe
   if (typeof source === "string" || source instanceof URL) {
     yield* fileChunks(toPath(source));
   } else if (isWebStream(source)) {
-    yield* webStreamChunks(source);
+    yield* webStreamParts(source);
   } else if (isIterable(source)) {
     for await (const chunk of source) yield typeof chunk === "string" ? chunk : toBuffer(chunk);
   } else {
@@ -61,6 +61,11 @@ export async function* rawSourceChunks(source: DataSource): AsyncGenerator<Buffe
  * ```
  */
 export async function* webStreamChunks(stream: ReadableStream<Uint8Array | string>): AsyncGenerator<Buffer> {
+  for await (const chunk of webStreamParts(stream)) yield typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+}
+
+/** Reads a web `ReadableStream` as it comes (text chunks stay strings), cancelling it when abandoned. */
+async function* webStreamParts(stream: ReadableStream<Uint8Array | string>): AsyncGenerator<Buffer | string> {
   const reader = stream.getReader();
   let done = false;
   try {
@@ -70,7 +75,7 @@ export async function* webStreamChunks(stream: ReadableStream<Uint8Array | strin
         done = true;
         return;
       }
-      yield toBuffer(next.value);
+      yield typeof next.value === "string" ? next.value : toBuffer(next.value);
     }
   } finally {
     if (!done) await reader.cancel().catch(() => undefined);

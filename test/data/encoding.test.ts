@@ -184,6 +184,17 @@ describe("the encoding option", () => {
     const bytes = Buffer.concat([Buffer.from("text,label\n"), Buffer.from([0x93]), Buffer.from("5 "), Buffer.from([0x80, 0x94]), Buffer.from(",1\n")]);
     expect(await collect(readCsv(splitAt(bytes, 12, 15), { encoding: "windows-1252" }))).toEqual([{ text: "\u201c5 €\u201d", label: 1 }]);
     expect(await collect(readCsv(["text,label\n", "€ and é as text,0\n"], { encoding: "windows-1252" }))).toEqual([{ text: "€ and é as text", label: 0 }]);
+    const web = new ReadableStream<string | Uint8Array>({
+      start(controller) {
+        controller.enqueue("text,label\nçà et là,1\n");
+        controller.enqueue(Buffer.from("là-bas,0\n", "latin1"));
+        controller.close();
+      },
+    });
+    expect(await collect(readCsv(web, { encoding: "latin1" }))).toEqual([
+      { text: "çà et là", label: 1 },
+      { text: "là-bas", label: 0 },
+    ]);
   });
 
   it("still refuses bytes a single-byte encoding does not define, naming the line and offset", async () => {
