@@ -355,6 +355,7 @@ async function trainAndReport(
     train = split.train;
     test ??= split.heldOut;
     holdoutParams = { holdout_fraction: holdoutFraction, holdout_seed: holdoutSeed, holdout_rows: split.heldOut.length };
+    progress.note(`held out ${formatCount(split.heldOut.length)} rows (fraction ${holdoutFraction}, seed ${holdoutSeed}); training on ${formatCount(train.length)}`);
   }
   options.validation = test;
   const run = tracking ? await tracking.startRun({ experimentName: v.experiment ?? "sentiment", runName: v["run-name"], buffer: true }) : undefined;

@@ -112,6 +112,16 @@ describe("progress", () => {
     expect(finished).toContainEqual(expect.stringMatching(/^done in \d+\.\d s$/));
   });
 
+  test("--holdout says how many rows it held out", async () => {
+    const data = await csv("holdout.csv", rows(500));
+    const r = await senti(["train", "--data", data, "--out", join(tmp, "h.bin"), "--holdout", "0.2"]);
+    expect(r.code, describeResult(r)).toBe(0);
+    const [, held, kept] = /^held out (\d+) rows \(fraction 0\.2, seed 42\); training on (\d+)$/m.exec(r.stderr) ?? [];
+    expect(Number(held) + Number(kept), r.stderr).toBe(500);
+    expect(r.stdout).toContain(`saved ${join(tmp, "h.bin")}: ${kept} examples`);
+    expect(r.stdout).toMatch(new RegExp(`\\(n = ${held}\\)`));
+  });
+
   test("--quiet and --json print no progress", async () => {
     const data = await csv("quiet.csv", rows(100));
     for (const flag of ["--quiet", "--json"]) {
