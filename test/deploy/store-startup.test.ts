@@ -75,12 +75,13 @@ test("a service started before MLflow retries until MLflow listens, then serves 
   await mlflow.stop();
 });
 
-test("past STORE_STARTUP_TIMEOUT_SECONDS the service exits 1 naming the store and the limit (every worker gives up)", async () => {
-  const storeUrl = `http://127.0.0.1:${await freePort()}`;
-  const service = startService("service", await freePort(), { MLFLOW_TRACKING_URI: storeUrl, WORKERS: "2", STORE_STARTUP_TIMEOUT_SECONDS: "12" });
+test("past STORE_STARTUP_TIMEOUT_SECONDS the service exits 1 naming the store and the limit (every worker gives up), never showing its password", async () => {
+  const port = await freePort();
+  const service = startService("service", await freePort(), { MLFLOW_TRACKING_URI: `http://senti:s3cret-pw@127.0.0.1:${port}`, WORKERS: "2", STORE_STARTUP_TIMEOUT_SECONDS: "12" });
   const code = await Promise.race([service.exited, waitFor("the service to give up", 90_000, () => undefined, () => logs(service), 1_000)]);
   expect(code, logs(service)).toBe(1);
-  expect(service.tail()).toContain(`could not start: the tracking store ${storeUrl} could not be reached within STORE_STARTUP_TIMEOUT_SECONDS=12`);
+  expect(service.tail()).toContain(`could not start: the tracking store http://senti:***@127.0.0.1:${port} could not be reached within STORE_STARTUP_TIMEOUT_SECONDS=12`);
+  expect(service.tail()).not.toContain("s3cret-pw");
   expect(retries(service).length).toBeGreaterThanOrEqual(1);
   expect(service.lines.some((l) => l.msg === "listening")).toBe(false);
 });
@@ -104,7 +105,7 @@ test("STORE_STARTUP_TIMEOUT_SECONDS=0 does not retry; a SIGTERM while waiting st
   expect(none.tail()).toContain("could not be reached within STORE_STARTUP_TIMEOUT_SECONDS=0 (1 attempt)");
 
   const waiting = startService("service", await freePort(), { MLFLOW_TRACKING_URI: `http://127.0.0.1:${await freePort()}`, WORKERS: "2", STORE_STARTUP_TIMEOUT_SECONDS: "3600" });
-  await waitFor("a logged retry", 60_000, () => (retries(waiting).length >= 2 ? true : undefined), () => logs(waiting));
+  await waitFor("a logged retry", 60_000, () => (retries(waiting).length >= 1 ? true : undefined), () => logs(waiting));
   waiting.child.kill("SIGTERM"); // the primary only, as an engine stopping the container does
   expect(await waiting.exited, logs(waiting)).toBe(0);
   expect(waiting.lines.some((l) => l.msg === "stopped while waiting for the tracking store")).toBe(true);
