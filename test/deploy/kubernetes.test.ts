@@ -40,6 +40,7 @@ import { freePort, MLFLOW_BIN, MLFLOW_QUIET_ENV } from "../peers/mlflow-server.j
 import { PROJECT_ROOT, VENV_DIR, VENV_PYTHON } from "../peers/python-env.js";
 import { startS3Server, type S3Server } from "../peers/s3-server.js";
 import { SERVER_DIR, TOKEN, writeTrainingCsv } from "../server/helpers.js";
+import { once } from "../server/service-process.js";
 import { ensurePostgres } from "./host-tools.js";
 import { getJson, startProgram, startService, stopAll, waitFor, type Program } from "./processes.js";
 
@@ -549,13 +550,30 @@ describe("run as the manifests say: MLflow on S3, the download script, the servi
     }
 
     // The service picks the champion up at its next registry check: ready, and serving version 1
-    // (whose files MLflow fetched back from the bucket).
+    // (whose files MLflow fetched back from the bucket). Each of its WORKERS checks on its own, so
+    // /ping may pass on one worker a moment before the other has loaded the model: wait until
+    // requests on fresh connections (spread over the workers) all find it.
     await waitFor("the readiness probe to pass", 60_000, async () => ((await probe(serviceContainer.readinessProbe))?.status === 200 ? true : undefined), logs);
-    const health = await probe(serviceContainer.livenessProbe);
-    expect(health?.body).toMatchObject({ status: "healthy", models: { tfidf: true } });
-    const predicted = await fetch(`${service.url}/predict`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ reviews: ["a fine film"] }) });
-    expect(predicted.status).toBe(200);
-    expect(((await predicted.json()) as Json).model_version).toBe("1");
+    const workers = Number(envValue(serviceContainer, "WORKERS"));
+    let lastHealth: unknown;
+    await waitFor(
+      "every worker to report healthy with the model loaded",
+      60_000,
+      async () => {
+        for (let i = 0; i < 3 * workers; i++) {
+          const health = await once(service.url, serviceContainer.livenessProbe.httpGet.path);
+          lastHealth = health.body;
+          if (health.status !== 200 || health.body.status !== "healthy" || (health.body.models as Json).tfidf !== true) return undefined;
+        }
+        return true;
+      },
+      () => `last /health: ${JSON.stringify(lastHealth)}\n${logs()}`,
+    );
+    for (let i = 0; i < 2 * workers; i++) {
+      const predicted = await once(service.url, "/predict", "POST", JSON.stringify({ reviews: ["a fine film"] }), { "content-type": "application/json" });
+      expect(predicted.status, JSON.stringify(predicted.body)).toBe(200);
+      expect(predicted.body.model_version).toBe("1");
+    }
 
     // The token from the Secret and the fetched TRAIN_DATA make POST /train_model work too.
     const auth = { authorization: `Bearer ${TOKEN}` };
