@@ -200,6 +200,8 @@ export async function startProcessStack(options: ProcessStackOptions = {}): Prom
     throw e;
   }
   log(`stack up: lb ${lbUrl}, mlflow ${mlflowUrl} on postgres 127.0.0.1:${pgPort}, minio ${minioUrl}, replicas ${ports.join(", ")}`);
+  const waited = current.map((r) => r.lines.filter((l) => /cannot be reached yet; retrying/.test(String(l.msg))).length);
+  log(`start-up retries while MLflow was not answering yet, per replica: ${waited.join(", ")}`);
 
   const replicas: Replica[] = current.map((_, i) => ({
     name: `service-${i + 1}`,
