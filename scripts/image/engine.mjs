@@ -88,7 +88,9 @@ export function exec(cmd, args, opts = {}) {
 export async function mustExec(cmd, args, opts = {}) {
   const r = await exec(cmd, args, opts);
   if (r.code !== 0) {
-    const tail = (r.stderr.trim() || r.stdout.trim()).split("\n").slice(-30).join("\n");
+    // Both streams: builds print a step's output on stdout and the engine's error on stderr.
+    const last = (text) => text.trim().split("\n").slice(-30).join("\n");
+    const tail = [last(r.stdout), last(r.stderr)].filter(Boolean).join("\n");
     const why = r.timedOut ? `timed out after ${opts.timeoutMs} ms` : `exited with ${r.code ?? r.signal}`;
     throw new Error(`\`${cmd} ${args.join(" ")}\` ${why}${tail ? `:\n${tail}` : ""}`);
   }

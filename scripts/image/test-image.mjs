@@ -2,6 +2,7 @@
 // npm run test:image — builds examples/express-server/Dockerfile with whichever engine is here
 // (docker, else rootful podman) and checks the image as an operator would run it:
 //
+//   - a build whose `npm ci` fails yet exits 0 (as npm 10 once did) fails at the lockfile check;
 //   - its size (at most 300 MB as the engine reports it), the HEALTHCHECK and the non-root user in
 //     its configuration, and only this platform's onnxruntime binaries inside;
 //   - a container (published on 127.0.0.1 only, a named volume on /data, a training CSV mounted
@@ -21,7 +22,8 @@
 // stack test). Exit code 0 only when every check passed.
 
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { spawn } from "node:child_process";
@@ -174,6 +176,43 @@ try {
   });
   buildSeconds = (Date.now() - t0) / 1000;
   log(`built in ${buildSeconds.toFixed(1)} s`);
+
+  // A failed install must fail the build. npm 10 once printed `Exit handler never called!` after a
+  // TLS error yet exited 0, leaving node_modules half-made: a base image whose `npm ci` does just
+  // that (says so, makes an empty node_modules, exits 0) must stop the Dockerfile's deps stage at
+  // the lockfile check, not cache a broken layer.
+  const brokenBase = "localhost/senti-mlops-test-image/npm-ci-exits-0:test";
+  const work = mkdtempSync(join(tmpdir(), "senti-broken-npm-"));
+  try {
+    writeFileSync(
+      join(work, "Containerfile"),
+      [
+        `FROM ${nodeImage}`,
+        "RUN rm /usr/local/bin/npm \\",
+        " && printf '%s\\n' '#!/bin/sh' \\",
+        "      'if [ \"$1\" = ci ]; then echo \"npm error Exit handler never called!\" >&2; mkdir -p node_modules; exit 0; fi' \\",
+        "      'exec node /usr/local/lib/node_modules/npm/bin/npm-cli.js \"$@\"' > /usr/local/bin/npm \\",
+        " && chmod 0755 /usr/local/bin/npm",
+        "",
+      ].join("\n"),
+    );
+    await build(engine, { file: join(work, "Containerfile"), context: work, tag: brokenBase });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  let brokenBuild;
+  try {
+    await build(engine, { file: DOCKERFILE, context: ".", tag: "localhost/senti-mlops-test-image/broken:test", target: "deps", buildArgs: { NODE_IMAGE: brokenBase } });
+    brokenBuild = { failed: false, text: "the build succeeded" };
+  } catch (err) {
+    brokenBuild = { failed: true, text: err.message };
+  }
+  const verifyLine = brokenBuild.text.split("\n").find((l) => l.includes("verify-install:")) ?? brokenBuild.text.split("\n").slice(-3).join(" | ");
+  check(
+    "an `npm ci` that fails yet exits 0 fails the build (at the lockfile check)",
+    brokenBuild.failed && /verify-install: node_modules does not match package-lock\.json/.test(brokenBuild.text),
+    verifyLine.trim(),
+  );
 
   // 2. The image itself.
   sizeMb = (await imageSize(engine, IMAGE)) / 1e6;

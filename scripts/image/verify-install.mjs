@@ -97,7 +97,7 @@ while (queue.length > 0) {
 }
 const checked = seen.size;
 if (problems.length > 0) {
-  fail(`node_modules does not match package-lock.json (${problems.length} of ${checked} packages):\n  ${problems.slice(0, 20).join("\n  ")}`);
+  fail(`node_modules does not match package-lock.json (${problems.length} missing or wrong, ${checked} as locked):\n  ${problems.slice(0, 20).join("\n  ")}`);
 }
 
 const requireHere = createRequire(resolve(root, "package.json"));
