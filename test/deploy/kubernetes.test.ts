@@ -180,6 +180,10 @@ describe("what the schemas cannot check", () => {
   test("kustomization.yaml lists every manifest but the training Job, and overrides only images the pods use", () => {
     const [kustomization] = parseYaml(join(K8S_DIR, "kustomization.yaml"));
     expect(kustomization!.kind).toBe("Kustomization");
+    expect(kustomization!.apiVersion).toBe("kustomize.config.k8s.io/v1beta1");
+    // Only these fields: any other would transform the manifests in ways this test does not check.
+    expect(Object.keys(kustomization!).sort()).toEqual(["apiVersion", "images", "kind", "resources"]);
+    for (const entry of kustomization!.images as Json[]) expect(Object.keys(entry).every((k) => ["name", "newName", "newTag", "digest"].includes(k)), JSON.stringify(entry)).toBe(true);
     expect([...kustomization!.resources].sort()).toEqual(manifestFiles.filter((f) => f !== "training-job.yaml"));
     const images = new Set(podTemplates.flatMap(({ template }) => [...template.spec.containers, ...(template.spec.initContainers ?? [])].map((c: Json) => String(c.image).split(":")[0])));
     for (const entry of kustomization!.images as Json[]) expect(images.has(entry.name), `kustomization image ${entry.name} is used by a pod`).toBe(true);
