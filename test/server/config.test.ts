@@ -48,6 +48,7 @@ describe("loadConfig", () => {
       minValidationAccuracy: 0.6,
       maxConnections: 1024,
       bodyTimeoutMs: 30_000,
+      storeStartupTimeoutSeconds: 180,
     });
     expect(Object.isFrozen(loadConfig({}))).toBe(true);
   });
