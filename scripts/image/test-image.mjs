@@ -154,10 +154,11 @@ async function startContainer(label, env = {}) {
     "-v", `${volume}:/data`,
     "-v", `${trainCsv}:/data/train.csv:ro`,
     "-e", "TRAIN_DATA=/data/train.csv",
-    "-e", `API_TOKEN=${token}`,
+    // As the README runs it: the token passed through from the environment, never in arguments.
+    "-e", "API_TOKEN",
     ...Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]),
     IMAGE,
-  ]);
+  ], { env: { ...engine.env, API_TOKEN: token } });
   containers.push(name);
   return { name, base: `http://127.0.0.1:${port}` };
 }
