@@ -86,6 +86,32 @@ describe("two replicas on one store", () => {
   });
 });
 
+describe("a check that swaps", () => {
+  test("tells onRefreshed (main.ts then asks the process's other workers to check at once); a check that finds nothing new does not", async () => {
+    const own = tempDir();
+    const ownEnv = trainingEnv(own, 3000);
+    const swaps: string[] = [];
+    const trainer = await startTestServer({ ...ownEnv, MODEL_REFRESH_SECONDS: "0" });
+    // An hour's interval: only the explicit checks below run.
+    const c = await startTestServer({ ...ownEnv, MODEL_REFRESH_SECONDS: "3600" }, { onRefreshed: (version) => swaps.push(version) });
+    try {
+      const started = await post(`${trainer.url}/train_model`, "", auth);
+      expect(started.status).toBe(202);
+      const job = (await started.json()) as JobView;
+      expect(await waitForJob(trainer.url, job.job_id)).toMatchObject({ status: "succeeded", promoted: true, registered_model: { version: "1" } });
+      expect((await post(`${c.url}/predict`, { reviews: ["a fine film"] })).status).toBe(503);
+      await c.server.refresher.checkNow();
+      expect(swaps).toEqual(["1"]);
+      await servedVersion(c, "1");
+      await c.server.refresher.checkNow();
+      expect(swaps).toEqual(["1"]);
+    } finally {
+      await c.stop();
+      await trainer.stop();
+    }
+  });
+});
+
 describe("an unreadable champion", () => {
   test("starts degraded (health says why, /predict is 503 with the reason); if-better then promotes only a model that passes MIN_VALIDATION_ACCURACY", async () => {
     // Move the champion's MLmodel away, as an operator's mistake or a lost volume would.

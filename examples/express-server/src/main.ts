@@ -26,10 +26,13 @@ import { createServer, type RunningServer } from "./server.js";
 /**
  * Messages between the primary and its workers: a worker that promoted a version says so; the
  * primary asks every other worker to refresh; each answers when it serves the registry's version;
- * the primary then tells the promoting worker, whose job reports success only after that.
+ * the primary then tells the promoting worker, whose job reports success only after that. A worker
+ * whose own registry check swapped in a new version says so too, and the primary asks the others to
+ * check at once (nobody waits for their answers).
  */
 type ClusterMessage =
   | { type: "promoted"; version: string; id: number }
+  | { type: "swapped"; version: string }
   | { type: "refresh"; key: string }
   | { type: "refreshed"; key: string }
   | { type: "all-refreshed"; id: number }
@@ -76,6 +79,7 @@ async function runServer(): Promise<void> {
   const worker = cluster.isWorker ? cluster.worker : undefined;
   const waiting = new Map<number, () => void>();
   let nextId = 0;
+  const onRefreshed = (version: string) => process.send?.({ type: "swapped", version } satisfies ClusterMessage);
   const onPromoted = (version: string) =>
     new Promise<void>((resolve) => {
       const id = ++nextId;
@@ -126,7 +130,7 @@ async function runServer(): Promise<void> {
   const deadline = Date.now() + config.storeStartupTimeoutSeconds * 1000;
   for (let attempt = 1; ; attempt++) {
     try {
-      server = await createServer(config, { logger: serverLogger, ...(worker ? { onPromoted } : {}) });
+      server = await createServer(config, { logger: serverLogger, ...(worker ? { onPromoted, onRefreshed } : {}) });
       if (attempt > 1) serverLogger.info({ attempts: attempt }, "the tracking store is reachable: started");
       break;
     } catch (e) {
@@ -218,6 +222,9 @@ function runPrimary(count: number): void {
       propagating.set(key, { from, id: message.id, pending: new Set(others.map((w) => w.id)) });
       for (const w of others) w.send({ type: "refresh", key } satisfies ClusterMessage);
       settle(key);
+    } else if (message?.type === "swapped") {
+      // No propagation to wait for: the others check now instead of at their next interval.
+      for (const w of workers()) if (w !== from && w.isConnected()) w.send({ type: "refresh", key: `swapped:${from.id}:${message.version}` } satisfies ClusterMessage);
     } else if (message?.type === "refreshed") {
       propagating.get(message.key)?.pending.delete(from.id);
       settle(message.key);

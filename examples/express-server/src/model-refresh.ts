@@ -48,6 +48,8 @@ export interface ModelRefresherContext {
   readonly logger: Logger;
   /** Serves a loaded model (records the swap). */
   readonly serve: (next: ServedModel) => void;
+  /** Called after a check swapped in `version` (not after a check that found nothing new). */
+  readonly onSwapped?: (version: string) => void;
 }
 
 /**
@@ -61,7 +63,7 @@ export interface ModelRefresherContext {
  * ```
  */
 export function createModelRefresher(context: ModelRefresherContext): ModelRefresher {
-  const { config, tracking, models, metrics, logger, serve } = context;
+  const { config, tracking, models, metrics, logger, serve, onSwapped } = context;
   const uri = config.modelUri;
   const follows = uri !== null && uri.startsWith("models:/");
   let lastCheckedAt: string | null = null;
@@ -113,6 +115,7 @@ export function createModelRefresher(context: ModelRefresherContext): ModelRefre
       lastError = null;
       metrics.refreshChecks.inc({ outcome: "swapped" });
       logger.info({ uri, from: served?.registeredModel?.version ?? null, to: version }, "model refresh: now serving the registry's version");
+      onSwapped?.(version);
     } catch (e) {
       // A job of this process may have swapped in this very version while it loaded.
       if (models.tfidf.current()?.registeredModel?.version === version) {

@@ -40,6 +40,12 @@ export interface ServerOptions {
   defaultMetrics?: boolean;
   /** Called after a training job of this process promoted a version (main.ts tells the other workers). */
   onPromoted?: (version: string) => Promise<void> | void;
+  /**
+   * Called after this process's registry check swapped in another version (main.ts asks the other
+   * workers to check at once, so that workers of one process do not serve different versions for up
+   * to `MODEL_REFRESH_SECONDS`, e.g. when the first champion appears).
+   */
+  onRefreshed?: (version: string) => void;
 }
 
 /** A listening service. */
@@ -140,7 +146,7 @@ export async function createServer(config: ServiceConfig, options: ServerOptions
   const tracking = await createTracking(config.trackingUri, config.artifactRoot ? { artifactRoot: config.artifactRoot } : {});
   const models = createServedModels();
   const serve = serveWith(models, metrics);
-  const refresher = createModelRefresher({ config, tracking, models, metrics, logger, serve });
+  const refresher = createModelRefresher({ config, tracking, models, metrics, logger, serve, onSwapped: options.onRefreshed });
   const leases = createTrainingLeases({
     store: tracking.store,
     registeredModelName: config.registeredModelName,
