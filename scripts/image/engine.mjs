@@ -84,7 +84,10 @@ export function exec(cmd, args, opts = {}) {
   });
 }
 
-/** Like {@link exec}, but throws (with the command's output tail) unless it exits 0. */
+/**
+ * Like {@link exec}, but throws unless it exits 0: the error's message quotes the output's last
+ * lines, and its `stdout` and `stderr` properties hold the whole output.
+ */
 export async function mustExec(cmd, args, opts = {}) {
   const r = await exec(cmd, args, opts);
   if (r.code !== 0) {
@@ -92,7 +95,10 @@ export async function mustExec(cmd, args, opts = {}) {
     const last = (text) => text.trim().split("\n").slice(-30).join("\n");
     const tail = [last(r.stdout), last(r.stderr)].filter(Boolean).join("\n");
     const why = r.timedOut ? `timed out after ${opts.timeoutMs} ms` : `exited with ${r.code ?? r.signal}`;
-    throw new Error(`\`${cmd} ${args.join(" ")}\` ${why}${tail ? `:\n${tail}` : ""}`);
+    const err = new Error(`\`${cmd} ${args.join(" ")}\` ${why}${tail ? `:\n${tail}` : ""}`);
+    // The whole output (up to 256 kB a stream), for callers that look for a line in it.
+    Object.assign(err, { stdout: r.stdout, stderr: r.stderr });
+    throw err;
   }
   return r;
 }
@@ -245,6 +251,7 @@ export async function canPull(engine, image, { timeoutMs = 45_000 } = {}) {
 export async function build(engine, { file, context, tag, buildArgs = {}, target, stream, timeoutMs = 60 * 60_000 }) {
   const args = ["build", "-f", file, "-t", tag];
   if (engine.cmd === "podman") args.push("--format", "docker", "--layers");
+  else args.push("--progress", "plain");
   if (target) args.push("--target", target);
   for (const [k, v] of Object.entries(buildArgs)) args.push("--build-arg", `${k}=${v}`);
   args.push(context);

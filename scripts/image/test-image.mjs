@@ -140,7 +140,8 @@ async function cleanup() {
     log(`kept containers ${containers.join(", ") || "(none)"} and volume ${volume}`);
     return;
   }
-  for (const c of containers) await run(engine, ["rm", "-f", "-t", "0", c]);
+  // podman's `rm -f` waits 10 s for a running container unless told otherwise; docker's kills at once.
+  for (const c of containers) await run(engine, engine.cmd === "podman" ? ["rm", "-f", "-t", "0", c] : ["rm", "-f", c]);
   await run(engine, ["volume", "rm", "-f", volume]);
 }
 
@@ -206,7 +207,7 @@ try {
     await build(engine, { file: DOCKERFILE, context: ".", tag: "localhost/senti-mlops-test-image/broken:test", target: "deps", buildArgs: { NODE_IMAGE: brokenBase } });
     brokenBuild = { failed: false, text: "the build succeeded" };
   } catch (err) {
-    brokenBuild = { failed: true, text: err.message };
+    brokenBuild = { failed: true, text: `${err.stdout ?? ""}\n${err.stderr ?? ""}\n${err.message}` };
   }
   const verifyLine = brokenBuild.text.split("\n").find((l) => l.includes("verify-install:")) ?? brokenBuild.text.split("\n").slice(-3).join(" | ");
   check(
