@@ -9,7 +9,7 @@
 
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -166,7 +166,13 @@ export async function writeContainersConf() {
     'events_logger = "file"',
     "",
   ].join("\n");
-  await writeFile(file, text);
+  // Several processes (this script, the stack test) may write it while podman reads it: only when
+  // it changes, and by rename so that no reader sees half a file.
+  if ((await readFile(file, "utf8").catch(() => "")) !== text) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, text);
+    await rename(tmp, file);
+  }
   return file;
 }
 
