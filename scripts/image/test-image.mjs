@@ -10,8 +10,8 @@
 //     the bearer token, polling GET /train_model/:id) and then /predict returning labels; the server
 //     runs as uid 1000; /app is read-only for it; the `senti-mlops` CLI runs; the HEALTHCHECK
 //     command passes; `stop` (SIGTERM) ends it with exit code 0 within the service's drain timeout;
-//   - a new container on the same volume serves the champion trained before (same model version)
-//     without training again; the `senti-mlops` CLI in it trains and registers a new champion,
+//   - a new container on the same volume, with a read-only root filesystem, serves the champion
+//     trained before (same model version) without training again; the `senti-mlops` CLI in it trains and registers a new champion,
 //     which the running service then serves (as with a Kubernetes training Job).
 //
 // Where node:20-slim cannot be pulled, stand-in base images are built first (scripts/image/engine.mjs)
@@ -146,11 +146,14 @@ async function cleanup() {
 }
 
 /** Starts a service container on the shared volume; returns its name and base URL. */
-async function startContainer(label, env = {}) {
+async function startContainer(label, env = {}, { readOnlyRoot = false } = {}) {
   const name = `senti-mlops-test-image-${label}-${suffix}`;
   const port = await freePort();
+  // A read-only root filesystem as Kubernetes' readOnlyRootFilesystem makes it: podman would
+  // otherwise mount writable tmpfs on /tmp, /var/tmp and /run.
+  const readOnly = readOnlyRoot ? ["--read-only", ...(engine.cmd === "podman" ? ["--read-only-tmpfs=false"] : [])] : [];
   await mustRun(engine, [
-    "run", "-d", "--name", name,
+    "run", "-d", "--name", name, ...readOnly,
     "-p", `127.0.0.1:${port}:5001`,
     "-v", `${volume}:/data`,
     "-v", `${trainCsv}:/data/train.csv:ro`,
@@ -316,11 +319,19 @@ try {
     check(`SIGTERM (stop -t ${stopSeconds}, the drain timeout) ends the container with exit code 0`, exit === "0", `exit code ${exit}`);
 
     // A new container on the same volume serves that champion without training.
-    // (It follows the registry every 2 s instead of 30, for the CLI check below.)
-    const second = await startContainer("second", { MODEL_REFRESH_SECONDS: "2" });
-    log(`started ${second.name} on ${second.base} (same volume)`);
+    // This one has a read-only root filesystem (only the /data volume is writable), as the
+    // Kubernetes manifests run it, and follows the registry every 2 s instead of 30 (for the CLI
+    // check below).
+    const second = await startContainer("second", { MODEL_REFRESH_SECONDS: "2" }, { readOnlyRoot: true });
+    log(`started ${second.name} on ${second.base} (same volume, read-only root filesystem)`);
     try {
       const h2 = await waitHealthy(engine, second.name, second.base);
+      const rootWrite = await run(engine, ["exec", second.name, "sh", "-c", "touch /tmp/probe 2>&1; echo rc=$?"]);
+      check(
+        "a container with a read-only root filesystem starts and serves (only /data writable)",
+        /rc=[1-9]/.test(rootWrite.stdout) && h2.status === 200,
+        rootWrite.stdout.replace(/\s+/g, " ").trim(),
+      );
       const p2 = await fetchJson(`${second.base}/predict`, {
         method: "POST",
         headers: { "content-type": "application/json" },
