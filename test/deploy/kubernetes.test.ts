@@ -11,21 +11,22 @@
  *    kustomization.
  * 3. What the pods would run, run here from the manifests' own command lines and environments:
  *    PostgreSQL set up as the StatefulSet's variables say (Debian's PostgreSQL 15, ready by the
- *    probe's own command); MLflow's init container creating the bucket on an S3 server (moto, from
- *    the .venv) and `mlflow server` with the container's flags (on that PostgreSQL with the Secret's
+ *    probe's own command); MinIO from the StatefulSet's args and Secret (built from its Go
+ *    module, see host-tools.ts; ready by its readiness probe's path); MLflow's init container
+ *    creating the bucket on it and `mlflow server` with the container's flags (on that PostgreSQL with the Secret's
  *    user and password as PGUSER/PGPASSWORD, artifacts proxied to the bucket); the init
  *    containers' download script, before and after the training data is uploaded as README.md
  *    says; the service with the Deployment's environment (alive but not ready without a model);
  *    and the training Job's exact command, which registers a version with the alias champion that
  *    the running service then serves. Only what cannot be the same outside a cluster is mapped:
- *    `http://mlflow:5000`, `http://minio:9000` and `postgres:5432` to the local servers (moto stands
- *    in for MinIO), MLflow's listen address and port, PostgreSQL's volume and `/data/train` to temp
+ *    `http://mlflow:5000`, `http://minio:9000` and `postgres:5432` to the local servers, MinIO's and
+ *    MLflow's listen addresses and ports, MinIO's and PostgreSQL's volumes and `/data/train` to temp
  *    folders, `/app/bin/senti-mlops.js` to this repository's bin/, the Secrets to test
  *    values, HOST/PORT to 127.0.0.1 and a free port, and MODEL_REFRESH_SECONDS to 1 s (the test
  *    waits for a refresh).
  *
- * Needs `npm run build`, the project's .venv (kubernetes-validate, mlflow, moto), PostgreSQL 15
- * (installed with apt-get when missing, see host-tools.ts) and ../shared/data/sst2.
+ * Needs `npm run build`, the project's .venv (kubernetes-validate, mlflow, boto3), PostgreSQL 15
+ * (installed with apt-get when missing) and MinIO (built once into .cache/, see host-tools.ts) and ../shared/data/sst2.
  */
 import { execFile, execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -38,10 +39,9 @@ import { loadConfig } from "../../examples/express-server/src/config.js";
 import { createTracking } from "../../src/entries/tracking.js";
 import { freePort, MLFLOW_BIN, MLFLOW_QUIET_ENV } from "../peers/mlflow-server.js";
 import { PROJECT_ROOT, VENV_DIR, VENV_PYTHON } from "../peers/python-env.js";
-import { startS3Server, type S3Server } from "../peers/s3-server.js";
 import { SERVER_DIR, TOKEN, writeTrainingCsv } from "../server/helpers.js";
 import { once } from "../server/service-process.js";
-import { ensurePostgres } from "./host-tools.js";
+import { ensureMinio, ensurePostgres } from "./host-tools.js";
 import { getJson, startProgram, startService, stopAll, waitFor, type Program } from "./processes.js";
 
 const K8S_DIR = join(SERVER_DIR, "k8s");
@@ -358,7 +358,8 @@ describe("what the schemas cannot check", () => {
 });
 
 describe("run as the manifests say: MLflow on S3, the download script, the service and the training Job", () => {
-  let s3: S3Server;
+  // MinIO as minio.yaml runs it (built from its Go module by host-tools.ts), keys of the test's own.
+  const s3 = { endpoint: "", accessKeyId: "k8s-test-minio", secretAccessKey: "k8s-test-minio-0123456789abcdef" };
   let dir: string;
   let mlflowUrl: string | undefined;
   let postgresAddress: string | undefined;
@@ -366,11 +367,18 @@ describe("run as the manifests say: MLflow on S3, the download script, the servi
     dir = mkdtempSync(join(tmpdir(), "senti-k8s-run-"));
     // PostgreSQL runs as the postgres user, which must reach its folder inside.
     chmodSync(dir, 0o755);
-    s3 = await startS3Server();
+    const minioBin = await ensureMinio((line) => console.log(`[k8s] ${line}`));
+    const minio = (find("StatefulSet", "minio").spec.template.spec.containers as Json[]).find((c) => c.name === "minio")!;
+    const [port, consolePort] = [await freePort(), await freePort()];
+    s3.endpoint = `http://127.0.0.1:${port}`;
+    const args = (minio.args as string[]).map((a) => (a === ":9000" ? `127.0.0.1:${port}` : a === ":9001" ? `127.0.0.1:${consolePort}` : a === "/data" ? join(dir, "minio-data") : a));
+    expect(args).toEqual(["server", join(dir, "minio-data"), "--address", `127.0.0.1:${port}`, "--console-address", `127.0.0.1:${consolePort}`]);
+    const program = startProgram("minio", minioBin, args, { env: { PATH: process.env.PATH, HOME: dir, MINIO_UPDATE: "off", ...containerEnv(minio) } });
+    const ready = (minio.readinessProbe as Json).httpGet.path as string;
+    await waitFor("MinIO to be ready", 60_000, async () => ((await fetch(`${s3.endpoint}${ready}`).catch(() => null))?.ok ? true : undefined), () => program.tail());
   });
   afterAll(async () => {
     await stopAll();
-    await s3?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
 
