@@ -7,7 +7,7 @@
  */
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 import { join } from "node:path";
-import { killGroup, sleep, trackGroup, untrackGroup, waitGroupGone } from "../peers/process-group.js";
+import { keepOutputTail, killGroup, sleep, trackGroup, untrackGroup, waitGroupGone } from "../peers/process-group.js";
 import { PROJECT_ROOT } from "../peers/python-env.js";
 
 /** The built service. */
@@ -39,12 +39,7 @@ export function startProgram(name: string, command: string, args: readonly strin
   const pgid = child.pid;
   if (pgid === undefined) throw new Error(`${name}: could not start ${command}`);
   trackGroup(pgid);
-  let tail = "";
-  const append = (chunk: Buffer) => {
-    tail = (tail + chunk.toString("utf8")).slice(-TAIL_CHARS);
-  };
-  child.stdout!.on("data", append);
-  child.stderr!.on("data", append);
+  const output = keepOutputTail(child, TAIL_CHARS);
   let exit: number | string | null = null;
   const exited = new Promise<number | string>((resolve) => {
     child.once("exit", (code, signal) => {
@@ -52,7 +47,7 @@ export function startProgram(name: string, command: string, args: readonly strin
       resolve(exit);
     });
     child.once("error", (e) => {
-      tail += `\nspawn error: ${e.message}`;
+      output.note(`spawn error: ${e.message}`);
       exit = "spawn error";
       resolve(exit);
     });
@@ -63,7 +58,7 @@ export function startProgram(name: string, command: string, args: readonly strin
     child,
     exited,
     exit: () => exit,
-    tail: () => tail,
+    tail: output.text,
     signal: (signal) => killGroup(pgid, signal),
     stop: (graceMs = 15_000) =>
       (stopping ??= (async () => {

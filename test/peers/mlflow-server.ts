@@ -13,7 +13,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { VENV_DIR } from "./python-env.js";
-import { killGroup, sleep, trackGroup, untrackGroup, waitGroupGone } from "./process-group.js";
+import { keepOutputTail, killGroup, sleep, trackGroup, untrackGroup, waitGroupGone } from "./process-group.js";
 
 /** The `mlflow` console script of the project's virtualenv. */
 export const MLFLOW_BIN = join(VENV_DIR, "bin", "mlflow");
@@ -139,12 +139,7 @@ async function launch(
   const pgid = child.pid!;
   trackGroup(pgid);
 
-  let tail = "";
-  const append = (chunk: Buffer) => {
-    tail = (tail + chunk.toString("utf8")).slice(-TAIL_CHARS);
-  };
-  child.stdout!.on("data", append);
-  child.stderr!.on("data", append);
+  const output = keepOutputTail(child, TAIL_CHARS);
   let exited: string | null = null;
   const exitedPromise = new Promise<void>((r) =>
     child.once("exit", (code, signal) => {
@@ -175,7 +170,7 @@ async function launch(
   for (;;) {
     if (exited !== null) {
       await shutdown();
-      throw new Error(`mlflow server exited (${exited}) before answering ${url}/health:\n${tail}`);
+      throw new Error(`mlflow server exited (${exited}) before answering ${url}/health:\n${output.text()}`);
     }
     try {
       const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
@@ -186,9 +181,9 @@ async function launch(
     }
     if (Date.now() > deadline) {
       await shutdown();
-      throw new Error(`mlflow server did not answer ${url}/health within ${options.startTimeoutMs ?? 120_000} ms:\n${tail}`);
+      throw new Error(`mlflow server did not answer ${url}/health within ${options.startTimeoutMs ?? 120_000} ms:\n${output.text()}`);
     }
     await Promise.race([sleep(250), exitedPromise]);
   }
-  return { url, backendStoreUri, dir, pid: pgid, logTail: () => tail, stop };
+  return { url, backendStoreUri, dir, pid: pgid, logTail: output.text, stop };
 }

@@ -6,6 +6,20 @@
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Keeps the last `maxChars` characters a child wrote to stdout and stderr (for error messages when
+ * a peer exits or does not answer); `note` appends a line of the caller's own.
+ */
+export function keepOutputTail(child: { stdout: NodeJS.ReadableStream | null; stderr: NodeJS.ReadableStream | null }, maxChars: number): { text(): string; note(line: string): void } {
+  let tail = "";
+  const append = (chunk: Buffer | string) => {
+    tail = (tail + chunk.toString()).slice(-maxChars);
+  };
+  child.stdout?.on("data", append);
+  child.stderr?.on("data", append);
+  return { text: () => tail, note: (line) => append(`\n${line}`) };
+}
+
 /** True while any process of the group `pgid` exists (zombies included). */
 export function groupAlive(pgid: number): boolean {
   try {

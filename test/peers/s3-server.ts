@@ -22,7 +22,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { freePort } from "./mlflow-server.js";
 import { VENV_DIR } from "./python-env.js";
-import { killGroup, sleep, trackGroup, untrackGroup, waitGroupGone } from "./process-group.js";
+import { keepOutputTail, killGroup, sleep, trackGroup, untrackGroup, waitGroupGone } from "./process-group.js";
 
 /** The `moto_server` console script of the project's virtualenv. */
 export const MOTO_SERVER_BIN = join(VENV_DIR, "bin", "moto_server");
@@ -102,12 +102,7 @@ async function launch(port: number, options: S3ServerOptions): Promise<S3Server>
   const pgid = child.pid!;
   trackGroup(pgid);
 
-  let tail = "";
-  const append = (chunk: Buffer) => {
-    tail = (tail + chunk.toString("utf8")).slice(-TAIL_CHARS);
-  };
-  child.stdout!.on("data", append);
-  child.stderr!.on("data", append);
+  const output = keepOutputTail(child, TAIL_CHARS);
   let exited: string | null = null;
   const exitedPromise = new Promise<void>((r) =>
     child.once("exit", (code, signal) => {
@@ -134,7 +129,7 @@ async function launch(port: number, options: S3ServerOptions): Promise<S3Server>
     const timeoutMs = options.startTimeoutMs ?? 60_000;
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if (exited !== null) throw new Error(`moto_server exited (${exited}) before answering ${endpoint}:\n${tail}`);
+      if (exited !== null) throw new Error(`moto_server exited (${exited}) before answering ${endpoint}:\n${output.text()}`);
       try {
         // The moto API is not an AWS action: it does not use up the unauthenticated allowance.
         const res = await fetch(`${endpoint}/moto-api/data.json`, { signal: AbortSignal.timeout(2_000) });
@@ -143,12 +138,12 @@ async function launch(port: number, options: S3ServerOptions): Promise<S3Server>
       } catch {
         // not listening yet
       }
-      if (Date.now() > deadline) throw new Error(`moto_server did not answer ${endpoint} within ${timeoutMs} ms:\n${tail}`);
+      if (Date.now() > deadline) throw new Error(`moto_server did not answer ${endpoint} within ${timeoutMs} ms:\n${output.text()}`);
       await Promise.race([sleep(100), exitedPromise]);
     }
     const readWrite = await createUser(endpoint, "senti-rw", ["s3:*"]);
     const readOnly = await createUser(endpoint, "senti-ro", ["s3:Get*", "s3:List*"]);
-    return { endpoint, region: REGION, ...readWrite, readOnly, pid: pgid, logTail: () => tail, stop };
+    return { endpoint, region: REGION, ...readWrite, readOnly, pid: pgid, logTail: output.text, stop };
   } catch (e) {
     await stop();
     throw e;
