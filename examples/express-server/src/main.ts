@@ -212,19 +212,24 @@ function runPrimary(count: number): void {
     propagating.delete(key);
     if (p.from.isConnected()) p.from.send({ type: "all-refreshed", id: p.id } satisfies ClusterMessage);
   };
+  /** Asks every connected worker but `from` to check the registry now; returns those asked. */
+  const askOthersToRefresh = (from: Worker, key: string): Worker[] => {
+    const others = workers().filter((w) => w !== from && w.isConnected());
+    for (const w of others) w.send({ type: "refresh", key } satisfies ClusterMessage);
+    return others;
+  };
   cluster.on("message", (from: Worker, message: ClusterMessage) => {
     if (message?.type === "ready") {
       ready.add(from.id);
       if (stopping) from.process.kill("SIGTERM");
     } else if (message?.type === "promoted") {
       const key = `${from.id}:${message.id}`;
-      const others = workers().filter((w) => w !== from && w.isConnected());
+      const others = askOthersToRefresh(from, key);
       propagating.set(key, { from, id: message.id, pending: new Set(others.map((w) => w.id)) });
-      for (const w of others) w.send({ type: "refresh", key } satisfies ClusterMessage);
       settle(key);
     } else if (message?.type === "swapped") {
       // No propagation to wait for: the others check now instead of at their next interval.
-      for (const w of workers()) if (w !== from && w.isConnected()) w.send({ type: "refresh", key: `swapped:${from.id}:${message.version}` } satisfies ClusterMessage);
+      askOthersToRefresh(from, `swapped:${from.id}:${message.version}`);
     } else if (message?.type === "refreshed") {
       propagating.get(message.key)?.pending.delete(from.id);
       settle(message.key);
