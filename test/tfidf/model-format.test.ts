@@ -79,12 +79,56 @@ describe("model file format", () => {
   it("rejects a file from a newer format version", () => {
     const copy = bytes.slice();
     new DataView(copy.buffer).setUint32(8, TFIDF_FORMAT_VERSION + 1, true);
-    expectFailure(copy, "INVALID_PARAMETER_VALUE", /format version 2 is not supported.*upgrade senti-mlops/);
+    expectFailure(copy, "INVALID_PARAMETER_VALUE", new RegExp(`format version ${TFIDF_FORMAT_VERSION + 1} is not supported.*upgrade senti-mlops`));
   });
 
   it("rejects something that is not a model", () => {
     expectFailure(new TextEncoder().encode("text,label\ngreat,1\n"), "INVALID_PARAMETER_VALUE", /not a senti-mlops TF-IDF model file/);
     expectFailure(new Uint8Array(0), "INVALID_PARAMETER_VALUE", /not a senti-mlops TF-IDF model file/);
+  });
+
+  it("writes format version 2, its weights as f64 (lossless) and a front-coded vocabulary", () => {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    expect(view.getUint32(8, true)).toBe(2);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + view.getUint32(12, true)))) as {
+      sections: { name: string; dtype: string; length: number }[];
+    };
+    const dtypes = Object.fromEntries(header.sections.map((s) => [s.name, s.dtype]));
+    expect(dtypes).toEqual({ vocabShared: "u8", vocabLengths: "u8", vocabText: "utf8", idf: "f64", coef: "f64", intercept: "f64" });
+    const text = header.sections.find((s) => s.name === "vocabText")!.length;
+    expect(text).toBeLessThan(new TextEncoder().encode(model.vectorizer.vocabulary.join("")).length * 0.7);
+  });
+
+  it("reads a version-1 file (written by the version-1 encoder, test/fixtures/tfidf-model-v1.bin)", () => {
+    const v1 = readFileSync(new URL("../fixtures/tfidf-model-v1.bin", import.meta.url));
+    expect(new DataView(v1.buffer, v1.byteOffset).getUint32(8, true)).toBe(1);
+    const expected = JSON.parse(readFileSync(new URL("../fixtures/tfidf-model-v1.expected.json", import.meta.url), "utf8")) as {
+      labels: string[];
+      vocabularySize: number;
+      texts: string[];
+      probabilities: number[][];
+    };
+    const old = decodeTfidfModel(v1);
+    expect(old.labels).toEqual(expected.labels);
+    expect(old.vectorizer.size).toBe(expected.vocabularySize);
+    expect(old.predictProba(expected.texts)).toEqual(expected.probabilities);
+    // Re-encoded as version 2, it predicts the same.
+    const again = decodeTfidfModel(encodeTfidfModel(old));
+    expect(again.vectorizer.vocabulary).toEqual(old.vectorizer.vocabulary);
+    expect(again.predictProba(expected.texts)).toEqual(expected.probabilities);
+  });
+
+  it("front-codes terms that share a prefix up to a surrogate pair, and long terms", async () => {
+    const { model: m } = await trainTfidf(
+      [
+        { text: "😀a 😀b 😁a " + "x".repeat(300) + " " + "x".repeat(300) + "y", label: 1 },
+        { text: "😀a 😁b plain " + "é".repeat(70000), label: 0 },
+      ],
+      { tokenPattern: /\S+/ },
+    );
+    const copy = decodeTfidfModel(encodeTfidfModel(m));
+    expect(copy.vectorizer.vocabulary).toEqual(m.vectorizer.vocabulary);
+    expect(copy.probabilities(["😀a x", "plain"])).toEqual(m.probabilities(["😀a x", "plain"]));
   });
 
   it("rejects trailing garbage", () => {
