@@ -1,6 +1,7 @@
 /**
  * Turns a document into its word tokens, as scikit-learn's `build_analyzer()` does before
- * n-grams: lowercase, strip accents, find tokens, drop stop words. {@link createTokenIds} returns
+ * n-grams: lowercase, strip accents, find tokens, drop stop words. (Character n-grams are in
+ * char-ngrams.ts; {@link createAnalyzer} dispatches to them.) {@link createTokenIds} returns
  * table ids without allocating a string per known token (for fitting and predicting);
  * {@link createAnalyzer} returns strings, built on the same path.
  *
@@ -8,6 +9,7 @@
  */
 import type { ResolvedVectorizerOptions } from "./options.js";
 import { IntBuffer } from "./buffers.js";
+import { createCharAnalyzer, isCharAnalyzer } from "./char-ngrams.js";
 import { ENGLISH_STOP_WORDS } from "./stop-words.js";
 import { ownCopy, TokenTable } from "./token-table.js";
 import { bmpWordChars, stripAccentsAscii, stripAccentsUnicode } from "./unicode.js";
@@ -23,8 +25,16 @@ import { bmpWordChars, stripAccentsAscii, stripAccentsUnicode } from "./unicode.
  */
 export type Analyzer = (text: string, out: string[]) => string[];
 
-/** Lowercasing and accent stripping, in scikit-learn's order (lowercase first). */
-function createPreprocessor(options: ResolvedVectorizerOptions): (text: string) => string {
+/**
+ * Lowercasing and accent stripping, in scikit-learn's order (lowercase first): what every
+ * analyzer does before it finds tokens or character n-grams.
+ *
+ * @example
+ * ```ts
+ * createPreprocessor(resolveVectorizerOptions({ stripAccents: "unicode" }))("Café"); // "cafe"
+ * ```
+ */
+export function createPreprocessor(options: ResolvedVectorizerOptions): (text: string) => string {
   const { lowercase, stripAccents } = options;
   const strip = stripAccents === "unicode" ? stripAccentsUnicode : stripAccents === "ascii" ? stripAccentsAscii : null;
   return (text) => {
@@ -115,16 +125,19 @@ export function createTokenIds(options: ResolvedVectorizerOptions, table: TokenT
 }
 
 /**
- * Builds the string analyzer for resolved vectorizer options: the tokens of a text, as strings.
- * Not a hot path; it shares the id tokenizer so that both always agree.
+ * Builds the string analyzer for resolved vectorizer options: the word tokens of a text (before
+ * n-grams), or with a char analyzer its character n-grams (scikit-learn's `build_analyzer()`).
+ * Not a hot path; the word analyzer shares the id tokenizer so that both always agree.
  *
  * @example
  * ```ts
  * const analyze = createAnalyzer(resolveVectorizerOptions({ stopWords: "english" }));
  * analyze("The café is GREAT!", []); // ["café", "great"]
+ * createAnalyzer(resolveVectorizerOptions({ analyzer: "char", ngramRange: [2, 2] }))("abc", []); // ["ab", "bc"]
  * ```
  */
 export function createAnalyzer(options: ResolvedVectorizerOptions): Analyzer {
+  if (isCharAnalyzer(options)) return createCharAnalyzer(options, createPreprocessor(options));
   return (text, out) => {
     // A fresh table per call, so that analyzing many texts does not grow memory.
     const table = new TokenTable(64);

@@ -18,6 +18,18 @@ import { SentiMlopsError, describeType } from "../errors.js";
 export type StripAccents = "ascii" | "unicode" | null;
 
 /**
+ * Which n-grams the vectorizer counts, as scikit-learn's `analyzer`: `"word"` n-grams of tokens,
+ * `"char"` n-grams of the whole text (whitespace runs collapsed to one space), or `"char_wb"`
+ * n-grams inside each whitespace-separated word padded with one space on each side.
+ *
+ * @example
+ * ```ts
+ * const options: TfidfVectorizerOptions = { analyzer: "char_wb" satisfies NgramAnalyzer, ngramRange: [2, 5] };
+ * ```
+ */
+export type NgramAnalyzer = "word" | "char" | "char_wb";
+
+/**
  * Row normalization of the TF-IDF matrix.
  *
  * @example
@@ -36,6 +48,15 @@ export type Norm = "l2" | "l1" | null;
  * ```
  */
 export interface TfidfVectorizerOptions {
+  /**
+   * Word or character n-grams (see {@link NgramAnalyzer}); `ngramRange` counts words or
+   * characters (Unicode code points, as Python does: an emoji is one character) accordingly.
+   * `stopWords` and `tokenPattern` belong to the word analyzer: scikit-learn silently ignores them
+   * with `"char"`/`"char_wb"`, here combining them is an `INVALID_PARAMETER_VALUE` error, so that
+   * an option never looks applied when it is not.
+   * @default "word"
+   */
+  analyzer?: NgramAnalyzer;
   /** Lowercase the text before tokenizing. @default true */
   lowercase?: boolean;
   /** Remove accents: `"unicode"` (NFKD, drop combining marks), `"ascii"` (NFKD, drop non-ASCII). @default null */
@@ -49,7 +70,7 @@ export interface TfidfVectorizerOptions {
    * @default null
    */
   tokenPattern?: RegExp | null;
-  /** Smallest and largest n of the word n-grams. @default [1, 1] */
+  /** Smallest and largest n of the n-grams (words, or characters with a char analyzer). @default [1, 1] */
   ngramRange?: readonly [number, number];
   /**
    * Drop terms found in fewer documents: an integer ≥ 1 is a document count, a number in [0, 1)
@@ -109,6 +130,8 @@ export interface LogisticRegressionOptions {
  * ```
  */
 export interface ResolvedVectorizerOptions {
+  /** Absent in model files written before char analyzers existed; such files load as `"word"`. */
+  readonly analyzer: NgramAnalyzer;
   readonly lowercase: boolean;
   readonly stripAccents: StripAccents;
   readonly stopWords: readonly string[] | null;
@@ -175,6 +198,10 @@ function positiveInteger(name: string, value: unknown, fallback: number): number
  * ```
  */
 export function resolveVectorizerOptions(options: TfidfVectorizerOptions = {}): ResolvedVectorizerOptions {
+  const analyzer = options.analyzer ?? "word";
+  if (analyzer !== "word" && analyzer !== "char" && analyzer !== "char_wb") {
+    throw invalid(`analyzer must be "word", "char" or "char_wb", got ${JSON.stringify(analyzer) ?? describeType(analyzer)}`);
+  }
   const stripAccents = options.stripAccents ?? null;
   if (stripAccents !== null && stripAccents !== "ascii" && stripAccents !== "unicode") {
     throw invalid(`stripAccents must be "ascii", "unicode" or null, got ${JSON.stringify(stripAccents)}`);
@@ -195,6 +222,16 @@ export function resolveVectorizerOptions(options: TfidfVectorizerOptions = {}): 
     stopWords = Object.freeze([...sw]);
   } else if (sw !== null) {
     throw invalid(`stopWords must be "english", an array of strings or null, got ${JSON.stringify(sw)}`);
+  }
+  if (analyzer !== "word") {
+    // scikit-learn ignores both with a char analyzer (warning only about token_pattern); refusing
+    // them is clearer than an option that silently does nothing.
+    if (sw !== null) {
+      throw invalid(`stopWords applies to the word analyzer only, got stopWords ${JSON.stringify(sw)} with analyzer "${analyzer}"`);
+    }
+    if (options.tokenPattern != null) {
+      throw invalid(`tokenPattern applies to the word analyzer only, got tokenPattern ${String(options.tokenPattern)} with analyzer "${analyzer}"`);
+    }
   }
   let tokenPattern: ResolvedVectorizerOptions["tokenPattern"] = null;
   if (options.tokenPattern != null) {
@@ -227,6 +264,7 @@ export function resolveVectorizerOptions(options: TfidfVectorizerOptions = {}): 
   const maxFeatures = options.maxFeatures ?? null;
   if (maxFeatures !== null) positiveInteger("maxFeatures", maxFeatures, 1);
   return Object.freeze({
+    analyzer,
     lowercase: bool("lowercase", options.lowercase, true),
     stripAccents,
     stopWords,

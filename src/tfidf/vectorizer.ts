@@ -1,16 +1,20 @@
 /**
- * The TF-IDF vectorizer: scikit-learn's `TfidfVectorizer` (word analyzer) on sparse typed arrays.
+ * The TF-IDF vectorizer: scikit-learn's `TfidfVectorizer` on sparse typed arrays, with its word,
+ * char and char_wb analyzers (character n-grams: char-ngrams.ts).
  *
  * Fitting counts word n-grams by integer id — an n-gram is (id of its first n−1 words, id of its
  * last word) in a {@link PairTable} — so only the n-grams that survive `minDf`/`maxDf`/
  * `maxFeatures` are ever turned into strings. The vocabulary is sorted by code point, as Python
- * sorts it, so feature i here is feature i in scikit-learn.
+ * sorts it, so feature i here is feature i in scikit-learn. Character n-grams are ids of a
+ * {@link TokenTable} keyed by the n-gram text (words of a {@link GramIds} without pairs), so the
+ * counting, merging and pruning below serve both; the analyzer is chosen once per fitter and index.
  *
  * @module
  */
 import { SentiMlopsError } from "../errors.js";
 import { log } from "../evaluation/deterministic-math.js";
-import { createAnalyzer, createTokenIds, UNKNOWN_TOKEN, type Analyzer, type TokenIds } from "./analyzer.js";
+import { createAnalyzer, createPreprocessor, createTokenIds, UNKNOWN_TOKEN, type Analyzer, type TokenIds } from "./analyzer.js";
+import { CharFeatureIndex, createCharGramIds, isCharAnalyzer } from "./char-ngrams.js";
 import { sortRowIndices, type CsrMatrix } from "./csr.js";
 import { resolveVectorizerOptions, type ResolvedVectorizerOptions, type TfidfVectorizerOptions } from "./options.js";
 import { FloatBuffer, IntBuffer } from "./buffers.js";
@@ -172,8 +176,14 @@ function sortByWordRanks(ids: GramIds, grams: number[], maxN: number): number[] 
   return Array.from(order, (i) => grams[i]!);
 }
 
-/** Maps tokenized documents to feature columns, for a fixed vocabulary. */
-class FeatureIndex {
+/** Maps documents to feature columns, for a fixed vocabulary. */
+interface ColumnIndex {
+  /** Appends the feature columns of one document to `out` (repeats kept). */
+  collect(text: string, out: IntBuffer): void;
+}
+
+/** Maps tokenized documents to word n-gram feature columns, for a fixed vocabulary. */
+class FeatureIndex implements ColumnIndex {
   readonly #ids: GramIds;
   readonly #tokenIds: TokenIds;
   readonly #column: Int32Array;
@@ -292,14 +302,21 @@ export class TfidfVectorizer implements TfidfVectorizerState {
   readonly vocabulary: readonly string[];
   readonly idf: Float64Array | null;
   #analyzer: Analyzer | undefined;
-  readonly #index: FeatureIndex;
+  readonly #index: ColumnIndex;
 
-  /** Builds a vectorizer from fitted state; its lookup index is built here, so transforms start at once. */
-  constructor(state: TfidfVectorizerState, index?: FeatureIndex) {
-    this.options = state.options;
+  /**
+   * Builds a vectorizer from fitted state; its lookup index is built here, so transforms start at
+   * once. Options without `analyzer` (model files written before char analyzers) mean `"word"`.
+   */
+  constructor(state: TfidfVectorizerState, index?: ColumnIndex) {
+    this.options = state.options.analyzer === undefined ? Object.freeze({ ...state.options, analyzer: "word" }) : state.options;
     this.vocabulary = state.vocabulary;
     this.idf = state.idf;
-    this.#index = index ?? FeatureIndex.fromVocabulary(this.vocabulary, this.options);
+    this.#index =
+      index ??
+      (isCharAnalyzer(this.options)
+        ? CharFeatureIndex.fromVocabulary(this.vocabulary, this.options, createPreprocessor(this.options))
+        : FeatureIndex.fromVocabulary(this.vocabulary, this.options));
   }
 
   /** Number of features (columns). */
@@ -308,7 +325,8 @@ export class TfidfVectorizer implements TfidfVectorizerState {
   }
 
   /**
-   * The tokens of `text` after lowercasing, accent stripping and stop words (before n-grams).
+   * The tokens of `text` after lowercasing, accent stripping and stop words (before n-grams); with
+   * a char analyzer, its character n-grams in scikit-learn's order (what `build_analyzer()` gives).
    *
    * @example
    * ```ts
@@ -352,7 +370,7 @@ export class TfidfVectorizer implements TfidfVectorizerState {
   #scratch: { seen: Int32Array; tag: number } | undefined;
   #scratchInUse = false;
 
-  #eachRow(texts: readonly string[], visit: RowVisitor, index: FeatureIndex, scratch: { seen: Int32Array; tag: number }): void {
+  #eachRow(texts: readonly string[], visit: RowVisitor, index: ColumnIndex, scratch: { seen: Int32Array; tag: number }): void {
     const seen = scratch.seen;
     const columns = new IntBuffer(1024);
     let indices = new Int32Array(1024);
@@ -409,7 +427,10 @@ export class TfidfVectorizer implements TfidfVectorizerState {
  */
 export interface FitterCounts {
   readonly documents: number;
-  /** Per n-gram id: its first n−1 words' id (−1 for a word), its last word's id, n. */
+  /**
+   * Per n-gram id: its first n−1 words' id (−1 for a word), its last word's id, n. Character
+   * n-grams are all "words" (prefix −1), their texts in `wordTexts`.
+   */
   readonly prefix: Int32Array;
   readonly last: Int32Array;
   readonly order: Uint8Array;
@@ -480,8 +501,10 @@ export function createTfidfFitter(options: TfidfVectorizerOptions = {}): TfidfFi
  */
 export function createFitter(resolved: ResolvedVectorizerOptions): TfidfFitter {
   const [minN, maxN] = resolved.ngramRange;
+  const chars = isCharAnalyzer(resolved);
   const ids = new GramIds();
-  const tokenIds = createTokenIds(resolved, ids.words);
+  const tokenIds = chars ? null : createTokenIds(resolved, ids.words);
+  const charGramIds = chars ? createCharGramIds(resolved, ids.words, createPreprocessor(resolved)) : null;
   const stream = new IntBuffer(1 << 16);
   const rowEnds = new IntBuffer(1024);
   let df = new Int32Array(1 << 16);
@@ -502,6 +525,7 @@ export function createFitter(resolved: ResolvedVectorizerOptions): TfidfFitter {
     }
     return ids.addWord(token, hash);
   };
+  const onNewCharGram = (ngram: string, hash: number): number => ids.addWord(ngram, hash);
 
   const reserve = (id: number): void => {
     if (id >= df.length) {
@@ -537,7 +561,15 @@ export function createFitter(resolved: ResolvedVectorizerOptions): TfidfFitter {
     },
     add(text: string): void {
       const doc = documents++;
-      const n = tokenIds(text, words, onNewWord);
+      if (charGramIds) {
+        words.length = 0;
+        charGramIds(text, words, onNewCharGram);
+        const gram = words.data;
+        for (let i = 0; i < words.length; i++) count(gram[i]!, doc);
+        rowEnds.push(stream.length);
+        return;
+      }
+      const n = tokenIds!(text, words, onNewWord);
       const word = words.data;
       if (minN === 1) for (let i = 0; i < n; i++) count(word[i]!, doc);
       if (maxN > 1) {
@@ -608,8 +640,10 @@ export function createFitter(resolved: ResolvedVectorizerOptions): TfidfFitter {
       }
       let candidates = 0;
       let kept: number[] = [];
+      // Character n-grams are all counted terms (a short padded word in char_wb is shorter than minN).
+      const minOrder = chars ? 0 : minN;
       for (let id = 0; id < ids.count; id++) {
-        if (ids.order[id]! < minN) continue;
+        if (ids.order[id]! < minOrder) continue;
         candidates++;
         const d = df[id]!;
         if (d >= minDocs && d <= maxDocs) kept.push(id);
@@ -626,7 +660,12 @@ export function createFitter(resolved: ResolvedVectorizerOptions): TfidfFitter {
       if (kept.length === 0) {
         throw SentiMlopsError.invalidParameterValue("after pruning, no terms remain; try a lower minDf or a higher maxDf", { component: "tfidf" });
       }
-      if (resolved.tokenPattern) {
+      if (chars) {
+        // Every character n-gram is a "word": sort the texts themselves, by code point.
+        const text = ids.wordText;
+        const astral = kept.some((id) => /[\ud800-\udfff]/.test(text[id]!));
+        kept.sort(astral ? (a, b) => compareCodePoints(text[a]!, text[b]!) : (a, b) => (text[a]! < text[b]! ? -1 : 1));
+      } else if (resolved.tokenPattern) {
         // Custom tokens may hold characters that sort below the joining space: compare the texts.
         const text = new Map(kept.map((id) => [id, ids.text(id)]));
         kept.sort((a, b) => compareCodePoints(text.get(a)!, text.get(b)!));
@@ -673,7 +712,7 @@ export function createFitter(resolved: ResolvedVectorizerOptions): TfidfFitter {
       }
       const unsorted = { rows: documents, cols: size, indptr, indices: indices.slice(0, nnz), data: data.slice(0, nnz) };
       const matrix = sortedRows ? sortRowIndices(unsorted) : unsorted;
-      const index = FeatureIndex.fromFit(resolved, ids, kept);
+      const index = chars ? undefined : FeatureIndex.fromFit(resolved, ids, kept);
       return { vectorizer: new TfidfVectorizer({ options: resolved, vocabulary: Object.freeze(vocabulary), idf }, index), matrix };
     },
   };
