@@ -107,7 +107,24 @@ export interface TfidfVectorizerOptions {
 export interface LogisticRegressionOptions {
   /** Inverse regularization strength, as scikit-learn's `C`. @default 1 */
   C?: number;
-  /** Stop when the largest gradient component of the mean loss falls below this (scikit-learn's `tol`). @default 1e-4 */
+  /**
+   * Stopping tolerance, scikit-learn's `tol` with the same criterion: L-BFGS stops after the first
+   * iteration at which the largest absolute component of the gradient is ≤ `tol` (scipy's
+   * L-BFGS-B `gtol`/`pgtol`). The gradient is that of the objective scikit-learn minimizes with
+   * `solver="lbfgs"` — the sample-weighted *mean* log-loss plus ‖w‖² / (2·C·Σweights), the
+   * intercept unpenalized — so the same `tol` means the same thing on both sides whatever the
+   * number of rows. (It also stops, as scikit-learn does, when f decreases by at most 64·2⁻⁵² of
+   * max(|f|, 1) in one iteration; that rarely fires first.) The L-BFGS iterations follow
+   * L-BFGS-B's (same line search and first step), so at the default both stop at the same point
+   * or close to it; lower `tol` (e.g. 1e-6) to get within rounding of the optimum itself.
+   * @default 1e-4
+   *
+   * @example
+   * ```ts
+   * await trainTfidf(rows, { C: 4 });              // tol 1e-4: where LogisticRegression(C=4) stops
+   * await trainTfidf(rows, { C: 4, tol: 1e-6 });   // closer to the optimum, more iterations
+   * ```
+   */
   tol?: number;
   /**
    * Most L-BFGS iterations. scikit-learn's default is 100, which often stops text models before
