@@ -3,7 +3,7 @@
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import type { CsrMatrix, TfidfVectorizerOptions } from "../../src/entries/tfidf.js";
@@ -30,6 +30,7 @@ export async function sklearn<T = Record<string, unknown>>(...args: string[]): P
 export function toSklearnVectorizer(o: TfidfVectorizerOptions): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const names: Record<string, string> = {
+    analyzer: "analyzer",
     lowercase: "lowercase",
     stripAccents: "strip_accents",
     stopWords: "stop_words",
@@ -48,6 +49,13 @@ export function toSklearnVectorizer(o: TfidfVectorizerOptions): Record<string, u
     out[names[k]!] = v;
   }
   return out;
+}
+
+/** scikit-learn's `build_analyzer()` output for each text (the features before vocabulary lookup). */
+export async function sklearnAnalyze(texts: readonly string[], options: TfidfVectorizerOptions, dir: string): Promise<string[][]> {
+  const path = join(dir, "texts.json");
+  await writeFile(path, JSON.stringify(texts));
+  return sklearn<string[][]>("analyze", path, JSON.stringify(toSklearnVectorizer(options)));
 }
 
 /** scikit-learn's fitted vectorizer, read back from the files the peer wrote. */

@@ -7,6 +7,8 @@ Subcommands (all print one JSON line on stdout):
       fit TfidfVectorizer + LogisticRegression, time fit and predict_proba on TEST
   metrics Y_TRUE.bin PROBA.bin N_CLASSES
       scikit-learn's metrics of given probabilities (int32 labels, float64 row-major probabilities)
+  analyze TEXTS.json VEC_OPTIONS_JSON
+      build_analyzer() of an unfitted TfidfVectorizer on each text (a JSON array of string lists)
   unicode OUTDIR
       Python's \\w (str.isalnum() or "_"), assigned code points, and str.lower() differences
 """
@@ -100,6 +102,15 @@ def metrics(y_path, proba_path, k):
     print(json.dumps(out))
 
 
+def analyze(texts_path, raw_opts):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    with open(texts_path, encoding="utf-8") as f:
+        texts = json.load(f)
+    analyzer = TfidfVectorizer(**vec_options(raw_opts)).build_analyzer()
+    print(json.dumps([analyzer(t) for t in texts], ensure_ascii=True))
+
+
 def unicode_tables(outdir):
     os.makedirs(outdir, exist_ok=True)
     word = bytearray(0x110000)
@@ -125,4 +136,4 @@ def unicode_tables(outdir):
 
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
-    {"vectorize": vectorize, "fit-predict": fit_predict, "metrics": metrics, "unicode": unicode_tables}[command](*args)
+    {"vectorize": vectorize, "fit-predict": fit_predict, "metrics": metrics, "unicode": unicode_tables, "analyze": analyze}[command](*args)
