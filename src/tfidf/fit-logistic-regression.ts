@@ -10,6 +10,7 @@ import type { CsrMatrix } from "./csr.js";
 import { minimizeLbfgs, type LbfgsResult } from "./lbfgs.js";
 import { binomialLoss, type BinomialProblem } from "./kernels.js";
 import { LogisticRegression } from "./logistic-regression.js";
+import { nbLogCountRatios } from "./nb-scaling.js";
 import type { ResolvedClassifierOptions } from "./options.js";
 import type { ParallelLossFactory } from "./parallel.js";
 
@@ -99,8 +100,18 @@ export function fitLogisticRegression(
   const shards = width === 1 ? hooks.parallel?.(problem, features) : undefined;
   const z = new Float64Array(width);
   const r = new Float64Array(width);
+  // With nbScaling the optimizer works on w and the model's weights are w · scale (the penalty is
+  // on w): the loss below is evaluated at the model's weights and its gradient scaled back to w.
+  const scale = options.nbScaling ? nbLogCountRatios(x, y, classes, options.nbAlpha, hooks.classWeights ? weight : undefined) : null;
+  const scaled = scale ? new Float64Array(nw + (intercept ? width : 0)) : null;
 
-  const objective = (params: Float64Array, grad: Float64Array): number => {
+  const objective = (w: Float64Array, grad: Float64Array): number => {
+    let params = w;
+    if (scale) {
+      for (let j = 0; j < nw; j++) scaled![j] = w[j]! * scale[j]!;
+      for (let j = nw; j < w.length; j++) scaled![j] = w[j]!;
+      params = scaled!;
+    }
     grad.fill(0);
     let loss = 0;
     if (width === 1) {
@@ -134,9 +145,9 @@ export function fitLogisticRegression(
     }
     let penalty = 0;
     for (let j = 0; j < nw; j++) {
-      const w = params[j]!;
-      penalty += w * w;
-      grad[j] = grad[j]! / total + l2 * w;
+      const wj = w[j]!;
+      penalty += wj * wj;
+      grad[j] = (scale ? grad[j]! * scale[j]! : grad[j]!) / total + l2 * wj;
     }
     if (intercept) for (let c = 0; c < width; c++) grad[nw + c]! /= total;
     return loss / total + 0.5 * l2 * penalty;
@@ -156,7 +167,7 @@ export function fitLogisticRegression(
     options,
     classes,
     features,
-    coef: result.x.slice(0, nw),
+    coef: scale ? result.x.slice(0, nw).map((v, j) => v * scale[j]!) : result.x.slice(0, nw),
     intercept: intercept ? result.x.slice(nw) : new Float64Array(width),
   });
   const report: FitReport = {

@@ -135,6 +135,20 @@ export interface LogisticRegressionOptions {
   classWeight?: "balanced" | Readonly<Record<string, number>> | null;
   /** Fit an unpenalized intercept. @default true */
   fitIntercept?: boolean;
+  /**
+   * Naive-Bayes feature scaling (NB-LR, after Wang & Manning's NBSVM, 2012): each feature's weight
+   * for class c is learned as w · r, where r is the log-count ratio of the feature in class c
+   * against the other classes, r = ln((p / ‖p‖₁) / (q / ‖q‖₁)) with p = α + Σ of the feature's
+   * values over the rows of class c, q the same over the other rows. The L2 penalty applies to w,
+   * so features that the counts say little about are held near zero. Two classes use one r (the
+   * positive class against the negative); more classes one r per class in the multinomial model.
+   * The fitted model predicts like any other: its weights are w · r. The classic setting uses
+   * binary counts without idf or normalization (`binary: true, useIdf: false, norm: null`).
+   * @default false
+   */
+  nbScaling?: boolean;
+  /** The smoothing α of {@link LogisticRegressionOptions.nbScaling}'s counts. @default 1 */
+  nbAlpha?: number;
 }
 
 /**
@@ -180,6 +194,8 @@ export interface ResolvedClassifierOptions {
   readonly maxIter: number;
   readonly classWeight: "balanced" | Readonly<Record<string, number>> | null;
   readonly fitIntercept: boolean;
+  readonly nbScaling: boolean;
+  readonly nbAlpha: number;
 }
 
 function invalid(message: string): SentiMlopsError {
@@ -325,5 +341,7 @@ export function resolveClassifierOptions(options: LogisticRegressionOptions = {}
     maxIter: positiveInteger("maxIter", options.maxIter, 1000),
     classWeight: classWeight === null || classWeight === "balanced" ? classWeight : Object.freeze({ ...classWeight }),
     fitIntercept: bool("fitIntercept", options.fitIntercept, true),
+    nbScaling: bool("nbScaling", options.nbScaling, false),
+    nbAlpha: positiveNumber("nbAlpha", options.nbAlpha, 1),
   });
 }
