@@ -75,6 +75,9 @@ function bad(message: string): SentiMlopsError {
   return SentiMlopsError.invalidParameterValue(message, { component: "tfidf" });
 }
 
+/** A value as a message shows it: strings quoted, everything else as String() gives it (NaN, undefined). */
+const show = (value: unknown): string => (typeof value === "string" ? JSON.stringify(value) : String(value));
+
 function resolve(options: CompactTfidfModelOptions): Omit<CompactionInfo, "features" | "kept"> {
   if (typeof options !== "object" || options === null) throw bad(`compactTfidfModel options must be an object, got ${String(options)}`);
   for (const key of Object.keys(options)) {
@@ -82,16 +85,16 @@ function resolve(options: CompactTfidfModelOptions): Omit<CompactionInfo, "featu
   }
   const maxFeatures = options.maxFeatures ?? null;
   if (maxFeatures !== null && !(Number.isSafeInteger(maxFeatures) && maxFeatures >= 1)) {
-    throw bad(`maxFeatures must be a positive integer or null, got ${JSON.stringify(maxFeatures) ?? String(maxFeatures)}`);
+    throw bad(`maxFeatures must be a positive integer or null, got ${show(maxFeatures)}`);
   }
   const minWeight = options.minWeight ?? null;
   if (minWeight !== null && !(typeof minWeight === "number" && Number.isFinite(minWeight) && minWeight >= 0)) {
-    throw bad(`minWeight must be a finite number ≥ 0 or null, got ${JSON.stringify(minWeight) ?? String(minWeight)}`);
+    throw bad(`minWeight must be a finite number ≥ 0 or null, got ${show(minWeight)}`);
   }
   const precision = (name: "weights" | "idf", value: unknown): WeightPrecision | undefined => {
     if (value === undefined) return undefined;
     if (!WEIGHT_PRECISIONS.includes(value as WeightPrecision)) {
-      throw bad(`${name} must be one of ${WEIGHT_PRECISIONS.map((p) => JSON.stringify(p)).join(", ")}, got ${JSON.stringify(value) ?? String(value)}`);
+      throw bad(`${name} must be one of ${WEIGHT_PRECISIONS.map((p) => JSON.stringify(p)).join(", ")}, got ${show(value)}`);
     }
     return value as WeightPrecision;
   };

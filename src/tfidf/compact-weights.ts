@@ -110,7 +110,9 @@ function int8Scales(values: Float64Array, width: number): number[] {
 
 function quantize(x: number, scale: number): number {
   if (scale === 0) return 0;
-  return Math.max(-127, Math.min(127, Math.round(x / scale)));
+  const q = Math.max(-127, Math.min(127, Math.round(x / scale)));
+  return q === 0 ? 0 : q; // not −0: an int8 has no −0, and the file must give back exactly these values
+
 }
 
 // ---------------------------------------------------------------------------------------------
