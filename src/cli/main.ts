@@ -4,14 +4,15 @@
  *   senti-mlops train --data FILE [--test FILE] [--out model.bin] [options]
  *   senti-mlops train --data FILE --tracking-uri URI --register NAME [--alias champion]   (log, register)
  *   senti-mlops predict --model FILE [TEXT ...]      (texts from stdin, one per line, when none given)
+ *   senti-mlops eval MODEL --data FILE | eval --compare MODEL MODEL ... --data FILE   (eval-command.ts)
  *
  * @module
  */
 import { createInterface } from "node:readline";
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { ParseArgsConfig } from "node:util";
 import { collect } from "../data/collect.js";
 import { holdoutSplit } from "../data/holdout.js";
-import { readDataset, type ReadDatasetOptions } from "../data/read-dataset.js";
+import { readDataset } from "../data/read-dataset.js";
 import { hasErrorCode, isSentiMlopsError } from "../errors.js";
 import { createTracking } from "../api/create-tracking.js";
 import { loadModel } from "../api/load-model.js";
@@ -21,12 +22,16 @@ import { predict } from "../predict.js";
 import { resolveClassifierOptions } from "../tfidf/options.js";
 import type { TrainProgress, TrainTfidfOptions } from "../tfidf/train.js";
 import type { LabeledText } from "../types.js";
+import { UsageError, describeLabelCounts, formatCount, parse, readOptionsOf, redactCredentials } from "./cli-args.js";
+import { evalCommand, EVAL_USAGE } from "./eval-command.js";
 
 const VERSION = "0.1.0";
 
 const USAGE = `Usage:
   senti-mlops train --data FILE [--test FILE] [--out FILE] [options]
   senti-mlops predict --model FILE [--json] [TEXT ...]
+  senti-mlops eval MODEL --data FILE [--out DIR] [--tracking-uri URI] [options]
+  senti-mlops eval --compare MODEL MODEL ... --data FILE [options]
   senti-mlops --version | --help
 
 Data files are CSV, TSV or JSONL with a text and a label column (label 1 = positive, 0 = negative,
@@ -78,9 +83,7 @@ tracking and registry (train):
 predict options:
   --model FILE            a model saved by train (required)
   --json                  one JSON object per line
-`;
-
-class UsageError extends Error {}
+${EVAL_USAGE}`;
 
 const TRAIN_OPTIONS = {
   data: { type: "string" },
@@ -123,14 +126,6 @@ const PREDICT_OPTIONS = {
   json: { type: "boolean" },
 } as const satisfies ParseArgsConfig["options"];
 
-function parse<T extends ParseArgsConfig["options"]>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
-
 function number(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
@@ -151,8 +146,6 @@ interface Progress {
   /** The library's progress events. */
   readonly onProgress: (e: TrainProgress) => void;
 }
-
-const formatCount = (n: number): string => n.toLocaleString("en-US");
 
 /**
  * Progress on stderr. On a terminal each phase has one line rewritten in place: documents read,
@@ -230,32 +223,6 @@ function progressWriter(enabled: boolean, maxIter: number): Progress {
   };
 }
 
-/** "neg=0,pos=1" or "-1=0,1=1" → { neg: 0, pos: 1 }: integer values become class ids, others names. */
-function parseLabelMap(text: string): Record<string, string | number> {
-  const map: Record<string, string | number> = {};
-  for (const pair of text.split(",")) {
-    const at = pair.lastIndexOf("=");
-    const key = pair.slice(0, at).trim();
-    const value = pair.slice(at + 1).trim();
-    if (at <= 0 || key === "" || value === "") {
-      throw new UsageError(`--label-map must be RAW=LABEL pairs separated by commas (e.g. --label-map=-1=0,1=1), got "${text}"`);
-    }
-    if (Object.hasOwn(map, key)) throw new UsageError(`--label-map maps "${key}" twice`);
-    map[key] = /^\d+$/.test(value) ? Number(value) : value;
-  }
-  return map;
-}
-
-/** "2 labels: 0: 4,980, 1: 5,012" — the raw labels as read, before training maps them to classes. */
-function describeLabelCounts(rows: readonly LabeledText[]): string {
-  const counts = new Map<string | number, number>();
-  for (const { label } of rows) counts.set(label, (counts.get(label) ?? 0) + 1);
-  const sorted = [...counts].sort(([a], [b]) => (typeof a === typeof b ? (a < b ? -1 : a > b ? 1 : 0) : typeof a === "number" ? -1 : 1));
-  const shown = sorted.slice(0, 12).map(([label, n]) => `${typeof label === "string" ? JSON.stringify(label) : label}: ${formatCount(n)}`);
-  const more = sorted.length > 12 ? `, … (${formatCount(sorted.length - 12)} more)` : "";
-  return `${formatCount(counts.size)} label${counts.size === 1 ? "" : "s"}: ${shown.join(", ")}${more}`;
-}
-
 async function train(args: string[]): Promise<void> {
   const { values: v } = parse(args, TRAIN_OPTIONS);
   if (!v.data) throw new UsageError("train needs --data FILE");
@@ -306,16 +273,7 @@ async function trainAndReport(
   out: string | undefined,
   tracking: Awaited<ReturnType<typeof createTracking>> | undefined,
 ): Promise<void> {
-  if (v.labels !== undefined && !["auto", "number", "string"].includes(v.labels)) {
-    throw new UsageError(`--labels must be auto, number or string, got "${v.labels}"`);
-  }
-  const readOptions: ReadDatasetOptions = {
-    textColumn: v["text-column"],
-    labelColumn: v["label-column"],
-    encoding: v.encoding,
-    labels: v.labels as ReadDatasetOptions["labels"],
-    labelMap: v["label-map"] === undefined ? undefined : parseLabelMap(v["label-map"]),
-  };
+  const readOptions = readOptionsOf(v);
   const maxIter = number("max-iter", v["max-iter"]);
   // The optimizer's iteration cap as training will resolve it (shown next to the iteration count).
   const progress = progressWriter(!v.quiet && !v.json, resolveClassifierOptions({ maxIter }).maxIter);
@@ -413,11 +371,6 @@ async function trainAndReport(
   process.stdout.write(`${lines.join("\n")}\n`);
 }
 
-/** `http://user:secret@host` → `http://user:***@host`. */
-function redactCredentials(uri: string): string {
-  return uri.replace(/^([a-z][\w+.-]*:\/\/)([^/@:]*):([^/@]*)@/i, "$1$2:***@");
-}
-
 async function readStdinLines(): Promise<string[]> {
   const lines: string[] = [];
   for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) lines.push(line);
@@ -454,6 +407,9 @@ export async function main(argv: string[]): Promise<number> {
       case "predict":
         await predictCommand(rest);
         return 0;
+      case "eval":
+        await evalCommand(rest);
+        return 0;
       case "--version":
       case "-v":
         process.stdout.write(`${VERSION}\n`);
@@ -465,7 +421,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(USAGE);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command "${command}" (expected train or predict)`);
+        throw new UsageError(`unknown command "${command}" (expected train, eval or predict)`);
     }
   } catch (e) {
     const message = (e as Error).message.replace(/^\[senti-mlops\] (\[[a-z-]+\] )?/, "").split("\n")[0];

@@ -1,13 +1,15 @@
 /**
  * MLflow models: the folder `run.logModel` writes (`MLmodel` with the `senti_mlops` flavor and
  * checksums, data files, input examples), the codecs of each model kind, `runs:/` and `models:/`
- * URIs resolved as MLflow resolves them, and the metrics and plots of a classifier's predictions.
+ * URIs resolved as MLflow resolves them, and the evaluation of a classifier: `evaluateModel` (any
+ * model on labeled data), its metrics, curves and plots.
  *
  * @example
  * ```ts
  * import { packageModel, parseModelsUri } from "senti-mlops/models";
  * const { files, mlmodel } = await packageModel(model, { inputExample: ["Great movie!"] });
  * parseModelsUri("models:/sentiment@champion"); // { kind: "alias", name: "sentiment", alias: "champion" }
+ * const { metrics, binary } = await evaluateModel(model, testRows);
  * ```
  *
  * @module
@@ -28,4 +30,10 @@ export { resolveModelVersion, resolveArtifactUri } from "../models/model-uri.js"
 export { LOG_MODEL_HISTORY_TAG } from "../models/log-model.js";
 export { classificationMetrics, rocAuc } from "../evaluation/metrics.js";
 export type { ClassificationMetrics } from "../evaluation/metrics.js";
-export { confusionMatrixSvg, rocCurveSvg } from "../evaluation/plots.js";
+export { confusionMatrixSvg, rocCurveSvg, prCurveSvg } from "../evaluation/plots.js";
+export type { PlotOptions } from "../evaluation/plots.js";
+export { rocCurve, precisionRecallCurve } from "../evaluation/curves.js";
+export type { Curve, PrecisionRecall } from "../evaluation/curves.js";
+export { evaluateModel } from "../api/evaluate-model.js";
+export type { EvaluateModelOptions, ModelEvaluation, BinaryEvaluation, LabelMatch } from "../api/evaluate-model.js";
+export { evaluationPlots, evaluationMetrics } from "../api/log-evaluation.js";

@@ -44,5 +44,9 @@ export type {
   ViewType,
   LifecycleStage,
 } from "../mlflow/tracking-entities.js";
+export { logEvaluation, evaluationDataset, EVALUATED_MODEL_TAG } from "../api/log-evaluation.js";
+export type { EvaluationRun, LogEvaluationOptions, EvaluationDatasetOptions } from "../api/log-evaluation.js";
+export { pandasDigest } from "../mlflow/dataset-digest.js";
+export type { DigestColumn } from "../mlflow/dataset-digest.js";
 export { createRestStore } from "../tracking/stores/rest-store.js";
 export type { RestStoreOptions } from "../tracking/stores/rest-store.js";

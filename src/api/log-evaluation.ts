@@ -1,0 +1,180 @@
+/**
+ * An evaluation as MLflow's `mlflow.evaluate` records one for a classifier: its metric names, its
+ * plots as artifacts, and the evaluation data as a dataset input with MLflow's digest.
+ *
+ * @module
+ */
+import { confusionMatrixSvg, prCurveSvg, rocCurveSvg, type PlotOptions } from "../evaluation/plots.js";
+import { pandasDigest } from "../mlflow/dataset-digest.js";
+import type { Dataset } from "../mlflow/tracking-entities.js";
+import type { LabeledText } from "../types.js";
+import type { ModelEvaluation } from "./evaluate-model.js";
+
+/**
+ * What {@link logEvaluation} needs from a run; a run from `tracking.startRun()` fits.
+ *
+ * @example
+ * ```ts
+ * const run: EvaluationRun = await tracking.startRun({ experimentName: "sentiment" });
+ * ```
+ */
+export interface EvaluationRun {
+  logMetrics(metrics: Readonly<Record<string, number>>): Promise<void>;
+  setTags(tags: Readonly<Record<string, string>>): Promise<void>;
+  logText(text: string, artifactPath: string): Promise<void>;
+  logInput(dataset: Dataset, options?: { context?: string }): Promise<void>;
+}
+
+/** The tag holding the URI (or path) of the evaluated model. */
+export const EVALUATED_MODEL_TAG = "senti-mlops.model_uri";
+
+/**
+ * The metrics of an evaluation under the names `mlflow.evaluate` gives a classifier's:
+ * `example_count`, `accuracy_score`, `precision_score`, `recall_score`, `f1_score`, `log_loss`,
+ * `roc_auc`, and for a binary model `precision_recall_auc` (the average precision, as MLflow
+ * reports it) and the confusion counts `true_negatives`, `false_positives`, `false_negatives`,
+ * `true_positives`. With more than two labels, precision, recall, F1 and ROC AUC are macro averages
+ * (MLflow's are weighted by class size).
+ *
+ * @example
+ * ```ts
+ * evaluationMetrics(await evaluateModel(model, rows));
+ * // { example_count: 872, accuracy_score: 0.79, precision_score: 0.81, …, true_positives: 339 }
+ * ```
+ */
+export function evaluationMetrics(evaluation: ModelEvaluation): Record<string, number> {
+  const m = evaluation.metrics;
+  const metrics: Record<string, number> = {
+    example_count: m.support,
+    accuracy_score: m.accuracy,
+    precision_score: m.precision,
+    recall_score: m.recall,
+    f1_score: m.f1,
+    log_loss: m.logLoss,
+    roc_auc: m.rocAuc,
+  };
+  if (evaluation.binary) {
+    const [[tn, fp], [fn, tp]] = m.confusionMatrix as [[number, number], [number, number]];
+    Object.assign(metrics, { precision_recall_auc: evaluation.binary.averagePrecision, true_negatives: tn, false_positives: fp, false_negatives: fn, true_positives: tp });
+  }
+  return metrics;
+}
+
+/**
+ * The plots of an evaluation as SVG, by file name (MLflow's artifact names for them, in `.svg`):
+ * `confusion_matrix.svg`, and for a binary model `roc_curve_plot.svg` and
+ * `precision_recall_curve_plot.svg`.
+ *
+ * @example
+ * ```ts
+ * const plots = evaluationPlots(evaluation, { subtitle: "models:/sentiment@champion" });
+ * await writeFile("confusion_matrix.svg", plots["confusion_matrix.svg"]!);
+ * ```
+ */
+export function evaluationPlots(evaluation: ModelEvaluation, options: Omit<PlotOptions, "title" | "positiveLabel"> = {}): Record<string, string> {
+  const plots: Record<string, string> = { "confusion_matrix.svg": confusionMatrixSvg(evaluation.metrics, options) };
+  const b = evaluation.binary;
+  if (b) {
+    const curveOptions = { ...options, positiveLabel: b.positiveLabel };
+    plots["roc_curve_plot.svg"] = rocCurveSvg(b.positive, b.score, evaluation.metrics.rocAuc, curveOptions);
+    plots["precision_recall_curve_plot.svg"] = prCurveSvg(b.positive, b.score, b.averagePrecision, curveOptions);
+  }
+  return plots;
+}
+
+/** `json.dumps(value)` as Python writes it (MLflow's dataset fields): ", " and ": " separators, non-ASCII escaped. */
+function pyJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(pyJson).join(", ")}]`;
+  if (value !== null && typeof value === "object") return `{${Object.entries(value).map(([k, v]) => `${pyJson(k)}: ${pyJson(v)}`).join(", ")}}`;
+  return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/**
+ * Options of {@link evaluationDataset}.
+ *
+ * @example
+ * ```ts
+ * evaluationDataset(rows, { name: "test.csv", source: "/data/test.csv" });
+ * ```
+ */
+export interface EvaluationDatasetOptions {
+  /** The dataset's name in MLflow's UI (e.g. the file's name). */
+  name: string;
+  /** Where the data was read, a path or URI: the source is `local` with this `uri`; without it, `code`. */
+  source?: string;
+  /** @default "text" */
+  textColumn?: string;
+  /** @default "label" */
+  labelColumn?: string;
+}
+
+/**
+ * The evaluation data as an MLflow dataset, as `mlflow.data.from_pandas(df, source=…, name=…)`
+ * describes the DataFrame of its two columns (text, then label): the digest MLflow computes for it
+ * (so `pd.read_csv("test.csv")` of a file with just these columns gets the same digest), the
+ * schema (`string` text, `long` or `string` labels) and the profile (rows and elements).
+ *
+ * @example
+ * ```ts
+ * const dataset = evaluationDataset(rows, { name: "dev.csv", source: "/data/sst2/dev.csv" });
+ * dataset.digest; // "090257a3", as mlflow.data.from_pandas(pd.read_csv("/data/sst2/dev.csv")).digest
+ * ```
+ */
+export function evaluationDataset(rows: readonly LabeledText[], options: EvaluationDatasetOptions): Dataset {
+  const textColumn = options.textColumn ?? "text";
+  const labelColumn = options.labelColumn ?? "label";
+  const labels = rows.map((r) => r.label);
+  const numeric = labels.length > 0 && labels.every((l) => typeof l === "number");
+  const schema = [
+    { type: "string", name: textColumn, required: true },
+    { type: numeric ? "long" : "string", name: labelColumn, required: true },
+  ];
+  return {
+    name: options.name,
+    digest: pandasDigest([
+      { name: textColumn, values: rows.map((r) => r.text) },
+      { name: labelColumn, values: labels },
+    ]),
+    sourceType: options.source === undefined ? "code" : "local",
+    source: options.source === undefined ? pyJson({ tags: {} }) : pyJson({ uri: options.source }),
+    schema: pyJson({ mlflow_colspec: schema }),
+    profile: pyJson({ num_rows: rows.length, num_elements: rows.length * 2 }),
+  };
+}
+
+/**
+ * Options of {@link logEvaluation}.
+ *
+ * @example
+ * ```ts
+ * await logEvaluation(run, evaluation, { modelUri: "models:/sentiment@champion", dataset });
+ * ```
+ */
+export interface LogEvaluationOptions {
+  /** The evaluated model's URI or path: the run's `senti-mlops.model_uri` tag, and the plots' subtitle. */
+  modelUri?: string;
+  /** The evaluation data (see {@link evaluationDataset}), logged as the run's input with context `eval`. */
+  dataset?: Dataset;
+}
+
+/**
+ * Logs an evaluation to `run` as MLflow's `mlflow.evaluate` does for a classifier: the metrics
+ * ({@link evaluationMetrics}), the plots as artifacts at the run's root ({@link evaluationPlots}),
+ * the dataset as an input (context `eval`), and tags naming the evaluated model.
+ *
+ * @example
+ * ```ts
+ * const run = await tracking.startRun({ experimentName: "sentiment", runName: "eval-champion" });
+ * await logEvaluation(run, evaluation, { modelUri: "models:/sentiment@champion", dataset: evaluationDataset(rows, { name: "test.csv", source: "test.csv" }) });
+ * await run.end();
+ * ```
+ */
+export async function logEvaluation(run: EvaluationRun, evaluation: ModelEvaluation, options: LogEvaluationOptions = {}): Promise<void> {
+  await run.setTags({
+    ...(options.modelUri === undefined ? {} : { [EVALUATED_MODEL_TAG]: options.modelUri }),
+    "senti-mlops.labels": evaluation.labelMatches.map((m) => `${m.data}=${m.model}`).join(","),
+  });
+  await run.logMetrics(evaluationMetrics(evaluation));
+  if (options.dataset) await run.logInput(options.dataset, { context: "eval" });
+  for (const [file, svg] of Object.entries(evaluationPlots(evaluation, { subtitle: options.modelUri }))) await run.logText(svg, file);
+}
