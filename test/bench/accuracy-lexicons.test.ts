@@ -80,11 +80,12 @@ describe("seededSubset", () => {
 });
 
 describe("model kinds and the section", () => {
-  it("defines each kind once, seed as the service's default options", () => {
+  it("defines each kind once, by preset name; seed is trainTfidf's defaults", () => {
     expect(new Set(OUR_MODEL_NAMES).size).toBe(OUR_MODEL_NAMES.length);
     expect(OUR_MODEL_NAMES).toEqual(["seed", "strong", "best", "web", "bert-tiny-sst2"]);
-    expect(SEED_OPTIONS).toEqual({ ngramRange: [1, 2], minDf: 2, sublinearTf: true, C: 4 });
-    expect(TFIDF_KINDS.filter((k) => k.preset).map((k) => k.options)).toEqual([{ preset: "best" }, { preset: "web" }]);
+    expect(TFIDF_KINDS.map((k) => k.preset)).toEqual(["seed", "strong", "best", "web"]);
+    expect(SEED_OPTIONS).toEqual({});
+    expect(TFIDF_KINDS.filter((k) => k.fallback).map((k) => k.name)).toEqual(["seed", "strong"]);
   });
 
   it("shows a row that was not run with its reason, and keeps its data", () => {
