@@ -12,6 +12,7 @@ import {
   compactTfidfModel,
   decodeTfidfModel,
   encodeTfidfModel,
+  fitLogisticRegression,
   LogisticRegression,
   resolveClassifierOptions,
   resolveVectorizerOptions,
@@ -218,6 +219,18 @@ describe("compactTfidfModel: which features it keeps", () => {
     const p = minus.probabilities(probe);
     const q = m.probabilities(probe);
     p.forEach((x, i) => expect(x).toBeCloseTo(q[i]!, 12));
+  });
+
+  it("the refit recipe of its TSDoc runs, and keeps the first model's feature count in info.compaction", () => {
+    const kept = compactTfidfModel(model, { maxFeatures: 2000 });
+    const y = Int32Array.from(rows, (r) => r.label);
+    const x = kept.vectorizer.transform(rows.map((r) => r.text));
+    const { classifier } = fitLogisticRegression(x, y, kept.labels.length, kept.classifier.options);
+    const refit = new TfidfModel({ labels: kept.labels, vectorizer: kept.vectorizer, classifier, info: kept.info });
+    const small = compactTfidfModel(refit, { weights: "int8" });
+    expect(small.vectorizer.size).toBe(2000);
+    expect(small.info.compaction).toMatchObject({ features: model.vectorizer.size, kept: 2000, weights: "int8" });
+    expect(small.classifier.coef).not.toEqual(kept.classifier.coef);
   });
 
   it("breaks ties by vocabulary order and works without idf", () => {
