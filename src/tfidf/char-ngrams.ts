@@ -11,15 +11,16 @@
  * scikit-learn's semantics, which no JavaScript library reproduces; learned from its behaviour
  * and checked against it (test/tfidf/char-analyzer-parity.test.ts), no code copied.
  *
- * The hot path ({@link createCharGramIds}) never slices a known n-gram out of the text: it
- * extends one FNV-1a hash per start position character by character and probes a
- * {@link TokenTable} with (text, start, end, hash).
+ * The hot path ({@link createCharIds}) turns a text into character ids, without building a
+ * normalized string; the vectorizer then forms n-grams as it forms word n-grams, an n-gram being
+ * (id of its first n−1 characters, id of its last), so each n-gram is one integer-pair probe and
+ * no n-gram string is built unless it is a new vocabulary entry.
  *
  * @module
  */
 import type { IntBuffer } from "./buffers.js";
 import type { ResolvedVectorizerOptions } from "./options.js";
-import { ownCopy, TokenTable } from "./token-table.js";
+import { TokenTable } from "./token-table.js";
 
 /**
  * True when options select character n-grams (`"char"` or `"char_wb"`); options without an
@@ -77,90 +78,104 @@ function charDocument(options: ResolvedVectorizerOptions, preprocess: (text: str
 }
 
 /**
- * Pushes the ids of a text's character n-grams to `out` (which is not cleared). An n-gram that is
- * not in the table gets `onNew(ngram, hash)` (which must add it and return its id) when given,
- * else it is skipped.
+ * Marks the end of a segment in the output of {@link CharIds}: the whole text for `"char"`, one
+ * padded word for `"char_wb"`. No n-gram crosses it.
  *
  * @example
  * ```ts
- * const ids: CharGramIds = createCharGramIds(resolveVectorizerOptions({ analyzer: "char", ngramRange: [2, 2] }), table, (t) => t);
- * ids("abc", out); // ids of "ab" and "bc", where the table has them
+ * charIds("ab c", out); // char_wb: ids of " ", "a", "b", " ", SEGMENT_END, " ", "c", " ", SEGMENT_END
  * ```
  */
-export type CharGramIds = (text: string, out: IntBuffer, onNew?: (ngram: string, hash: number) => number) => void;
+export const SEGMENT_END = -3;
 
 /**
- * Builds the id scanner of a char analyzer over `table` (n-gram text → id). `preprocess` is the
- * vectorizer's lowercasing and accent stripping.
+ * Writes the id of every character (code point) that a char analyzer takes n-grams from to `out`
+ * (which is cleared first), each segment followed by {@link SEGMENT_END}: the text after
+ * preprocessing and whitespace normalization (`"char"`), or each word padded with spaces
+ * (`"char_wb"`). A character not in the table gets `onNew(character, hash)` (which must add it
+ * and return its id) when given, else −1.
+ *
+ * @example
+ * ```ts
+ * const charIds: CharIds = createCharIds(resolveVectorizerOptions({ analyzer: "char" }), table, (t) => t);
+ * charIds("a  b", out); // ids of "a", " ", "b", then SEGMENT_END
+ * ```
+ */
+export type CharIds = (text: string, out: IntBuffer, onNew?: (character: string, hash: number) => number) => void;
+
+/** Python's `str.isspace()` for a UTF-16 code unit (every such character is in the BMP). */
+function isPySpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+  if (c < 0x85) return false;
+  return c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
+}
+
+const SPACE_HASH = TokenTable.hash(" ");
+
+/**
+ * Builds the character scanner of a char analyzer over `table` (character → id). `preprocess` is
+ * the vectorizer's lowercasing and accent stripping. Whitespace is normalized while scanning, so
+ * no string is built besides the preprocessed text.
  *
  * @example
  * ```ts
  * const table = new TokenTable();
- * const ids = createCharGramIds(resolveVectorizerOptions({ analyzer: "char_wb", ngramRange: [3, 3] }), table, (t) => t.toLowerCase());
+ * const charIds = createCharIds(resolveVectorizerOptions({ analyzer: "char_wb" }), table, (t) => t.toLowerCase());
  * const out = new IntBuffer();
- * ids("Hi", out, (ngram, hash) => { table.add(ngram, table.size, hash); return table.size - 1; }); // " hi ": " hi", "hi "
+ * charIds("Hi", out, (ch, hash) => { table.add(ch, table.size, hash); return table.size - 1; }); // " ", "h", "i", " ", SEGMENT_END
  * ```
  */
-export function createCharGramIds(
-  options: ResolvedVectorizerOptions,
-  table: TokenTable,
-  preprocess: (text: string) => string,
-): CharGramIds {
-  const [minN, maxN] = options.ngramRange;
+export function createCharIds(options: ResolvedVectorizerOptions, table: TokenTable, preprocess: (text: string) => string): CharIds {
   const wb = options.analyzer === "char_wb";
-  const normalize = charDocument(options, preprocess);
-  // pos[k]: the UTF-16 offset of code point k of the document; pos[count] = its length.
-  let pos = new Int32Array(1024);
   return (text, out, onNew) => {
-    const doc = normalize(text);
+    out.length = 0;
+    const doc = preprocess(text);
     const length = doc.length;
-    if (pos.length <= length) pos = new Int32Array(2 * length + 2);
-    let count = 0;
-    for (let u = 0; u < length; ) {
-      pos[count++] = u;
-      const c = doc.charCodeAt(u++);
-      if (c >= 0xd800 && c <= 0xdbff && u < length) {
-        const d = doc.charCodeAt(u);
-        if (d >= 0xdc00 && d <= 0xdfff) u++;
-      }
-    }
-    pos[count] = length;
-    // One segment for "char" (the whole text), one per padded word for "char_wb".
-    for (let s = 0; s < count; ) {
-      let e = count;
-      if (wb) {
-        e = s + 1;
-        while (doc.charCodeAt(pos[e]!) !== 32) e++;
-        e++;
-      }
-      for (let i = s; i < e; i++) {
-        const start = pos[i]!;
-        const top = Math.min(maxN, e - i);
-        let hash = 0x811c9dc5 | 0;
-        let u = start;
-        for (let n = 1; n <= top; n++) {
-          const end = pos[i + n]!;
-          while (u < end) hash = Math.imul(hash ^ doc.charCodeAt(u++), 0x01000193);
-          if (n < minN) continue;
-          let id = table.find(doc, start, end, hash, -1);
-          if (id < 0) {
-            if (!onNew) continue;
-            id = onNew(ownCopy(doc.slice(start, end)), hash);
-          }
-          out.push(id);
+    let space = table.find(" ", 0, 1, SPACE_HASH, -1);
+    const pushSpace = (): void => {
+      if (space < 0 && onNew) space = onNew(" ", SPACE_HASH);
+      out.push(space);
+    };
+    let u = 0;
+    while (u < length) {
+      const c = doc.charCodeAt(u);
+      if (isPySpace(c)) {
+        if (wb) {
+          u++;
+          continue;
+        }
+        if (u + 1 < length && isPySpace(doc.charCodeAt(u + 1))) {
+          // A run of two or more whitespace characters is one space (a lone one stays itself).
+          pushSpace();
+          u += 2;
+          while (u < length && isPySpace(doc.charCodeAt(u))) u++;
+          continue;
         }
       }
-      if (wb && e - s < minN) {
-        // A padded word shorter than every n is one n-gram by itself.
-        const start = pos[s]!;
-        const end = pos[e]!;
-        const hash = TokenTable.hash(doc, start, end);
-        let id = table.find(doc, start, end, hash, -1);
-        if (id < 0 && onNew) id = onNew(ownCopy(doc.slice(start, end)), hash);
-        if (id >= 0) out.push(id);
+      if (wb) pushSpace();
+      // One character (for char_wb: every character of one word).
+      do {
+        const x = doc.charCodeAt(u);
+        let width = 1;
+        let hash = Math.imul(0x811c9dc5 ^ x, 0x01000193);
+        if (x >= 0xd800 && x <= 0xdbff && u + 1 < length) {
+          const d = doc.charCodeAt(u + 1);
+          if (d >= 0xdc00 && d <= 0xdfff) {
+            hash = Math.imul(hash ^ d, 0x01000193);
+            width = 2;
+          }
+        }
+        let id = table.find(doc, u, u + width, hash, -1);
+        if (id < 0 && onNew) id = onNew(doc.slice(u, u + width), hash);
+        out.push(id);
+        u += width;
+      } while (wb && u < length && !isPySpace(doc.charCodeAt(u)));
+      if (wb) {
+        pushSpace();
+        out.push(SEGMENT_END);
       }
-      s = e;
     }
+    if (!wb && out.length > 0) out.push(SEGMENT_END);
   };
 }
 
@@ -202,39 +217,4 @@ export function createCharAnalyzer(
     }
     return out;
   };
-}
-
-/**
- * Maps documents to the feature columns of a char-n-gram vocabulary: a {@link TokenTable} from
- * n-gram text to column, probed without slicing the document.
- *
- * @example
- * ```ts
- * const index = CharFeatureIndex.fromVocabulary([" a", "a "], resolveVectorizerOptions({ analyzer: "char_wb", ngramRange: [2, 2] }), (t) => t);
- * const out = new IntBuffer();
- * index.collect("a b", out); // out.view(): Int32Array [0, 1]
- * ```
- */
-export class CharFeatureIndex {
-  readonly #ids: CharGramIds;
-
-  private constructor(ids: CharGramIds) {
-    this.#ids = ids;
-  }
-
-  /** Builds the index of a vocabulary (column i is `vocabulary[i]`). */
-  static fromVocabulary(
-    vocabulary: readonly string[],
-    options: ResolvedVectorizerOptions,
-    preprocess: (text: string) => string,
-  ): CharFeatureIndex {
-    const table = new TokenTable(vocabulary.length);
-    vocabulary.forEach((term, col) => table.add(term, col));
-    return new CharFeatureIndex(createCharGramIds(options, table, preprocess));
-  }
-
-  /** Appends the feature columns of one document to `out` (repeats kept; unknown n-grams skipped). */
-  collect(text: string, out: IntBuffer): void {
-    this.#ids(text, out);
-  }
 }

@@ -5,16 +5,17 @@
  * Fitting counts word n-grams by integer id — an n-gram is (id of its first n−1 words, id of its
  * last word) in a {@link PairTable} — so only the n-grams that survive `minDf`/`maxDf`/
  * `maxFeatures` are ever turned into strings. The vocabulary is sorted by code point, as Python
- * sorts it, so feature i here is feature i in scikit-learn. Character n-grams are ids of a
- * {@link TokenTable} keyed by the n-gram text (words of a {@link GramIds} without pairs), so the
- * counting, merging and pruning below serve both; the analyzer is chosen once per fitter and index.
+ * sorts it, so feature i here is feature i in scikit-learn. Character n-grams are the same
+ * structure with single characters (code points) as the "words", joined without a space, so the
+ * counting, merging, sorting and pruning below serve both; the analyzer is chosen once per
+ * fitter and per index, never per token.
  *
  * @module
  */
 import { SentiMlopsError } from "../errors.js";
 import { log } from "../evaluation/deterministic-math.js";
 import { createAnalyzer, createPreprocessor, createTokenIds, UNKNOWN_TOKEN, type Analyzer, type TokenIds } from "./analyzer.js";
-import { CharFeatureIndex, createCharGramIds, isCharAnalyzer } from "./char-ngrams.js";
+import { createCharIds, isCharAnalyzer, SEGMENT_END, type CharIds } from "./char-ngrams.js";
 import { sortRowIndices, type CsrMatrix } from "./csr.js";
 import { resolveVectorizerOptions, type ResolvedVectorizerOptions, type TfidfVectorizerOptions } from "./options.js";
 import { FloatBuffer, IntBuffer } from "./buffers.js";
@@ -24,9 +25,12 @@ import { compareCodePoints } from "./unicode.js";
 
 /**
  * Ids for word n-grams: a word's id comes from a {@link TokenTable}, an n-gram's from the pair
- * (id of its first n−1 words, id of its last word).
+ * (id of its first n−1 words, id of its last word). For character n-grams the "words" are
+ * characters and `joiner` is empty.
  */
 class GramIds {
+  constructor(readonly joiner = " ") {}
+
   readonly words = new TokenTable(1 << 14);
   readonly pairs = new PairTable(1 << 16);
   /** For each id: the id of its first n−1 words (−1 for words), its last word, and n. */
@@ -75,7 +79,7 @@ class GramIds {
 
   text(id: number): string {
     const p = this.prefix[id]!;
-    return p < 0 ? this.wordText[id]! : `${this.text(p)} ${this.wordText[this.last[id]!]!}`;
+    return p < 0 ? this.wordText[id]! : `${this.text(p)}${this.joiner}${this.wordText[this.last[id]!]!}`;
   }
 }
 
@@ -141,7 +145,8 @@ function countRow(
  * Orders n-gram ids as their joined texts sort by code point, without building or comparing those
  * texts: rank the words, then radix-sort the rank tuples from the last word to the first (shorter
  * n-grams first on ties). Valid when every character of every token sorts above " ", which holds
- * for the default token pattern (word characters only).
+ * for the default token pattern (word characters only), and for character n-grams (nothing joins
+ * them: a string's code points are its rank tuple).
  */
 function sortByWordRanks(ids: GramIds, grams: number[], maxN: number): number[] {
   const words: number[] = [];
@@ -220,20 +225,7 @@ class FeatureIndex implements ColumnIndex {
    * copying only the n-grams the vocabulary needs, without parsing the vocabulary's strings.
    */
   static fromFit(options: ResolvedVectorizerOptions, fit: GramIds, kept: ArrayLike<number>): FeatureIndex {
-    const ids = new GramIds();
-    const map = new Int32Array(fit.count).fill(-1);
-    const copy = (old: number): number => {
-      let id = map[old]!;
-      if (id >= 0) return id;
-      const p = fit.prefix[old]!;
-      id = p < 0 ? ids.word(fit.wordText[old]!) : ids.extend(copy(p), copy(fit.last[old]!));
-      map[old] = id;
-      return id;
-    };
-    const at: number[] = [];
-    for (let col = 0; col < kept.length; col++) at[copy(kept[col]!)] = col;
-    const column = new Int32Array(ids.count).fill(-1);
-    at.forEach((col, id) => (column[id] = col));
+    const { ids, column } = copyKept(fit, kept);
     return new FeatureIndex(options, ids, column);
   }
 
@@ -255,6 +247,97 @@ class FeatureIndex implements ColumnIndex {
         id = ids.pairs.get(id, next);
         if (id < 0) break;
         if (k >= minN && column[id]! >= 0) out.push(column[id]!);
+      }
+    }
+  }
+}
+
+/**
+ * Copies the n-grams of a fit that the vocabulary keeps (`kept[col]` is the fit id of column col)
+ * and their prefixes into fresh ids; returns them with each id's column (−1 for prefixes).
+ */
+function copyKept(fit: GramIds, kept: ArrayLike<number>): { ids: GramIds; column: Int32Array } {
+  const ids = new GramIds(fit.joiner);
+  const map = new Int32Array(fit.count).fill(-1);
+  const copy = (old: number): number => {
+    let id = map[old]!;
+    if (id >= 0) return id;
+    const p = fit.prefix[old]!;
+    id = p < 0 ? ids.word(fit.wordText[old]!) : ids.extend(copy(p), copy(fit.last[old]!));
+    map[old] = id;
+    return id;
+  };
+  const at: number[] = [];
+  for (let col = 0; col < kept.length; col++) at[copy(kept[col]!)] = col;
+  const column = new Int32Array(ids.count).fill(-1);
+  at.forEach((col, id) => (column[id] = col));
+  return { ids, column };
+}
+
+/**
+ * Maps documents to character n-gram feature columns, for a fixed vocabulary: the word index's
+ * walk over character ids, within segments, plus char_wb's padded words shorter than every n.
+ */
+class CharFeatureIndex implements ColumnIndex {
+  readonly #ids: GramIds;
+  readonly #charIds: CharIds;
+  readonly #column: Int32Array;
+  readonly #minN: number;
+  readonly #maxN: number;
+  readonly #shortWords: boolean;
+  readonly #chars = new IntBuffer(1024);
+
+  private constructor(options: ResolvedVectorizerOptions, ids: GramIds, column: Int32Array) {
+    [this.#minN, this.#maxN] = options.ngramRange;
+    this.#shortWords = options.analyzer === "char_wb" && this.#minN > 3;
+    this.#ids = ids;
+    this.#column = column;
+    this.#charIds = createCharIds(options, ids.words, createPreprocessor(options));
+  }
+
+  /** Builds the index of a vocabulary (e.g. one read from a model file). */
+  static fromVocabulary(vocabulary: readonly string[], options: ResolvedVectorizerOptions): CharFeatureIndex {
+    const ids = new GramIds("");
+    const columns: number[] = [];
+    vocabulary.forEach((term, col) => {
+      let id = -1;
+      for (const ch of term) id = id < 0 ? ids.word(ch) : ids.extend(id, ids.word(ch));
+      if (id >= 0) columns[id] = col;
+    });
+    const column = new Int32Array(ids.count).fill(-1);
+    columns.forEach((col, id) => (column[id] = col));
+    return new CharFeatureIndex(options, ids, column);
+  }
+
+  /** Builds the index straight from a fit's n-gram ids (`kept[col]` is the fit id of column col). */
+  static fromFit(options: ResolvedVectorizerOptions, fit: GramIds, kept: ArrayLike<number>): CharFeatureIndex {
+    const { ids, column } = copyKept(fit, kept);
+    return new CharFeatureIndex(options, ids, column);
+  }
+
+  collect(text: string, out: IntBuffer): void {
+    const minN = this.#minN;
+    const maxN = this.#maxN;
+    const shortWords = this.#shortWords;
+    const pairs = this.#ids.pairs;
+    const column = this.#column;
+    this.#charIds(text, this.#chars);
+    const n = this.#chars.length;
+    const ch = this.#chars.data;
+    for (let i = 0; i < n; i++) {
+      let id = ch[i]!;
+      if (id < 0) continue;
+      if (minN === 1 && column[id]! >= 0) out.push(column[id]!);
+      for (let k = 2; k <= maxN && i + k <= n; k++) {
+        const next = ch[i + k - 1]!;
+        if (next < 0) break;
+        id = pairs.get(id, next);
+        if (id < 0) break;
+        if (k >= minN) {
+          if (column[id]! >= 0) out.push(column[id]!);
+        } else if (shortWords && ch[i + k] === SEGMENT_END && (i === 0 || ch[i - 1] === SEGMENT_END) && column[id]! >= 0) {
+          out.push(column[id]!); // a whole padded word shorter than minN
+        }
       }
     }
   }
@@ -315,7 +398,7 @@ export class TfidfVectorizer implements TfidfVectorizerState {
     this.#index =
       index ??
       (isCharAnalyzer(this.options)
-        ? CharFeatureIndex.fromVocabulary(this.vocabulary, this.options, createPreprocessor(this.options))
+        ? CharFeatureIndex.fromVocabulary(this.vocabulary, this.options)
         : FeatureIndex.fromVocabulary(this.vocabulary, this.options));
   }
 
@@ -428,8 +511,8 @@ export class TfidfVectorizer implements TfidfVectorizerState {
 export interface FitterCounts {
   readonly documents: number;
   /**
-   * Per n-gram id: its first n−1 words' id (−1 for a word), its last word's id, n. Character
-   * n-grams are all "words" (prefix −1), their texts in `wordTexts`.
+   * Per n-gram id: its first n−1 words' id (−1 for a word), its last word's id, n. For character
+   * n-grams the "words" are single characters.
    */
   readonly prefix: Int32Array;
   readonly last: Int32Array;
@@ -502,9 +585,11 @@ export function createTfidfFitter(options: TfidfVectorizerOptions = {}): TfidfFi
 export function createFitter(resolved: ResolvedVectorizerOptions): TfidfFitter {
   const [minN, maxN] = resolved.ngramRange;
   const chars = isCharAnalyzer(resolved);
-  const ids = new GramIds();
+  const ids = new GramIds(chars ? "" : " ");
   const tokenIds = chars ? null : createTokenIds(resolved, ids.words);
-  const charGramIds = chars ? createCharGramIds(resolved, ids.words, createPreprocessor(resolved)) : null;
+  const charIds = chars ? createCharIds(resolved, ids.words, createPreprocessor(resolved)) : null;
+  // char_wb counts a padded word shorter than minN (at least 3 characters: " a ") as one n-gram.
+  const shortWords = resolved.analyzer === "char_wb" && minN > 3;
   const stream = new IntBuffer(1 << 16);
   const rowEnds = new IntBuffer(1024);
   let df = new Int32Array(1 << 16);
@@ -525,7 +610,35 @@ export function createFitter(resolved: ResolvedVectorizerOptions): TfidfFitter {
     }
     return ids.addWord(token, hash);
   };
-  const onNewCharGram = (ngram: string, hash: number): number => ids.addWord(ngram, hash);
+  const onNewChar = (character: string, hash: number): number => ids.addWord(character, hash);
+
+  /** Counts the character n-grams of one document: word n-grams over characters, within segments. */
+  const addChars = (text: string, doc: number): void => {
+    charIds!(text, words, onNewChar);
+    const n = words.length;
+    const ch = words.data;
+    if (minN === 1) for (let i = 0; i < n; i++) if (ch[i]! >= 0) count(ch[i]!, doc);
+    if (maxN === 1) return;
+    // gram[i] holds the id of the (k−1)-gram starting at i (−1 once it met a segment end).
+    grams.reserve(n);
+    const gram = grams.data;
+    gram.set(ch.subarray(0, n));
+    for (let k = 2; k <= maxN; k++) {
+      for (let i = 0; i + k <= n; i++) {
+        const prefix = gram[i]!;
+        if (prefix < 0) continue;
+        const next = ch[i + k - 1]!;
+        if (next < 0) {
+          gram[i] = -1;
+          continue;
+        }
+        const id = ids.extend(prefix, next);
+        gram[i] = id;
+        if (k >= minN) count(id, doc);
+        else if (shortWords && ch[i + k] === SEGMENT_END && (i === 0 || ch[i - 1] === SEGMENT_END)) count(id, doc);
+      }
+    }
+  };
 
   const reserve = (id: number): void => {
     if (id >= df.length) {
@@ -561,11 +674,8 @@ export function createFitter(resolved: ResolvedVectorizerOptions): TfidfFitter {
     },
     add(text: string): void {
       const doc = documents++;
-      if (charGramIds) {
-        words.length = 0;
-        charGramIds(text, words, onNewCharGram);
-        const gram = words.data;
-        for (let i = 0; i < words.length; i++) count(gram[i]!, doc);
+      if (charIds) {
+        addChars(text, doc);
         rowEnds.push(stream.length);
         return;
       }
@@ -640,10 +750,10 @@ export function createFitter(resolved: ResolvedVectorizerOptions): TfidfFitter {
       }
       let candidates = 0;
       let kept: number[] = [];
-      // Character n-grams are all counted terms (a short padded word in char_wb is shorter than minN).
-      const minOrder = chars ? 0 : minN;
       for (let id = 0; id < ids.count; id++) {
-        if (ids.order[id]! < minOrder) continue;
+        // A term was counted: n ≥ minN, or for char_wb a padded word shorter than minN (prefixes of
+        // longer n-grams are never counted).
+        if (chars ? df[id] === 0 : ids.order[id]! < minN) continue;
         candidates++;
         const d = df[id]!;
         if (d >= minDocs && d <= maxDocs) kept.push(id);
@@ -660,12 +770,7 @@ export function createFitter(resolved: ResolvedVectorizerOptions): TfidfFitter {
       if (kept.length === 0) {
         throw SentiMlopsError.invalidParameterValue("after pruning, no terms remain; try a lower minDf or a higher maxDf", { component: "tfidf" });
       }
-      if (chars) {
-        // Every character n-gram is a "word": sort the texts themselves, by code point.
-        const text = ids.wordText;
-        const astral = kept.some((id) => /[\ud800-\udfff]/.test(text[id]!));
-        kept.sort(astral ? (a, b) => compareCodePoints(text[a]!, text[b]!) : (a, b) => (text[a]! < text[b]! ? -1 : 1));
-      } else if (resolved.tokenPattern) {
+      if (resolved.tokenPattern) {
         // Custom tokens may hold characters that sort below the joining space: compare the texts.
         const text = new Map(kept.map((id) => [id, ids.text(id)]));
         kept.sort((a, b) => compareCodePoints(text.get(a)!, text.get(b)!));
@@ -712,7 +817,7 @@ export function createFitter(resolved: ResolvedVectorizerOptions): TfidfFitter {
       }
       const unsorted = { rows: documents, cols: size, indptr, indices: indices.slice(0, nnz), data: data.slice(0, nnz) };
       const matrix = sortedRows ? sortRowIndices(unsorted) : unsorted;
-      const index = chars ? undefined : FeatureIndex.fromFit(resolved, ids, kept);
+      const index = chars ? CharFeatureIndex.fromFit(resolved, ids, kept) : FeatureIndex.fromFit(resolved, ids, kept);
       return { vectorizer: new TfidfVectorizer({ options: resolved, vocabulary: Object.freeze(vocabulary), idf }, index), matrix };
     },
   };
