@@ -5,8 +5,8 @@
  * is written in that type and read back as the same Float64 number, so the model file stays
  * lossless and a loaded model predicts exactly as the compacted one did.
  *
- * Float16 is coded by hand: `Float16Array` and `Math.f16round` are not in Node 20 (they arrived in
- * V8 behind a flag and ship unflagged only from Node 24 and recent browsers).
+ * Float16 is coded by hand: `Float16Array` and `Math.f16round` are not in Node 20 (its V8, 11.3,
+ * predates them; V8 shipped them in 2025), nor in every browser a page may meet.
  *
  * @module
  */
