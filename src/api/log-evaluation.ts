@@ -19,9 +19,13 @@ import type { ModelEvaluation } from "./evaluate-model.js";
  * ```
  */
 export interface EvaluationRun {
+  /** Logs the metrics (at step 0). */
   logMetrics(metrics: Readonly<Record<string, number>>): Promise<void>;
+  /** Sets the run's tags. */
   setTags(tags: Readonly<Record<string, string>>): Promise<void>;
+  /** Stores `text` as the artifact `artifactPath`. */
   logText(text: string, artifactPath: string): Promise<void>;
+  /** Records the dataset as an input of the run, with `context` as its `mlflow.data.context` tag. */
   logInput(dataset: Dataset, options?: { context?: string }): Promise<void>;
 }
 

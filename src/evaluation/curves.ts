@@ -19,7 +19,9 @@ import { SentiMlopsError } from "../errors.js";
  * ```
  */
 export interface Curve {
+  /** The x coordinate of each point (ROC: false positive rate; precision-recall: recall). */
   readonly x: readonly number[];
+  /** The y coordinate of each point (ROC: true positive rate; precision-recall: precision). */
   readonly y: readonly number[];
   /** The score at which each point starts (`Infinity` for the ROC curve's first point, (0, 0)). */
   readonly thresholds: readonly number[];

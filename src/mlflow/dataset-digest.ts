@@ -25,7 +25,9 @@ import { SentiMlopsError } from "../errors.js";
  * ```
  */
 export interface DigestColumn {
+  /** The column's name (MLflow hashes the names too). */
   readonly name: string;
+  /** One value per row: all strings, or all integers. */
   readonly values: readonly (string | number)[];
 }
 

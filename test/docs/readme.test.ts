@@ -333,6 +333,11 @@ const SHELL_FIXTURES: Record<string, (block: CodeBlock) => Promise<void>> = {
         expect(r.stdout, what).toMatch(/^roc_auc +0\.\d{4}/m);
         const out = /--out (\S+)/.exec(command)![1];
         expect(existsSync(join(dir, out)), what).toBe(true);
+      } else if (/^senti-mlops eval /.test(command)) {
+        expect(r.stdout, what).toMatch(/^accuracy( +0\.\d{4})+$/m);
+        expect(r.stdout, what).toMatch(/^confusion matrix of /m);
+        const out = /--out (\S+)/.exec(command)?.[1];
+        if (out !== undefined) expect(readdirSync(join(dir, out)).filter((f) => f.endsWith(".svg")), what).toHaveLength(3);
       } else if (/--json/.test(command)) {
         const rows = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { text: string; label: string; score: number });
         expect(rows, what).toHaveLength(1);
