@@ -52,7 +52,9 @@ train options:
   --label-map MAP         map raw labels first, e.g. --label-map=-1=0,1=1 or neg=0,pos=1
   --allow-rare-classes    train even when a class has under 1% of the rows of the largest one
                           (by default such a label set is refused, with the count of each class)
-  --ngram-range MIN,MAX   word n-grams (default: 1,1)
+  --analyzer KIND         word, char or char_wb (character n-grams; char_wb within words)
+                          (default: word)
+  --ngram-range MIN,MAX   n-grams of words, or of characters with a char analyzer (default: 1,1)
   --min-df N              min document count (integer) or proportion (< 1) (default: 1)
   --max-df N              max proportion (≤ 1) or document count (default: 1)
   --max-features N        keep the N most frequent terms
@@ -97,6 +99,7 @@ const TRAIN_OPTIONS = {
   labels: { type: "string" },
   "label-map": { type: "string" },
   "allow-rare-classes": { type: "boolean" },
+  analyzer: { type: "string" },
   "ngram-range": { type: "string" },
   "min-df": { type: "string" },
   "max-df": { type: "string" },
@@ -234,6 +237,9 @@ async function train(args: string[]): Promise<void> {
     }
     ngramRange = [parts[0]!, parts[1]!];
   }
+  if (v.analyzer !== undefined && !["word", "char", "char_wb"].includes(v.analyzer)) {
+    throw new UsageError(`--analyzer must be word, char or char_wb, got "${v.analyzer}"`);
+  }
   if (v["stop-words"] !== undefined && v["stop-words"] !== "english") {
     throw new UsageError(`--stop-words supports "english", got "${v["stop-words"]}"`);
   }
@@ -283,6 +289,7 @@ async function trainAndReport(
     return rows;
   };
   const options: TrainTfidfOptions = {
+    analyzer: v.analyzer as "word" | "char" | "char_wb" | undefined,
     ngramRange,
     minDf: number("min-df", v["min-df"]),
     maxDf: number("max-df", v["max-df"]),

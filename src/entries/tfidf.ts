@@ -34,6 +34,7 @@ export type {
   ResolvedClassifierOptions,
   StripAccents,
   Norm,
+  NgramAnalyzer,
 } from "../tfidf/options.js";
 export type { CsrMatrix } from "../tfidf/csr.js";
 export { minimizeLbfgs } from "../tfidf/lbfgs.js";
