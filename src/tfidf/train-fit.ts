@@ -287,7 +287,13 @@ export async function fitTfidf(
   const classWeights = classWeightsFor(classifierOptions.classWeight, training.y, training.labels);
   const hooks = { classWeights, parallel: parallel?.loss, signal, onProgress };
   const { classifier, report, losses } = fitClassifier(matrix, training.y, training.labels.length, classifierOptions, hooks);
-  const info = { createdAt: new Date().toISOString(), trainingExamples: training.y.length, iterations: report.iterations, converged: report.converged };
+  const info = {
+    createdAt: new Date().toISOString(),
+    trainingExamples: training.y.length,
+    iterations: report.iterations,
+    converged: report.converged,
+    ...(options.preset === undefined ? {} : { preset: options.preset }),
+  };
   const model = new TfidfModel({ labels: training.labels, vectorizer, classifier, info });
   return { model, training, report, losses };
 }

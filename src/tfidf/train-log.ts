@@ -49,6 +49,7 @@ export function trainingParams(model: TfidfModel): Record<string, ParamValue> {
   const c = model.classifier.options;
   return {
     model: "tfidf-logistic-regression",
+    analyzer: v.analyzer ?? "word",
     ngramRange: v.ngramRange.join(","),
     minDf: v.minDf,
     maxDf: v.maxDf,
@@ -67,6 +68,10 @@ export function trainingParams(model: TfidfModel): Record<string, ParamValue> {
     maxIter: c.maxIter,
     classWeight: c.classWeight === null ? "none" : typeof c.classWeight === "string" ? c.classWeight : JSON.stringify(c.classWeight),
     fitIntercept: c.fitIntercept,
+    nbScaling: c.nbScaling ?? false,
+    nbAlpha: c.nbAlpha ?? 1,
+    preset: typeof model.info.preset === "string" ? model.info.preset : "none",
+    compaction: model.info.compaction === undefined ? "none" : JSON.stringify(model.info.compaction),
     labels: model.labels.join(","),
   };
 }

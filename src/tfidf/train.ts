@@ -7,12 +7,14 @@
 import type { ClassificationMetrics } from "../evaluation/metrics.js";
 import type { TrainingData, TrainingRun } from "../types.js";
 import type { FitReport } from "./fit-logistic-regression.js";
+import { compactTfidfModel, type CompactTfidfModelOptions } from "./compact-model.js";
 import type { TfidfModel } from "./model.js";
 import type { LogisticRegressionOptions, TfidfVectorizerOptions } from "./options.js";
 import type { TfidfParallelism } from "./parallel.js";
 import { evaluateTfidf } from "./train-evaluate.js";
 import { fitTfidf } from "./train-fit.js";
 import { logTraining } from "./train-log.js";
+import { withPreset, type TfidfPresetName } from "./presets.js";
 
 export { DEFAULT_BINARY_LABELS } from "./default-labels.js";
 
@@ -46,6 +48,16 @@ export interface TrainProgress {
  * ```
  */
 export interface TrainTfidfOptions extends TfidfVectorizerOptions, LogisticRegressionOptions {
+  /**
+   * A named configuration ({@link TFIDF_PRESETS}): `"seed"`, `"strong"`, `"best"` or `"web"`.
+   * Options given beside it override the preset's.
+   */
+  preset?: TfidfPresetName;
+  /**
+   * Compacts the fitted model before it is validated, logged and returned (fewer features,
+   * narrower weights; see `compactTfidfModel`). The `web` preset sets it.
+   */
+  compact?: CompactTfidfModelOptions;
   /**
    * Names of numeric labels 0 … k−1. @default ["Negative", "Positive"] for 0/1, the numbers
    * themselves otherwise. String labels name themselves (sorted by code point, as scikit-learn's
@@ -121,10 +133,13 @@ export interface TrainTfidfResult {
  * await predict(model, ["What a film!"]); // [{ label: "Positive", score: 0.93 }]
  * ```
  */
-export async function trainTfidfWith(data: TrainingData, options: TrainTfidfOptions = {}): Promise<TrainTfidfResult> {
+export async function trainTfidfWith(data: TrainingData, given: TrainTfidfOptions = {}): Promise<TrainTfidfResult> {
   const started = Date.now();
+  const options = withPreset(given);
   const { validation, onProgress } = options;
-  const { model, training, report, losses } = await fitTfidf(data, options);
+  const fitted = await fitTfidf(data, options);
+  const { training, report, losses } = fitted;
+  const model = options.compact ? compactTfidfModel(fitted.model, options.compact) : fitted.model;
   const evaluation = validation === undefined ? null : await evaluateTfidf(model, validation, training, onProgress);
   const metrics = evaluation?.metrics ?? null;
   const stats = { examples: training.y.length, features: model.vectorizer.size, durationMs: Date.now() - started };

@@ -153,6 +153,7 @@ describe("log", () => {
         "logParams",
         {
           model: "tfidf-logistic-regression",
+          analyzer: "word",
           ngramRange: "1,2",
           minDf: 1,
           maxDf: 1,
@@ -171,6 +172,10 @@ describe("log", () => {
           maxIter: 1000,
           classWeight: "balanced",
           fitIntercept: true,
+          nbScaling: false,
+          nbAlpha: 1,
+          preset: "none",
+          compaction: "none",
           labels: "Negative,Positive",
         },
       ],

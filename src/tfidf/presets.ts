@@ -1,0 +1,93 @@
+/**
+ * Named configurations of `trainTfidf` (`preset` option, `--preset` flag): each row of the accuracy
+ * table in docs/benchmarks.md is one of them, so a user can train exactly what was measured.
+ *
+ * @module
+ */
+import { SentiMlopsError } from "../errors.js";
+import type { CompactTfidfModelOptions } from "./compact-model.js";
+import type { LogisticRegressionOptions, TfidfVectorizerOptions } from "./options.js";
+
+/**
+ * The preset names.
+ *
+ * @example
+ * ```ts
+ * const name: TfidfPresetName = "best";
+ * await trainTfidf(rows, { preset: name });
+ * ```
+ */
+export type TfidfPresetName = "seed" | "strong" | "best" | "web";
+
+/**
+ * What a preset sets: vectorizer and classifier options, and for `web` the compaction applied
+ * after fitting.
+ *
+ * @example
+ * ```ts
+ * const mine: TfidfPreset = { ...TFIDF_PRESETS.strong, C: 2 };
+ * ```
+ */
+export interface TfidfPreset extends TfidfVectorizerOptions, LogisticRegressionOptions {
+  /** Compaction after fitting (see `compactTfidfModel`). */
+  readonly compact?: CompactTfidfModelOptions;
+}
+
+/**
+ * The presets. Explicit options given with `preset` override the preset's.
+ *
+ * - `seed`: the options `trainTfidf` has had since the project's seed, scikit-learn's defaults
+ *   (word unigrams, l2-normalized TF-IDF, C 1).
+ * - `strong`: word 1–2-grams, minDf 2, sublinear tf, C 4; the configuration that matches
+ *   scikit-learn at 90.5% on IMDB (docs/benchmarks.md).
+ * - `best`: NB-LR (Wang & Manning, 2012) over binary word 1–3-grams with minDf 2, C chosen by
+ *   cross-validation on IMDB's training split (bench/tfidf/choose-best.ts). The most accurate;
+ *   models are large (hundreds of thousands of trigrams).
+ * - `web`: the `best` training compacted for web pages (the largest-weight features, int8 weights;
+ *   bench/tfidf/web-model.ts measures its size and accuracy).
+ *
+ * @example
+ * ```ts
+ * TFIDF_PRESETS.strong; // { ngramRange: [1, 2], minDf: 2, sublinearTf: true, C: 4 }
+ * await trainTfidf(rows, { preset: "strong", C: 2 }); // strong, with C 2
+ * ```
+ */
+export const TFIDF_PRESETS: Readonly<Record<TfidfPresetName, Readonly<TfidfPreset>>> = Object.freeze({
+  seed: Object.freeze({}),
+  strong: Object.freeze({ ngramRange: [1, 2] as const, minDf: 2, sublinearTf: true, C: 4 }),
+  best: Object.freeze({ ngramRange: [1, 3] as const, minDf: 2, binary: true, useIdf: false, norm: null, nbScaling: true, C: 0.1 }),
+  web: Object.freeze({
+    ngramRange: [1, 3] as const,
+    minDf: 2,
+    binary: true,
+    useIdf: false,
+    norm: null,
+    nbScaling: true,
+    C: 0.1,
+    compact: Object.freeze({ maxFeatures: 50_000, weights: "int8" as const }),
+  }),
+});
+
+/**
+ * Options with a preset applied: the preset's options, then the explicit ones over them (an
+ * explicit `undefined` does not override). Without `preset`, the options unchanged.
+ *
+ * @throws {SentiMlopsError} `INVALID_PARAMETER_VALUE` naming the unknown preset and the known ones.
+ *
+ * @example
+ * ```ts
+ * withPreset({ preset: "strong", C: 2 }); // { ngramRange: [1, 2], minDf: 2, sublinearTf: true, C: 2, preset: "strong" }
+ * ```
+ */
+export function withPreset<T extends TfidfPreset & { preset?: TfidfPresetName }>(options: T): T & TfidfPreset {
+  const name = options.preset;
+  if (name === undefined) return options;
+  if (typeof name !== "string" || !Object.hasOwn(TFIDF_PRESETS, name)) {
+    throw SentiMlopsError.invalidParameterValue(
+      `preset must be one of ${Object.keys(TFIDF_PRESETS).map((n) => JSON.stringify(n)).join(", ")}, got ${JSON.stringify(name) ?? String(name)}`,
+      { component: "tfidf" },
+    );
+  }
+  const explicit = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  return { ...TFIDF_PRESETS[name], ...explicit } as T & TfidfPreset;
+}
