@@ -52,8 +52,10 @@ export interface CompactTfidfModelOptions {
    */
   readonly weights?: WeightPrecision;
   /**
-   * Precision of the idf. float16 keeps 11 significant bits, plenty for idf (1 to ~12); int8 is
-   * allowed but coarse (a step of max idf / 127).
+   * Precision of the idf. float16 keeps 11 significant bits, plenty for idf (1 to ~12). int8 (a
+   * step of max idf / 127) cost no accuracy on IMDB either and makes the file 10% smaller
+   * gzipped at 50,000 features (199 instead of 220 kB), but float16 stays the default: it is the
+   * safe choice on data not measured.
    * @default "float16" when `weights` is narrower than float32, else the same as `weights`
    */
   readonly idf?: WeightPrecision;
