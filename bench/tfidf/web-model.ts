@@ -114,7 +114,7 @@ for (const maxFeatures of MAX_FEATURES) {
   if (maxFeatures === null) continue;
   const dropped = compactTfidfModel(full, { maxFeatures });
   const kept = new Set(dropped.vectorizer.vocabulary);
-  const zeroed = full.classifier.coef.map((w, j) => (kept.has(full.vectorizer.vocabulary[j]!) ? w : 0));
+  const zeroed = full.classifier.coef.map((w: number, j: number) => (kept.has(full.vectorizer.vocabulary[j]!) ? w : 0));
   const fullNorm = new TfidfModel({
     labels: full.labels,
     vectorizer: full.vectorizer,
