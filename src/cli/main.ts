@@ -19,7 +19,9 @@ import { loadModel } from "../api/load-model.js";
 import { saveModel } from "../api/save-model.js";
 import { trainTfidf } from "../api/train-tfidf.js";
 import { predict } from "../predict.js";
+import type { WeightPrecision } from "../tfidf/compact-model.js";
 import { resolveClassifierOptions } from "../tfidf/options.js";
+import { TFIDF_PRESETS, type TfidfPresetName } from "../tfidf/presets.js";
 import type { TrainProgress, TrainTfidfOptions } from "../tfidf/train.js";
 import type { LabeledText } from "../types.js";
 import { UsageError, describeLabelCounts, formatCount, parse, readOptionsOf, redactCredentials } from "./cli-args.js";
@@ -52,6 +54,8 @@ train options:
   --label-map MAP         map raw labels first, e.g. --label-map=-1=0,1=1 or neg=0,pos=1
   --allow-rare-classes    train even when a class has under 1% of the rows of the largest one
                           (by default such a label set is refused, with the count of each class)
+  --preset NAME           seed, strong, best or web: a configuration measured in docs/benchmarks.md
+                          (the flags below override its options)
   --analyzer KIND         word, char or char_wb (character n-grams; char_wb within words)
                           (default: word)
   --ngram-range MIN,MAX   n-grams of words, or of characters with a char analyzer (default: 1,1)
@@ -64,6 +68,10 @@ train options:
   --no-lowercase          keep case
   --binary                count each term once per document
   --norm l2|l1|none       row normalization (default: l2)
+  --no-idf                no inverse document frequency weighting
+  --nb-scaling            naive-Bayes log-count-ratio feature scaling (NB-LR)
+  --keep-features N       after fitting, keep the N features with the largest weights
+  --weights PRECISION     store the weights as float64, float32, float16 or int8
   -C, --c VALUE           inverse regularization strength (default: 1)
   --max-iter N            optimizer iterations (default: 1000)
   --tol VALUE             gradient tolerance (default: 1e-4)
@@ -99,6 +107,7 @@ const TRAIN_OPTIONS = {
   labels: { type: "string" },
   "label-map": { type: "string" },
   "allow-rare-classes": { type: "boolean" },
+  preset: { type: "string" },
   analyzer: { type: "string" },
   "ngram-range": { type: "string" },
   "min-df": { type: "string" },
@@ -110,6 +119,10 @@ const TRAIN_OPTIONS = {
   "no-lowercase": { type: "boolean" },
   binary: { type: "boolean" },
   norm: { type: "string" },
+  "no-idf": { type: "boolean" },
+  "nb-scaling": { type: "boolean" },
+  "keep-features": { type: "string" },
+  weights: { type: "string" },
   c: { type: "string", short: "C" },
   "max-iter": { type: "string" },
   tol: { type: "string" },
@@ -237,6 +250,12 @@ async function train(args: string[]): Promise<void> {
     }
     ngramRange = [parts[0]!, parts[1]!];
   }
+  if (v.preset !== undefined && !Object.hasOwn(TFIDF_PRESETS, v.preset)) {
+    throw new UsageError(`--preset must be ${Object.keys(TFIDF_PRESETS).join(", ")}, got "${v.preset}"`);
+  }
+  if (v.weights !== undefined && !["float64", "float32", "float16", "int8"].includes(v.weights)) {
+    throw new UsageError(`--weights must be float64, float32, float16 or int8, got "${v.weights}"`);
+  }
   if (v.analyzer !== undefined && !["word", "char", "char_wb"].includes(v.analyzer)) {
     throw new UsageError(`--analyzer must be word, char or char_wb, got "${v.analyzer}"`);
   }
@@ -288,7 +307,14 @@ async function trainAndReport(
     progress.note(`read ${formatCount(rows.length)} rows from ${file} (${describeLabelCounts(rows)})`);
     return rows;
   };
+  const keepFeatures = number("keep-features", v["keep-features"]);
+  const compact =
+    keepFeatures === undefined && v.weights === undefined
+      ? undefined
+      : { ...(keepFeatures === undefined ? {} : { maxFeatures: keepFeatures }), ...(v.weights === undefined ? {} : { weights: v.weights as WeightPrecision }) };
   const options: TrainTfidfOptions = {
+    preset: v.preset as TfidfPresetName | undefined,
+    compact,
     analyzer: v.analyzer as "word" | "char" | "char_wb" | undefined,
     ngramRange,
     minDf: number("min-df", v["min-df"]),
@@ -300,6 +326,8 @@ async function trainAndReport(
     lowercase: v["no-lowercase"] ? false : undefined,
     binary: v.binary,
     norm: v.norm === "none" ? null : (v.norm as "l1" | "l2" | undefined),
+    useIdf: v["no-idf"] ? false : undefined,
+    nbScaling: v["nb-scaling"],
     C: number("C", v.c),
     maxIter,
     tol: number("tol", v.tol),

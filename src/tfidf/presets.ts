@@ -9,6 +9,18 @@ import type { CompactTfidfModelOptions } from "./compact-model.js";
 import type { LogisticRegressionOptions, TfidfVectorizerOptions } from "./options.js";
 
 /**
+ * Tokens for the `best` and `web` presets: runs of letters, digits and underscores (Unicode
+ * letters and digits), and every other non-space character on its own, so that `!`, `?`, `:)` and
+ * one-letter words (`i`, `a`) count. scikit-learn spells it `(?u)\w+|[^\w\s]`.
+ *
+ * @example
+ * ```ts
+ * await trainTfidf(rows, { tokenPattern: PUNCTUATION_TOKENS }); // "I loved it!" → i, loved, it, !
+ * ```
+ */
+export const PUNCTUATION_TOKENS = /[\p{L}\p{N}_]+|[^\p{L}\p{N}_\s]/u;
+
+/**
  * The preset names.
  *
  * @example
@@ -70,7 +82,8 @@ export const TFIDF_PRESETS: Readonly<Record<TfidfPresetName, Readonly<TfidfPrese
 
 /**
  * Options with a preset applied: the preset's options, then the explicit ones over them (an
- * explicit `undefined` does not override). Without `preset`, the options unchanged.
+ * explicit `undefined` does not override; an explicit `compact` overrides the preset's compaction
+ * option by option). Without `preset`, the options unchanged.
  *
  * @throws {SentiMlopsError} `INVALID_PARAMETER_VALUE` naming the unknown preset and the known ones.
  *
@@ -88,6 +101,9 @@ export function withPreset<T extends TfidfPreset & { preset?: TfidfPresetName }>
       { component: "tfidf" },
     );
   }
-  const explicit = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-  return { ...TFIDF_PRESETS[name], ...explicit } as T & TfidfPreset;
+  const preset = TFIDF_PRESETS[name];
+  const explicit = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as T;
+  // `compact` merges too: { preset: "web", compact: { maxFeatures: 2000 } } keeps the preset's int8.
+  const compact = preset.compact && explicit.compact ? { compact: { ...preset.compact, ...explicit.compact } } : {};
+  return { ...preset, ...explicit, ...compact } as T & TfidfPreset;
 }
