@@ -28,7 +28,7 @@ export type { TfidfVectorizerOptions, LogisticRegressionOptions } from "./tfidf/
 export type { TfidfModel } from "./tfidf/model.js";
 export { compactTfidfModel } from "./tfidf/compact-model.js";
 export type { CompactTfidfModelOptions, WeightPrecision } from "./tfidf/compact-model.js";
-export { TFIDF_PRESETS } from "./tfidf/presets.js";
+export { TFIDF_PRESETS, PUNCTUATION_TOKENS } from "./tfidf/presets.js";
 export type { TfidfPreset, TfidfPresetName } from "./tfidf/presets.js";
 export type { ClassificationMetrics } from "./evaluation/metrics.js";
 export type { LoadModelOptions, ModelSource } from "./models/load-model.js";

@@ -12,7 +12,10 @@ const test = read(testPath);
 const texts = test.map((r) => r.text);
 
 let t0 = performance.now();
-const { model, fit } = await trainTfidf(train, JSON.parse(rawOptions));
+const options = JSON.parse(rawOptions);
+// A token pattern crosses the command line as { source, flags }.
+if (options.tokenPattern) options.tokenPattern = new RegExp(options.tokenPattern.source, options.tokenPattern.flags);
+const { model, fit } = await trainTfidf(train, options);
 const fitSeconds = (performance.now() - t0) / 1000;
 t0 = performance.now();
 const proba = await predictProba(model, texts);

@@ -25,7 +25,7 @@ export type { FitReport, FitHooks } from "../tfidf/fit-logistic-regression.js";
 export { encodeTfidfModel, decodeTfidfModel, TFIDF_FORMAT_VERSION } from "../tfidf/model-format.js";
 export { compactTfidfModel } from "../tfidf/compact-model.js";
 export type { CompactTfidfModelOptions, WeightPrecision } from "../tfidf/compact-model.js";
-export { TFIDF_PRESETS, withPreset } from "../tfidf/presets.js";
+export { TFIDF_PRESETS, PUNCTUATION_TOKENS, withPreset } from "../tfidf/presets.js";
 export type { TfidfPreset, TfidfPresetName } from "../tfidf/presets.js";
 export { ENGLISH_STOP_WORDS } from "../tfidf/stop-words.js";
 export { resolveVectorizerOptions, resolveClassifierOptions } from "../tfidf/options.js";

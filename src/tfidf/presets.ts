@@ -45,6 +45,18 @@ export interface TfidfPreset extends TfidfVectorizerOptions, LogisticRegressionO
   readonly compact?: CompactTfidfModelOptions;
 }
 
+/** The `best` configuration, chosen by 3-fold cross-validation on IMDB's training split (bench/tfidf/choose-best.ts). */
+const BEST: Readonly<TfidfPreset> = Object.freeze({
+  tokenPattern: PUNCTUATION_TOKENS,
+  ngramRange: [1, 3] as const,
+  minDf: 2,
+  binary: true,
+  useIdf: false,
+  norm: null,
+  nbScaling: true,
+  C: 0.3,
+});
+
 /**
  * The presets. Explicit options given with `preset` override the preset's.
  *
@@ -52,11 +64,12 @@ export interface TfidfPreset extends TfidfVectorizerOptions, LogisticRegressionO
  *   (word unigrams, l2-normalized TF-IDF, C 1).
  * - `strong`: word 1–2-grams, minDf 2, sublinear tf, C 4; the configuration that matches
  *   scikit-learn at 90.5% on IMDB (docs/benchmarks.md).
- * - `best`: NB-LR (Wang & Manning, 2012) over binary word 1–3-grams with minDf 2, C chosen by
- *   cross-validation on IMDB's training split (bench/tfidf/choose-best.ts). The most accurate;
- *   models are large (hundreds of thousands of trigrams).
- * - `web`: the `best` training compacted for web pages (the largest-weight features, int8 weights;
- *   bench/tfidf/web-model.ts measures its size and accuracy).
+ * - `best`: NB-LR (Wang & Manning, 2012) over binary 1–3-grams of {@link PUNCTUATION_TOKENS}
+ *   with minDf 2 and C 0.3, chosen by cross-validation on IMDB's training split
+ *   (bench/tfidf/choose-best.ts). The most accurate; models are large (close to a million n-grams
+ *   on IMDB, about 5 MB gzipped).
+ * - `web`: the `best` training compacted for web pages: the 100,000 features with the largest
+ *   weights, int8 weights (under 1 MB gzipped on IMDB; docs/benchmarks.md).
  *
  * @example
  * ```ts
@@ -67,17 +80,8 @@ export interface TfidfPreset extends TfidfVectorizerOptions, LogisticRegressionO
 export const TFIDF_PRESETS: Readonly<Record<TfidfPresetName, Readonly<TfidfPreset>>> = Object.freeze({
   seed: Object.freeze({}),
   strong: Object.freeze({ ngramRange: [1, 2] as const, minDf: 2, sublinearTf: true, C: 4 }),
-  best: Object.freeze({ ngramRange: [1, 3] as const, minDf: 2, binary: true, useIdf: false, norm: null, nbScaling: true, C: 0.1 }),
-  web: Object.freeze({
-    ngramRange: [1, 3] as const,
-    minDf: 2,
-    binary: true,
-    useIdf: false,
-    norm: null,
-    nbScaling: true,
-    C: 0.1,
-    compact: Object.freeze({ maxFeatures: 50_000, weights: "int8" as const }),
-  }),
+  best: BEST,
+  web: Object.freeze({ ...BEST, compact: Object.freeze({ maxFeatures: 100_000, weights: "int8" as const }) }),
 });
 
 /**
