@@ -61,6 +61,8 @@ export interface Cell {
   readonly trainedWith?: string;
   /** TF-IDF: vocabulary size. */
   readonly features?: number;
+  /** TF-IDF: size of the model file gzipped at level 9 (bytes). */
+  readonly modelGzipBytes?: number;
   /** BERT: load time (seconds). */
   readonly loadSeconds?: number;
   /** BERT on rt-polarity: test sentences that are also SST-2 training sentences. */
@@ -179,12 +181,13 @@ export function renderSection(data: BenchData): string {
   // Training.
   const kinds = TFIDF_KINDS.filter((k) => sets.some((s) => cell(s, k.name)?.status === "ok"));
   if (kinds.length) {
-    out.push("Training time of the TF-IDF kinds (one thread, `threads: 1`; not part of texts/s) and vocabulary size:", "");
+    out.push("Training time of the TF-IDF kinds (one thread, `threads: 1`; not part of texts/s), vocabulary size and model file size (gzip level 9, what a web page downloads):", "");
     out.push(`| model | ${sets.map((s) => `${SETS[s].title}: trained on \`${SETS[s].train}\``).join(" | ")} |`, `|---|${sets.map(() => "---:").join("|")}|`);
     for (const k of kinds) {
       const cols = sets.map((s) => {
         const c = cell(s, k.name);
-        return c?.status === "ok" ? `${c.trainSeconds!.toFixed(1)} s, ${int(c.features!)} features` : "";
+        const size = c?.modelGzipBytes === undefined ? "" : `, ${(c.modelGzipBytes / 1e6).toFixed(2)} MB gzipped`;
+        return c?.status === "ok" ? `${c.trainSeconds!.toFixed(1)} s, ${int(c.features!)} features${size}` : "";
       });
       out.push(`| \`${k.name}\` | ${cols.join(" | ")} |`);
     }

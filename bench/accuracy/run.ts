@@ -30,7 +30,9 @@ import os from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { parse } from "csv-parse/sync";
+import { gzipSync } from "node:zlib";
 import { predict, trainTfidf } from "senti-mlops";
+import { encodeTfidfModel } from "senti-mlops/tfidf";
 import { loadBert } from "senti-mlops/bert";
 import { PROJECT_ROOT } from "../../test/peers/python-env.js";
 import { dataFile, SHARED } from "../../test/peers/sklearn.js";
@@ -177,6 +179,8 @@ async function runTfidf(set: SetKey, kind: TfidfKind, train: Row[], test: Row[])
     passes: t.passes,
     trainSeconds,
     features: model.vectorizer.size,
+    // What a page downloads: the model file, gzipped as a web server sends it.
+    modelGzipBytes: gzipSync(encodeTfidfModel(model), { level: 9 }).length,
     trainedWith: presetProblem ? `options ${JSON.stringify(kind.fallback)} (this build has no presets)` : `preset "${kind.preset}"`,
   });
 }
