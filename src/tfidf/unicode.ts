@@ -57,10 +57,13 @@ function combiningRanges(): Int32Array {
   if (combining) return combining;
   const parts = COMBINING_RANGES.split(",");
   const out = new Int32Array(parts.length * 2);
+  let end = 0;
   parts.forEach((part, i) => {
-    const [a, b = a] = part.split("-");
-    out[2 * i] = parseInt(a!, 16);
-    out[2 * i + 1] = parseInt(b!, 16);
+    const [gap, extra = "0"] = part.split("-");
+    const start = end + parseInt(gap!, 36);
+    end = start + parseInt(extra, 36);
+    out[2 * i] = start;
+    out[2 * i + 1] = end;
   });
   combining = out;
   return out;

@@ -15,7 +15,7 @@
 import { SentiMlopsError } from "../errors.js";
 import { log } from "../evaluation/deterministic-math.js";
 import { createAnalyzer, createPreprocessor, createTokenIds, UNKNOWN_TOKEN, type Analyzer, type TokenIds } from "./analyzer.js";
-import { createCharIds, isCharAnalyzer, SEGMENT_END, type CharIds } from "./char-ngrams.js";
+import { createCharIds, isCharAnalyzer, SEGMENT_END } from "./char-ngrams.js";
 import { sortRowIndices, type CsrMatrix } from "./csr.js";
 import { resolveVectorizerOptions, type ResolvedVectorizerOptions, type TfidfVectorizerOptions } from "./options.js";
 import { FloatBuffer, IntBuffer } from "./buffers.js";
@@ -187,33 +187,43 @@ interface ColumnIndex {
   collect(text: string, out: IntBuffer): void;
 }
 
-/** Maps tokenized documents to word n-gram feature columns, for a fixed vocabulary. */
+/**
+ * Maps documents to feature columns, for a fixed vocabulary: word n-grams over token ids, or
+ * character n-grams over character ids within segments, plus char_wb's padded words shorter than
+ * every n. Both walks are one loop: token ids are never {@link SEGMENT_END}, and `shortWords` is
+ * false for words.
+ */
 class FeatureIndex implements ColumnIndex {
   readonly #ids: GramIds;
-  readonly #tokenIds: TokenIds;
+  /** Writes the token (or character) ids of a document to `out`, −1 for unknown ones. */
+  readonly #unitIds: (text: string, out: IntBuffer) => unknown;
   readonly #column: Int32Array;
   readonly #minN: number;
   readonly #maxN: number;
-  readonly #words = new IntBuffer(256);
+  readonly #shortWords: boolean;
+  readonly #units = new IntBuffer(1024);
 
   private constructor(options: ResolvedVectorizerOptions, ids: GramIds, column: Int32Array) {
     [this.#minN, this.#maxN] = options.ngramRange;
+    this.#shortWords = options.analyzer === "char_wb" && this.#minN > 3;
     this.#ids = ids;
     this.#column = column;
-    this.#tokenIds = createTokenIds(options, ids.words);
+    this.#unitIds = isCharAnalyzer(options) ? createCharIds(options, ids.words, createPreprocessor(options)) : createTokenIds(options, ids.words);
   }
 
   /** Builds the index of a vocabulary (e.g. one read from a model file). */
   static fromVocabulary(vocabulary: readonly string[], options: ResolvedVectorizerOptions): FeatureIndex {
-    const ids = new GramIds();
+    const chars = isCharAnalyzer(options);
+    const ids = new GramIds(chars ? "" : " ");
     const maxN = options.ngramRange[1];
     const columns: number[] = [];
     vocabulary.forEach((term, col) => {
-      // Tokens never contain a space when n > 1 (fitting refuses such tokens), so this split is exact.
-      const words = maxN === 1 ? [term] : term.split(" ");
-      let id = ids.word(words[0]!);
-      for (let k = 1; k < words.length; k++) id = ids.extend(id, ids.word(words[k]!));
-      columns[id] = col;
+      // A char n-gram's units are its characters (code points). Tokens never contain a space when
+      // n > 1 (fitting refuses such tokens), so the split of a word n-gram is exact.
+      const units: Iterable<string> = chars ? term : maxN === 1 ? [term] : term.split(" ");
+      let id = -1;
+      for (const unit of units) id = id < 0 ? ids.word(unit) : ids.extend(id, ids.word(unit));
+      if (id >= 0) columns[id] = col;
     });
     const column = new Int32Array(ids.count).fill(-1);
     columns.forEach((col, id) => (column[id] = col));
@@ -233,20 +243,26 @@ class FeatureIndex implements ColumnIndex {
   collect(text: string, out: IntBuffer): void {
     const minN = this.#minN;
     const maxN = this.#maxN;
-    const ids = this.#ids;
+    const shortWords = this.#shortWords;
+    const pairs = this.#ids.pairs;
     const column = this.#column;
-    const n = this.#tokenIds(text, this.#words);
-    const word = this.#words.data;
+    this.#unitIds(text, this.#units);
+    const n = this.#units.length;
+    const unit = this.#units.data;
     for (let i = 0; i < n; i++) {
-      let id = word[i]!;
+      let id = unit[i]!;
       if (id < 0) continue;
       if (minN === 1 && column[id]! >= 0) out.push(column[id]!);
       for (let k = 2; k <= maxN && i + k <= n; k++) {
-        const next = word[i + k - 1]!;
+        const next = unit[i + k - 1]!;
         if (next < 0) break;
-        id = ids.pairs.get(id, next);
+        id = pairs.get(id, next);
         if (id < 0) break;
-        if (k >= minN && column[id]! >= 0) out.push(column[id]!);
+        if (k >= minN) {
+          if (column[id]! >= 0) out.push(column[id]!);
+        } else if (shortWords && unit[i + k] === SEGMENT_END && (i === 0 || unit[i - 1] === SEGMENT_END) && column[id]! >= 0) {
+          out.push(column[id]!); // a whole padded word shorter than minN
+        }
       }
     }
   }
@@ -272,75 +288,6 @@ function copyKept(fit: GramIds, kept: ArrayLike<number>): { ids: GramIds; column
   const column = new Int32Array(ids.count).fill(-1);
   at.forEach((col, id) => (column[id] = col));
   return { ids, column };
-}
-
-/**
- * Maps documents to character n-gram feature columns, for a fixed vocabulary: the word index's
- * walk over character ids, within segments, plus char_wb's padded words shorter than every n.
- */
-class CharFeatureIndex implements ColumnIndex {
-  readonly #ids: GramIds;
-  readonly #charIds: CharIds;
-  readonly #column: Int32Array;
-  readonly #minN: number;
-  readonly #maxN: number;
-  readonly #shortWords: boolean;
-  readonly #chars = new IntBuffer(1024);
-
-  private constructor(options: ResolvedVectorizerOptions, ids: GramIds, column: Int32Array) {
-    [this.#minN, this.#maxN] = options.ngramRange;
-    this.#shortWords = options.analyzer === "char_wb" && this.#minN > 3;
-    this.#ids = ids;
-    this.#column = column;
-    this.#charIds = createCharIds(options, ids.words, createPreprocessor(options));
-  }
-
-  /** Builds the index of a vocabulary (e.g. one read from a model file). */
-  static fromVocabulary(vocabulary: readonly string[], options: ResolvedVectorizerOptions): CharFeatureIndex {
-    const ids = new GramIds("");
-    const columns: number[] = [];
-    vocabulary.forEach((term, col) => {
-      let id = -1;
-      for (const ch of term) id = id < 0 ? ids.word(ch) : ids.extend(id, ids.word(ch));
-      if (id >= 0) columns[id] = col;
-    });
-    const column = new Int32Array(ids.count).fill(-1);
-    columns.forEach((col, id) => (column[id] = col));
-    return new CharFeatureIndex(options, ids, column);
-  }
-
-  /** Builds the index straight from a fit's n-gram ids (`kept[col]` is the fit id of column col). */
-  static fromFit(options: ResolvedVectorizerOptions, fit: GramIds, kept: ArrayLike<number>): CharFeatureIndex {
-    const { ids, column } = copyKept(fit, kept);
-    return new CharFeatureIndex(options, ids, column);
-  }
-
-  collect(text: string, out: IntBuffer): void {
-    const minN = this.#minN;
-    const maxN = this.#maxN;
-    const shortWords = this.#shortWords;
-    const pairs = this.#ids.pairs;
-    const column = this.#column;
-    this.#charIds(text, this.#chars);
-    const n = this.#chars.length;
-    const ch = this.#chars.data;
-    for (let i = 0; i < n; i++) {
-      let id = ch[i]!;
-      if (id < 0) continue;
-      if (minN === 1 && column[id]! >= 0) out.push(column[id]!);
-      for (let k = 2; k <= maxN && i + k <= n; k++) {
-        const next = ch[i + k - 1]!;
-        if (next < 0) break;
-        id = pairs.get(id, next);
-        if (id < 0) break;
-        if (k >= minN) {
-          if (column[id]! >= 0) out.push(column[id]!);
-        } else if (shortWords && ch[i + k] === SEGMENT_END && (i === 0 || ch[i - 1] === SEGMENT_END) && column[id]! >= 0) {
-          out.push(column[id]!); // a whole padded word shorter than minN
-        }
-      }
-    }
-  }
 }
 
 /**
@@ -395,11 +342,7 @@ export class TfidfVectorizer implements TfidfVectorizerState {
     this.options = state.options.analyzer === undefined ? Object.freeze({ ...state.options, analyzer: "word" }) : state.options;
     this.vocabulary = state.vocabulary;
     this.idf = state.idf;
-    this.#index =
-      index ??
-      (isCharAnalyzer(this.options)
-        ? CharFeatureIndex.fromVocabulary(this.vocabulary, this.options)
-        : FeatureIndex.fromVocabulary(this.vocabulary, this.options));
+    this.#index = index ?? FeatureIndex.fromVocabulary(this.vocabulary, this.options);
   }
 
   /** Number of features (columns). */
@@ -586,8 +529,8 @@ export function createFitter(resolved: ResolvedVectorizerOptions): TfidfFitter {
   const [minN, maxN] = resolved.ngramRange;
   const chars = isCharAnalyzer(resolved);
   const ids = new GramIds(chars ? "" : " ");
-  const tokenIds = chars ? null : createTokenIds(resolved, ids.words);
-  const charIds = chars ? createCharIds(resolved, ids.words, createPreprocessor(resolved)) : null;
+  // Token ids, or character ids with SEGMENT_END between segments; never an unknown id: new ones are added.
+  const unitIds = chars ? createCharIds(resolved, ids.words, createPreprocessor(resolved)) : createTokenIds(resolved, ids.words);
   // char_wb counts a padded word shorter than minN (at least 3 characters: " a ") as one n-gram.
   const shortWords = resolved.analyzer === "char_wb" && minN > 3;
   const stream = new IntBuffer(1 << 16);
@@ -596,7 +539,7 @@ export function createFitter(resolved: ResolvedVectorizerOptions): TfidfFitter {
   let lastDoc = new Int32Array(1 << 16).fill(-1);
   const countTotals = resolved.maxFeatures !== null;
   let total = new Float64Array(countTotals ? 1 << 16 : 0);
-  const words = new IntBuffer(256);
+  const units = new IntBuffer(256);
   const grams = new IntBuffer(256);
   let documents = 0;
 
@@ -611,34 +554,7 @@ export function createFitter(resolved: ResolvedVectorizerOptions): TfidfFitter {
     return ids.addWord(token, hash);
   };
   const onNewChar = (character: string, hash: number): number => ids.addWord(character, hash);
-
-  /** Counts the character n-grams of one document: word n-grams over characters, within segments. */
-  const addChars = (text: string, doc: number): void => {
-    charIds!(text, words, onNewChar);
-    const n = words.length;
-    const ch = words.data;
-    if (minN === 1) for (let i = 0; i < n; i++) if (ch[i]! >= 0) count(ch[i]!, doc);
-    if (maxN === 1) return;
-    // gram[i] holds the id of the (k−1)-gram starting at i (−1 once it met a segment end).
-    grams.reserve(n);
-    const gram = grams.data;
-    gram.set(ch.subarray(0, n));
-    for (let k = 2; k <= maxN; k++) {
-      for (let i = 0; i + k <= n; i++) {
-        const prefix = gram[i]!;
-        if (prefix < 0) continue;
-        const next = ch[i + k - 1]!;
-        if (next < 0) {
-          gram[i] = -1;
-          continue;
-        }
-        const id = ids.extend(prefix, next);
-        gram[i] = id;
-        if (k >= minN) count(id, doc);
-        else if (shortWords && ch[i + k] === SEGMENT_END && (i === 0 || ch[i - 1] === SEGMENT_END)) count(id, doc);
-      }
-    }
-  };
+  const onNew = chars ? onNewChar : onNewWord;
 
   const reserve = (id: number): void => {
     if (id >= df.length) {
@@ -673,24 +589,32 @@ export function createFitter(resolved: ResolvedVectorizerOptions): TfidfFitter {
       return documents;
     },
     add(text: string): void {
+      // Word n-grams over the document's token ids, or over its character ids within segments
+      // (token ids are never negative, and shortWords is false for words).
       const doc = documents++;
-      if (charIds) {
-        addChars(text, doc);
-        rowEnds.push(stream.length);
-        return;
-      }
-      const n = tokenIds!(text, words, onNewWord);
-      const word = words.data;
-      if (minN === 1) for (let i = 0; i < n; i++) count(word[i]!, doc);
+      unitIds(text, units, onNew);
+      const n = units.length;
+      const unit = units.data;
+      if (minN === 1) for (let i = 0; i < n; i++) if (unit[i]! >= 0) count(unit[i]!, doc);
       if (maxN > 1) {
-        // gram[i] holds the id of the (k−1)-gram starting at i; each round extends it by one word.
+        // gram[i] holds the id of the (k−1)-gram starting at i (−1 once it met a segment end); each
+        // round extends it by one unit.
         grams.reserve(n);
         const gram = grams.data;
-        gram.set(word.subarray(0, n));
+        gram.set(unit.subarray(0, n));
         for (let k = 2; k <= maxN; k++) {
           for (let i = 0; i + k <= n; i++) {
-            gram[i] = ids.extend(gram[i]!, word[i + k - 1]!);
-            if (k >= minN) count(gram[i]!, doc);
+            const prefix = gram[i]!;
+            if (prefix < 0) continue;
+            const next = unit[i + k - 1]!;
+            if (next < 0) {
+              gram[i] = -1;
+              continue;
+            }
+            const id = ids.extend(prefix, next);
+            gram[i] = id;
+            if (k >= minN) count(id, doc);
+            else if (shortWords && unit[i + k] === SEGMENT_END && (i === 0 || unit[i - 1] === SEGMENT_END)) count(id, doc);
           }
         }
       }
@@ -817,8 +741,7 @@ export function createFitter(resolved: ResolvedVectorizerOptions): TfidfFitter {
       }
       const unsorted = { rows: documents, cols: size, indptr, indices: indices.slice(0, nnz), data: data.slice(0, nnz) };
       const matrix = sortedRows ? sortRowIndices(unsorted) : unsorted;
-      const index = chars ? CharFeatureIndex.fromFit(resolved, ids, kept) : FeatureIndex.fromFit(resolved, ids, kept);
-      return { vectorizer: new TfidfVectorizer({ options: resolved, vocabulary: Object.freeze(vocabulary), idf }, index), matrix };
+      return { vectorizer: new TfidfVectorizer({ options: resolved, vocabulary: Object.freeze(vocabulary), idf }, FeatureIndex.fromFit(resolved, ids, kept)), matrix };
     },
   };
 }
