@@ -56,7 +56,7 @@ const read = (path: string): Row[] =>
   (parse(readFileSync(path), { columns: true }) as { text: string; label: string }[]).map((r) => ({ text: r.text, label: Number(r.label) }));
 const describe = (o: TrainTfidfOptions): string =>
   Object.entries(o)
-    .map(([k, v]) => `${k} ${v instanceof RegExp ? `/${v.source}/${v.flags}` : JSON.stringify(v)}`)
+    .map(([k, v]) => `${k} ${v === PUNCTUATION_TOKENS ? "`PUNCTUATION_TOKENS`" : JSON.stringify(v)}`)
     .join(", ");
 
 const trainPath = dataFile("imdb/train.csv");
@@ -121,7 +121,7 @@ const table = [
   "",
   `### The chosen configuration on imdb/test.csv`,
   "",
-  `Trained on all of imdb/train.csv, scored once on imdb/test.csv (25,000 reviews). scikit-learn ${"1.9"}'s comparable pipeline: \`TfidfVectorizer\` with the same options${tokenPattern ? ` (token_pattern \`${PYTHON_PUNCTUATION_TOKENS}\`, Python's spelling of /${tokenPattern.source}/)` : ""}, the same log-count ratios in numpy, \`LogisticRegression(C=${C})\` at its defaults (lbfgs, tol 1e-4, max_iter 1000) on X · r. Each side in its own process; fit = vectorizer + ratios + classifier; peak RSS of the whole process.`,
+  `Trained on all of imdb/train.csv, scored once on imdb/test.csv (25,000 reviews). scikit-learn ${"1.9"}'s comparable pipeline: \`TfidfVectorizer\` with the same options${tokenPattern ? ` (token_pattern \`${PYTHON_PUNCTUATION_TOKENS.replace("|", "\\|")}\`, Python's spelling of \`PUNCTUATION_TOKENS\`)` : ""}, the same log-count ratios in numpy, \`LogisticRegression(C=${C})\` at its defaults (lbfgs, tol 1e-4, max_iter 1000) on X · r. Each side in its own process; fit = vectorizer + ratios + classifier; peak RSS of the whole process.`,
   "",
   "| | senti-mlops | scikit-learn | ratio (ours / sklearn) | target |",
   "|---|---:|---:|---:|---:|",

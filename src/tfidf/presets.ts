@@ -50,7 +50,7 @@ const BEST: Readonly<TfidfPreset> = Object.freeze({
   tokenPattern: PUNCTUATION_TOKENS,
   ngramRange: [1, 3] as const,
   minDf: 2,
-  binary: true,
+  sublinearTf: true,
   useIdf: false,
   norm: null,
   nbScaling: true,
@@ -64,10 +64,10 @@ const BEST: Readonly<TfidfPreset> = Object.freeze({
  *   (word unigrams, l2-normalized TF-IDF, C 1).
  * - `strong`: word 1–2-grams, minDf 2, sublinear tf, C 4; the configuration that matches
  *   scikit-learn at 90.5% on IMDB (docs/benchmarks.md).
- * - `best`: NB-LR (Wang & Manning, 2012) over binary 1–3-grams of {@link PUNCTUATION_TOKENS}
- *   with minDf 2 and C 0.3, chosen by cross-validation on IMDB's training split
- *   (bench/tfidf/choose-best.ts). The most accurate; models are large (close to a million n-grams
- *   on IMDB, about 5 MB gzipped).
+ * - `best`: NB-LR (Wang & Manning, 2012) over 1–3-grams of {@link PUNCTUATION_TOKENS} counted
+ *   as 1 + ln(count) (no idf, no normalization), minDf 2, C 0.3: chosen by cross-validation on
+ *   IMDB's training split (bench/tfidf/choose-best.ts). The most accurate; models are large (about
+ *   a million n-grams on IMDB, 10 MB gzipped).
  * - `web`: the `best` training compacted for web pages: the 100,000 features with the largest
  *   weights, int8 weights (under 1 MB gzipped on IMDB; docs/benchmarks.md).
  *

@@ -32,10 +32,11 @@ describe("trainTfidf with a preset", () => {
     expect(decodeTfidfModel(encodeTfidfModel(model)).info.preset).toBe("strong");
   });
 
-  it("best: NB-LR over binary 1–3-grams", async () => {
+  it("best: NB-LR over sublinear counts of 1–3-grams with punctuation tokens", async () => {
     const { model } = await trainTfidf(rows, { preset: "best", threads: 1 });
     const v = model.vectorizer.options;
-    expect([v.ngramRange, v.binary, v.useIdf, v.norm]).toEqual([[1, 3], true, false, null]);
+    expect([v.ngramRange, v.sublinearTf, v.useIdf, v.norm]).toEqual([[1, 3], true, false, null]);
+    expect(model.vectorizer.analyze("I loved it!")).toEqual(["i", "loved", "it", "!"]);
     expect(model.classifier.options.nbScaling).toBe(true);
     expect(model.classifier.options.C).toBe(TFIDF_PRESETS.best.C);
   });
