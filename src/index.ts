@@ -26,9 +26,7 @@ export type { LabeledText, TrainingData, Prediction, SentimentModel, TrainingRun
 export type { TrainTfidfOptions, TrainTfidfResult, TrainProgress } from "./tfidf/train.js";
 export type { TfidfVectorizerOptions, LogisticRegressionOptions } from "./tfidf/options.js";
 export type { TfidfModel } from "./tfidf/model.js";
-export { compactTfidfModel } from "./tfidf/compact-model.js";
 export type { CompactTfidfModelOptions, WeightPrecision } from "./tfidf/compact-model.js";
-export { TFIDF_PRESETS, PUNCTUATION_TOKENS } from "./tfidf/presets.js";
 export type { TfidfPreset, TfidfPresetName } from "./tfidf/presets.js";
 export type { ClassificationMetrics } from "./evaluation/metrics.js";
 export type { LoadModelOptions, ModelSource } from "./models/load-model.js";
