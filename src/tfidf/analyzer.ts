@@ -11,7 +11,7 @@ import type { ResolvedVectorizerOptions } from "./options.js";
 import { IntBuffer } from "./buffers.js";
 import { createCharAnalyzer, isCharAnalyzer } from "./char-ngrams.js";
 import { ENGLISH_STOP_WORDS } from "./stop-words.js";
-import { ownCopy, TokenTable } from "./token-table.js";
+import { ownCopy, PUNCTUATION_TOKENS_SOURCE, TokenTable } from "./token-table.js";
 import { bmpWordChars, stripAccentsAscii, stripAccentsUnicode } from "./unicode.js";
 
 /**
@@ -88,6 +88,11 @@ export const UNKNOWN_TOKEN = -1;
  */
 export type TokenIds = (text: string, out: IntBuffer, onNew?: (token: string, hash: number) => number) => number;
 
+/** True for the presets' punctuation pattern (flags `u`, plus the `g` that resolving adds), which has a scanner. */
+function isPunctuationTokens(pattern: ResolvedVectorizerOptions["tokenPattern"]): boolean {
+  return pattern !== null && pattern.source === PUNCTUATION_TOKENS_SOURCE && pattern.flags.replace("g", "") === "u";
+}
+
 /**
  * Builds the id tokenizer for resolved options over `table` (stop words are added to it here).
  *
@@ -102,6 +107,14 @@ export type TokenIds = (text: string, out: IntBuffer, onNew?: (token: string, ha
 export function createTokenIds(options: ResolvedVectorizerOptions, table: TokenTable): TokenIds {
   for (const w of stopWordsOf(options)) if (table.get(w) === UNKNOWN_TOKEN) table.add(w, STOP_TOKEN);
   const preprocess = createPreprocessor(options);
+  if (isPunctuationTokens(options.tokenPattern)) {
+    const words = bmpWordChars();
+    return (text, out, onNew) => {
+      out.length = 0;
+      table.scanPunctuation(preprocess(text), words, out, UNKNOWN_TOKEN, STOP_TOKEN, onNew);
+      return out.length;
+    };
+  }
   if (options.tokenPattern) {
     const pattern = new RegExp(options.tokenPattern.source, options.tokenPattern.flags);
     return (text, out, onNew) => {

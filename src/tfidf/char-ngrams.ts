@@ -21,6 +21,7 @@
 import type { IntBuffer } from "./buffers.js";
 import type { ResolvedVectorizerOptions } from "./options.js";
 import { TokenTable } from "./token-table.js";
+import { isPySpace, PY_SPACE } from "./unicode.js";
 
 /**
  * True when options select character n-grams (`"char"` or `"char_wb"`); options without an
@@ -35,8 +36,6 @@ export function isCharAnalyzer(options: ResolvedVectorizerOptions): boolean {
   return options.analyzer === "char" || options.analyzer === "char_wb";
 }
 
-/** Python's `str.isspace()` characters (`\s` of a `str` pattern), as a character class body. */
-const PY_SPACE = "\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
 const SPACE_RUN = new RegExp(`[${PY_SPACE}]{2,}`, "g");
 const SPACES = new RegExp(`[${PY_SPACE}]+`);
 
@@ -102,13 +101,6 @@ export const SEGMENT_END = -3;
  * ```
  */
 export type CharIds = (text: string, out: IntBuffer, onNew?: (character: string, hash: number) => number) => void;
-
-/** Python's `str.isspace()` for a UTF-16 code unit (every such character is in the BMP). */
-function isPySpace(c: number): boolean {
-  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
-  if (c < 0x85) return false;
-  return c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
-}
 
 const SPACE_HASH = TokenTable.hash(" ");
 

@@ -7,18 +7,24 @@
 import { SentiMlopsError } from "../errors.js";
 import type { CompactTfidfModelOptions } from "./compact-model.js";
 import type { LogisticRegressionOptions, TfidfVectorizerOptions } from "./options.js";
+import { PUNCTUATION_TOKENS_SOURCE } from "./token-table.js";
 
 /**
  * Tokens for the `best` and `web` presets: runs of letters, digits and underscores (Unicode
- * letters and digits), and every other non-space character on its own, so that `!`, `?`, `:)` and
- * one-letter words (`i`, `a`) count. scikit-learn spells it `(?u)\w+|[^\w\s]`.
+ * letters and digits, of any length), and every other character that is not whitespace on its
+ * own, so that `!`, `?`, `:)` and one-letter words (`i`, `a`) count. scikit-learn spells it
+ * `(?u)\w+|[^\w\s]`, and this is exactly that pattern: whitespace is Python's (`str.isspace()`,
+ * so U+001C–U+001F and U+0085 separate tokens and U+FEFF is a token), and an emoji is one token.
+ * Training and predicting with this pattern use a scanner instead of the regular expression (the
+ * same tokens, faster); a pattern with another source or flags goes through `String.matchAll`.
  *
  * @example
  * ```ts
  * await trainTfidf(rows, { tokenPattern: PUNCTUATION_TOKENS }); // "I loved it!" → i, loved, it, !
+ * "so-so :) 😀".match(new RegExp(PUNCTUATION_TOKENS.source, "gu")); // ["so", "-", "so", ":", ")", "😀"]
  * ```
  */
-export const PUNCTUATION_TOKENS = /[\p{L}\p{N}_]+|[^\p{L}\p{N}_\s]/u;
+export const PUNCTUATION_TOKENS = new RegExp(PUNCTUATION_TOKENS_SOURCE, "u");
 
 /**
  * The preset names.

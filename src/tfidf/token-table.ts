@@ -1,5 +1,18 @@
 import type { IntBuffer } from "./buffers.js";
-import { isAstralWordChar } from "./unicode.js";
+import { isAstralWordChar, isPySpace, PY_SPACE } from "./unicode.js";
+
+/**
+ * The source of the punctuation token pattern (`PUNCTUATION_TOKENS` of the presets): a run of word
+ * characters, or any other character that is not Python whitespace, on its own. scikit-learn spells
+ * it `(?u)\w+|[^\w\s]`; with the `u` flag this source matches exactly what Python does (its `\s`
+ * is {@link PY_SPACE}, not JavaScript's). {@link TokenTable.scanPunctuation} is its fast path.
+ *
+ * @example
+ * ```ts
+ * "don't!".match(new RegExp(PUNCTUATION_TOKENS_SOURCE, "gu")); // ["don", "'", "t", "!"]
+ * ```
+ */
+export const PUNCTUATION_TOKENS_SOURCE = `[\\p{L}\\p{N}_]+|[^\\p{L}\\p{N}_${PY_SPACE}]`;
 
 /**
  * A copy of `s` that does not share memory with the string it was sliced from. V8 represents a
@@ -133,6 +146,55 @@ export class TokenTable {
         if (c < 0xd800 || c > 0xdfff ? words[c] !== 1 : !astralWordAt(doc, i)) break;
       }
       if (codePoints < 2) continue;
+      let value = this.find(doc, start, i, hash, missing);
+      if (value === missing && onNew) value = onNew(ownCopy(doc.slice(start, i)), hash);
+      if (value !== skip) out.push(value);
+    }
+  }
+
+  /**
+   * Tokenizes `doc` with {@link PUNCTUATION_TOKENS_SOURCE} and pushes each token's value to `out`,
+   * exactly the matches of `re.findall(r"(?u)\w+|[^\w\s]", doc)`: a maximal run of word characters
+   * (any length), or one code point that is neither a word character nor Python whitespace (an
+   * astral one is its surrogate pair; a lone surrogate is itself). `words`, `missing`, `skip` and
+   * `onNew` are as for {@link TokenTable.scanWords}, which this mirrors (a sibling, so that the
+   * default pattern's loop stays as it is).
+   */
+  scanPunctuation(
+    doc: string,
+    words: Uint8Array,
+    out: IntBuffer,
+    missing: number,
+    skip: number,
+    onNew?: (token: string, hash: number) => number,
+  ): void {
+    const n = doc.length;
+    let i = 0;
+    while (i < n) {
+      let c = doc.charCodeAt(i);
+      const start = i;
+      let hash = 0x811c9dc5 | 0;
+      if (c < 0xd800 || c > 0xdfff ? words[c] === 1 : astralWordAt(doc, i)) {
+        for (;;) {
+          hash = Math.imul(hash ^ c, 0x01000193);
+          if (c >= 0xd800 && c <= 0xdfff) hash = Math.imul(hash ^ doc.charCodeAt(++i), 0x01000193);
+          i++;
+          if (i >= n) break;
+          c = doc.charCodeAt(i);
+          if (c < 0xd800 || c > 0xdfff ? words[c] !== 1 : !astralWordAt(doc, i)) break;
+        }
+      } else {
+        i++;
+        if (isPySpace(c)) continue;
+        hash = Math.imul(hash ^ c, 0x01000193);
+        if (c <= 0xdbff && c >= 0xd800 && i < n) {
+          const d = doc.charCodeAt(i);
+          if (d >= 0xdc00 && d <= 0xdfff) {
+            hash = Math.imul(hash ^ d, 0x01000193);
+            i++;
+          }
+        }
+      }
       let value = this.find(doc, start, i, hash, missing);
       if (value === missing && onNew) value = onNew(ownCopy(doc.slice(start, i)), hash);
       if (value !== skip) out.push(value);

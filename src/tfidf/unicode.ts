@@ -1,6 +1,6 @@
 /**
  * Unicode helpers that reproduce Python's `str` semantics where scikit-learn relies on them:
- * what `\w` matches in a `re` pattern, and `unicodedata.combining`.
+ * what `\w` and `\s` match in a `re` pattern, and `unicodedata.combining`.
  *
  * @module
  */
@@ -49,6 +49,34 @@ export function bmpWordChars(): Uint8Array {
  */
 export function isAstralWordChar(codePoint: number): boolean {
   return WORD_CHAR.test(String.fromCodePoint(codePoint));
+}
+
+/**
+ * Python's whitespace, `str.isspace()` (the `\s` of a `str` pattern), as the body of a RegExp
+ * character class. It differs from JavaScript's `\s`: Python has U+001C–U+001F and U+0085,
+ * JavaScript has U+FEFF. Every such character is in the BMP.
+ *
+ * @example
+ * ```ts
+ * const spaces = new RegExp(`[${PY_SPACE}]+`, "g");
+ * "a\x1cb\u00a0c".split(spaces); // ["a", "b", "c"]
+ * ```
+ */
+export const PY_SPACE = "\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+
+/**
+ * Python's `str.isspace()` for one UTF-16 code unit: the characters of {@link PY_SPACE}.
+ *
+ * @example
+ * ```ts
+ * isPySpace(0x85); // true (NEXT LINE)
+ * isPySpace(0xfeff); // false (a space to JavaScript's \s, not to Python)
+ * ```
+ */
+export function isPySpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+  if (c < 0x85) return false;
+  return c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
 }
 
 let combining: Int32Array | undefined;
