@@ -11,7 +11,7 @@ import { loadModel } from "../../src/index.js";
 import { parseMlModel } from "../../src/models/mlmodel.js";
 import { parseModelsUri, parseRunsUri } from "../../src/mlflow/model-uri.js";
 import { predict } from "../../src/predict.js";
-import { trainTfidf } from "../../src/entries/tfidf.js";
+import { TFIDF_FORMAT_VERSION, trainTfidf } from "../../src/entries/tfidf.js";
 import type { TfidfModel } from "../../src/tfidf/model.js";
 import { createTracking } from "../../src/entries/tracking.js";
 import { dataFile } from "../peers/sklearn.js";
@@ -77,7 +77,7 @@ for (const kind of ["memory", "sqlite"] as const) {
       await artifacts.dispose();
       expect(mlmodel).toMatchObject({ artifact_path: "model", run_id: run.runId, mlflow_version: "3.17.2" });
       expect(mlmodel.utc_time_created).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/);
-      expect(mlmodel.flavors.senti_mlops).toMatchObject({ model_kind: "tfidf", format_version: 1, data: "model.senti", labels: [...model.labels] });
+      expect(mlmodel.flavors.senti_mlops).toMatchObject({ model_kind: "tfidf", format_version: TFIDF_FORMAT_VERSION, data: "model.senti", labels: [...model.labels] });
       expect(Object.keys(mlmodel.flavors.senti_mlops!.files).sort()).toEqual(["input_example.json", "model.senti", "serving_input_example.json"]);
       expect(JSON.parse(mlmodel.signature!.inputs!)).toEqual([{ type: "string", name: "text", required: true }]);
       expect(mlmodel.saved_input_example_info).toEqual({
