@@ -22,7 +22,7 @@ import { parseArgs } from "node:util";
 import { parse } from "csv-parse/sync";
 import { trainTfidf, type TrainTfidfOptions } from "../../src/entries/tfidf.js";
 import { PUNCTUATION_TOKENS } from "../../src/tfidf/presets.js";
-import { dataFile, toSklearnVectorizer } from "../../test/peers/sklearn.js";
+import { dataFile, SKLEARN_PUNCTUATION_PATTERN, toSklearnVectorizer } from "../../test/peers/sklearn.js";
 import { ensurePythonEnv, PROJECT_ROOT } from "../../test/peers/python-env.js";
 import { writeBenchmarkSection } from "../docs.js";
 
@@ -36,8 +36,6 @@ const { values } = parseArgs({
 
 /** NB-LR over binary n-gram counts (Wang & Manning's features), the options the CV chooses among. */
 const NB = { binary: true, useIdf: false, norm: null, nbScaling: true, minDf: 2 } as const;
-/** Python's equivalent of PUNCTUATION_TOKENS for scikit-learn's token_pattern. */
-const PYTHON_PUNCTUATION_TOKENS = String.raw`(?u)\w+|[^\w\s]`;
 const P = { ...NB, tokenPattern: PUNCTUATION_TOKENS } as const;
 const GRID: TrainTfidfOptions[] = [
   { ...NB, ngramRange: [1, 3], C: 0.3 },
@@ -96,7 +94,7 @@ const chosen = scores.reduce((a, b) => (b.mean > a.mean ? b : a));
 if (!existsSync(join(PROJECT_ROOT, "dist", "index.js"))) throw new Error("run `npm run build` first");
 const python = ensurePythonEnv((l) => process.stderr.write(`[peers] ${l}\n`));
 const { C = 1, nbAlpha = 1, nbScaling: _, tokenPattern, ...vectorizer } = chosen.options;
-const sklearnVectorizer = { ...toSklearnVectorizer(vectorizer), ...(tokenPattern ? { token_pattern: PYTHON_PUNCTUATION_TOKENS } : {}) };
+const sklearnVectorizer = toSklearnVectorizer({ ...vectorizer, ...(tokenPattern ? { tokenPattern } : {}) });
 process.stderr.write(`[test] scikit-learn… `);
 const sk = JSON.parse(
   execFileSync(python, [join(PROJECT_ROOT, "test/peers/nb_lr.py"), trainPath, testPath, JSON.stringify(sklearnVectorizer), String(C), String(nbAlpha), join(mkdtempSync(join(tmpdir(), "senti-best-")), "proba.bin"), "bench"], { maxBuffer: 1 << 28 }).toString(),
@@ -121,7 +119,7 @@ const table = [
   "",
   `### The chosen configuration on imdb/test.csv`,
   "",
-  `Trained on all of imdb/train.csv, scored once on imdb/test.csv (25,000 reviews). scikit-learn ${"1.9"}'s comparable pipeline: \`TfidfVectorizer\` with the same options${tokenPattern ? ` (token_pattern \`${PYTHON_PUNCTUATION_TOKENS.replace("|", "\\|")}\`, Python's spelling of \`PUNCTUATION_TOKENS\`)` : ""}, the same log-count ratios in numpy, \`LogisticRegression(C=${C})\` at its defaults (lbfgs, tol 1e-4, max_iter 1000) on X · r. Each side in its own process; fit = vectorizer + ratios + classifier; peak RSS of the whole process.`,
+  `Trained on all of imdb/train.csv, scored once on imdb/test.csv (25,000 reviews). scikit-learn ${"1.9"}'s comparable pipeline: \`TfidfVectorizer\` with the same options${tokenPattern ? ` (token_pattern \`${SKLEARN_PUNCTUATION_PATTERN.replace("|", "\\|")}\`, Python's spelling of \`PUNCTUATION_TOKENS\`)` : ""}, the same log-count ratios in numpy, \`LogisticRegression(C=${C})\` at its defaults (lbfgs, tol 1e-4, max_iter 1000) on X · r. Each side in its own process; fit = vectorizer + ratios + classifier; peak RSS of the whole process.`,
   "",
   "| | senti-mlops | scikit-learn | ratio (ours / sklearn) | target |",
   "|---|---:|---:|---:|---:|",

@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
-import type { CsrMatrix, TfidfVectorizerOptions } from "../../src/entries/tfidf.js";
+import { PUNCTUATION_TOKENS, type CsrMatrix, type TfidfVectorizerOptions } from "../../src/entries/tfidf.js";
 import { PROJECT_ROOT, VENV_PYTHON } from "./python-env.js";
 
 const run = promisify(execFile);
@@ -25,6 +25,9 @@ export async function sklearn<T = Record<string, unknown>>(...args: string[]): P
   const { stdout } = await run(VENV_PYTHON, [SCRIPT, ...args], { maxBuffer: 256 * 1024 * 1024 });
   return JSON.parse(stdout.trim().split("\n").pop()!) as T;
 }
+
+/** scikit-learn's spelling of PUNCTUATION_TOKENS (the only token pattern translated here). */
+export const SKLEARN_PUNCTUATION_PATTERN = String.raw`(?u)\w+|[^\w\s]`;
 
 /** Our option names → scikit-learn's TfidfVectorizer keyword arguments. */
 export function toSklearnVectorizer(o: TfidfVectorizerOptions): Record<string, unknown> {
@@ -45,6 +48,10 @@ export function toSklearnVectorizer(o: TfidfVectorizerOptions): Record<string, u
     norm: "norm",
   };
   for (const [k, v] of Object.entries(o)) {
+    if (k === "tokenPattern" && v instanceof RegExp && v.source === PUNCTUATION_TOKENS.source) {
+      out.token_pattern = SKLEARN_PUNCTUATION_PATTERN;
+      continue;
+    }
     if (!(k in names)) throw new Error(`no scikit-learn name for ${k}`);
     out[names[k]!] = v;
   }

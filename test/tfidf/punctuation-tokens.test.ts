@@ -5,7 +5,6 @@
  * through the scanner predicts exactly what one trained through the regular expression predicts.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
@@ -20,13 +19,11 @@ import {
 } from "../../src/entries/tfidf.js";
 import { createAnalyzer } from "../../src/tfidf/analyzer.js";
 import { TokenTable } from "../../src/tfidf/token-table.js";
-import { dataFile, sklearn, toSklearnVectorizer } from "../peers/sklearn.js";
+import { dataFile, sklearnVectorize } from "../peers/sklearn.js";
 
 const readRows = (csv: string): { text: string; label: number }[] =>
   (parse(readFileSync(csv), { columns: true }) as { text: string; label: string }[]).map((r) => ({ text: r.text, label: Number(r.label) }));
 
-/** scikit-learn's spelling of PUNCTUATION_TOKENS. */
-const PYTHON_PATTERN = String.raw`(?u)\w+|[^\w\s]`;
 /** The same tokens through String.matchAll: another source, so createTokenIds does not take the scanner. */
 const VIA_REGEX = new RegExp(`(?:${PUNCTUATION_TOKENS.source})`, "u");
 
@@ -118,24 +115,8 @@ function firstDifference(a: ArrayLike<unknown>, b: ArrayLike<unknown>): number {
 }
 
 /** scikit-learn's TfidfVectorizer with token_pattern `(?u)\w+|[^\w\s]` and `options`, fitted on `csv`. */
-async function sklearnWithPattern(csv: string, options: TfidfVectorizerOptions): Promise<{ vocabulary: string[]; matrix: CsrMatrix }> {
-  const outdir = mkdtempSync(join(tmpdir(), "senti-punct-sk-"));
-  const kwargs = { ...toSklearnVectorizer(options), token_pattern: PYTHON_PATTERN };
-  const { rows, cols } = await sklearn<{ rows: number; cols: number }>("vectorize", csv, JSON.stringify(kwargs), outdir);
-  const bin = async (name: string): Promise<ArrayBuffer> => {
-    const b = await readFile(join(outdir, name));
-    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-  };
-  return {
-    vocabulary: JSON.parse(await readFile(join(outdir, "vocab.json"), "utf8")) as string[],
-    matrix: {
-      rows,
-      cols,
-      indptr: new Int32Array(await bin("indptr.bin")),
-      indices: new Int32Array(await bin("indices.bin")),
-      data: new Float64Array(await bin("data.bin")),
-    },
-  };
+function sklearnWithPattern(csv: string, options: TfidfVectorizerOptions): Promise<{ vocabulary: string[]; matrix: CsrMatrix }> {
+  return sklearnVectorize(csv, { ...options, tokenPattern: PUNCTUATION_TOKENS }, mkdtempSync(join(tmpdir(), "senti-punct-sk-")));
 }
 
 const BEST_VECTORIZER: TfidfVectorizerOptions = { ngramRange: [1, 3], minDf: 2, sublinearTf: true, useIdf: false, norm: null };
