@@ -48,6 +48,12 @@ export interface PackageModelOptions {
   inputExample?: readonly string[];
   /** The kinds of model that can be handled. @default the TF-IDF codec only (the package's own calls pass every kind) */
   codecs?: readonly ModelCodec[];
+  /**
+   * Add MLflow's `python_function` flavor, with its Python loader and environment files, so that
+   * `mlflow.pyfunc.load_model` and `mlflow models serve` can use the model (TF-IDF and BERT).
+   * @default true
+   */
+  pythonFunction?: boolean;
   /** The clock, in epoch ms. @default Date.now */
   now?: () => number;
 }
@@ -88,7 +94,8 @@ function randomHex(bytes: number): string {
 
 /**
  * Packages `model` as an MLflow model folder: the codec's data files, an optional input example,
- * and an `MLmodel` file whose `senti_mlops` flavor lists every other file with its SHA-256.
+ * the `python_function` flavor's loader and environment files, and an `MLmodel` file whose
+ * `senti_mlops` flavor lists every other file with its SHA-256.
  *
  * @example
  * ```ts
@@ -116,6 +123,10 @@ export async function packageModel(model: SentimentModel, options: PackageModelO
     exampleInfo = { artifact_path: "input_example.json", type: "dataframe", pandas_orient: "split", serving_input_path: "serving_input_example.json" };
   }
 
+  // Imported when a model is packaged, so pages that only predict do not carry the Python loader.
+  const pyfunc = options.pythonFunction === false ? null : (await import("./pyfunc-flavor.js")).pythonFunctionFlavor(model);
+  if (pyfunc) files.push(...pyfunc.files);
+
   const digests: Record<string, ModelFileDigest> = {};
   let size = 0;
   for (const file of files) {
@@ -133,7 +144,7 @@ export async function packageModel(model: SentimentModel, options: PackageModelO
   const signature = options.signature === undefined ? TEXT_CLASSIFIER_SIGNATURE : options.signature;
   const mlmodel: MlModel = {
     ...(options.artifactPath !== undefined ? { artifact_path: options.artifactPath } : {}),
-    flavors: { [SENTI_FLAVOR]: flavor },
+    flavors: { ...(pyfunc ? { python_function: pyfunc.flavor } : {}), [SENTI_FLAVOR]: flavor },
     model_uuid: randomHex(16),
     ...(options.runId !== undefined ? { run_id: options.runId } : {}),
     utc_time_created: mlflowUtcTime((options.now ?? Date.now)()),
