@@ -9,6 +9,13 @@ import { SentiMlopsError, describeType } from "../errors.js";
 import { SENTI_FLAVOR, type MlModel, type SentiFlavor } from "../mlflow/model-entities.js";
 
 
+/**
+ * MLflow reads and writes MLmodel with PyYAML, which speaks YAML 1.1: there `off`, `on`, `yes` and
+ * `no` are booleans and `2024-01-01` a date. Written as 1.1, such strings are quoted (the stop word
+ * "off" stays a string in Python), and a file is read as MLflow reads it.
+ */
+const YAML_VERSION = "1.1";
+
 const KNOWN_KEYS = /* @__PURE__ */ new Set([
   "artifact_path",
   "flavors",
@@ -48,7 +55,7 @@ export function mlModelToDict(model: MlModel): Record<string, unknown> {
  * ```
  */
 export function stringifyMlModel(model: MlModel): string {
-  return stringifyYaml(mlModelToDict(model), { sortMapEntries: true, lineWidth: 0 });
+  return stringifyYaml(mlModelToDict(model), { sortMapEntries: true, lineWidth: 0, version: YAML_VERSION });
 }
 
 const invalid = (what: string): SentiMlopsError =>
@@ -68,7 +75,7 @@ const invalid = (what: string): SentiMlopsError =>
 export function parseMlModel(text: string): MlModel {
   let raw: unknown;
   try {
-    raw = parseYaml(text);
+    raw = parseYaml(text, { version: YAML_VERSION });
   } catch (e) {
     throw new SentiMlopsError("INVALID_PARAMETER_VALUE", `MLmodel is not valid YAML: ${(e as Error).message}`, { cause: e, component: "models" });
   }

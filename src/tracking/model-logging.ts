@@ -39,6 +39,12 @@ export interface LogModelOptions {
   signature?: ModelSignature | false;
   /** A few texts saved as `input_example.json` (and `serving_input_example.json`), as MLflow saves examples. */
   inputExample?: readonly string[];
+  /**
+   * Add MLflow's `python_function` flavor (a Python loader and its environment files in the model
+   * folder), so that `mlflow.pyfunc.load_model` and `mlflow models serve` can use the model.
+   * @default true
+   */
+  pythonFunction?: boolean;
   /** Also register the model: creates the registered model when missing, then a new version. */
   registeredModelName?: string;
   /** Tags of the new version. */

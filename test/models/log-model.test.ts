@@ -67,10 +67,15 @@ for (const kind of ["memory", "sqlite"] as const) {
 
       const artifacts = await tracking.runArtifacts(run.runId);
       const listing = await artifacts.listArtifacts("model");
+      // The python_function flavor's loader (under code/) and environment files sit beside the data.
       expect(listing.map((e) => e.path)).toEqual([
         "model/MLmodel",
+        "model/code",
+        "model/conda.yaml",
         "model/input_example.json",
         "model/model.senti",
+        "model/python_env.yaml",
+        "model/requirements.txt",
         "model/serving_input_example.json",
       ]);
       const mlmodel = parseMlModel(new TextDecoder().decode((await artifacts.readArtifact("model/MLmodel"))!));
@@ -78,7 +83,22 @@ for (const kind of ["memory", "sqlite"] as const) {
       expect(mlmodel).toMatchObject({ artifact_path: "model", run_id: run.runId, mlflow_version: "3.17.2" });
       expect(mlmodel.utc_time_created).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6}$/);
       expect(mlmodel.flavors.senti_mlops).toMatchObject({ model_kind: "tfidf", format_version: TFIDF_FORMAT_VERSION, data: "model.senti", labels: [...model.labels] });
-      expect(Object.keys(mlmodel.flavors.senti_mlops!.files).sort()).toEqual(["input_example.json", "model.senti", "serving_input_example.json"]);
+      expect(Object.keys(mlmodel.flavors.senti_mlops!.files).sort()).toEqual([
+        "code/senti_mlops_pyfunc.py",
+        "conda.yaml",
+        "input_example.json",
+        "model.senti",
+        "python_env.yaml",
+        "requirements.txt",
+        "serving_input_example.json",
+      ]);
+      expect(mlmodel.flavors.python_function).toEqual({
+        loader_module: "senti_mlops_pyfunc",
+        code: "code",
+        env: { conda: "conda.yaml", virtualenv: "python_env.yaml" },
+        python_version: "3.11",
+        predict_fn: "predict",
+      });
       expect(JSON.parse(mlmodel.signature!.inputs!)).toEqual([{ type: "string", name: "text", required: true }]);
       expect(mlmodel.saved_input_example_info).toEqual({
         artifact_path: "input_example.json",
@@ -94,7 +114,7 @@ for (const kind of ["memory", "sqlite"] as const) {
           artifact_path: "model",
           utc_time_created: mlmodel.utc_time_created,
           model_uuid: mlmodel.model_uuid,
-          flavors: { senti_mlops: mlmodel.flavors.senti_mlops },
+          flavors: { python_function: mlmodel.flavors.python_function, senti_mlops: mlmodel.flavors.senti_mlops },
         },
       ]);
 

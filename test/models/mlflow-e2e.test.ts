@@ -103,7 +103,16 @@ describe.each(stores)("trainTfidf → logModel → register → alias champion �
     expect(seen.mlmodel.saved_input_example_info).toMatchObject({ artifact_path: "input_example.json", type: "dataframe" });
     expect(seen.history).toHaveLength(1);
     expect(seen.history[0]).toMatchObject({ artifact_path: "model", model_uuid: logged.mlmodel.model_uuid });
-    expect(seen.listed.map((f) => f.path)).toEqual(["model/MLmodel", "model/input_example.json", "model/model.senti", "model/serving_input_example.json"]);
+    expect(seen.listed.map((f) => f.path)).toEqual([
+      "model/MLmodel",
+      "model/code",
+      "model/conda.yaml",
+      "model/input_example.json",
+      "model/model.senti",
+      "model/python_env.yaml",
+      "model/requirements.txt",
+      "model/serving_input_example.json",
+    ]);
     const ours = await (await tracking.runArtifacts(run.runId)).listArtifacts("model");
     expect(ours.map((f) => ({ path: f.path, is_dir: f.isDir, file_size: f.fileSize }))).toEqual(seen.listed);
   });
@@ -175,6 +184,6 @@ describe("artifacts on S3 (moto, SigV4): the run's s3:// artifact URI picks the 
     );
     const flavor = seen.mlmodel.flavors.senti_mlops!;
     for (const [path, digest] of Object.entries(flavor.files)) expect(seen.files[path], path).toEqual(digest);
-    expect(seen.listed.map((f) => f.path)).toEqual(["model/MLmodel", "model/model.senti"]);
+    expect(seen.listed.map((f) => f.path)).toEqual(["model/MLmodel", "model/code", "model/conda.yaml", "model/model.senti", "model/python_env.yaml", "model/requirements.txt"]);
   });
 });

@@ -95,8 +95,24 @@ export async function startMlflowServer(options: MlflowServerOptions = {}): Prom
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
+    const args = [
+      "server",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--backend-store-uri",
+      backendStoreUri,
+      "--artifacts-destination",
+      artifactsDestination,
+      "--workers",
+      String(options.workers ?? 1),
+      ...(options.allowedHosts ? ["--allowed-hosts", options.allowedHosts.join(",")] : []),
+      ...(options.corsAllowedOrigins ? ["--cors-allowed-origins", options.corsAllowedOrigins.join(",")] : []),
+    ];
     try {
-      return await launch(port, dir, backendStoreUri, artifactsDestination, options);
+      const server = await launch(port, dir, { args, readyPath: "/health", what: "mlflow server" }, options);
+      return { ...server, backendStoreUri };
     } catch (e) {
       lastError = e;
       // Another process took the port between freePort() and the bind: try another one.
@@ -107,32 +123,63 @@ export async function startMlflowServer(options: MlflowServerOptions = {}): Prom
   throw lastError;
 }
 
+/**
+ * Options of {@link startModelServer}.
+ */
+export interface ModelServerOptions {
+  /** What to serve, e.g. `models:/sentiment@champion`. */
+  modelUri: string;
+  /** Where `models:/` and `runs:/` URIs resolve (`MLFLOW_TRACKING_URI`). */
+  trackingUri: string;
+  /** How long to wait for `GET /ping`. @default 120_000 */
+  startTimeoutMs?: number;
+}
+
+/** A started `mlflow models serve`. */
+export type ModelServer = Omit<MlflowServer, "backendStoreUri">;
+
+/**
+ * Starts `mlflow models serve --env-manager local` (MLflow's scoring server, in the project's .venv)
+ * on a free 127.0.0.1 port and resolves once `GET /ping` answers 200, i.e. once the model loaded.
+ *
+ * @example
+ * ```ts
+ * const serving = await startModelServer({ modelUri: "models:/sentiment@champion", trackingUri: server.url });
+ * await fetch(`${serving.url}/invocations`, { method: "POST", ... });
+ * await serving.stop();
+ * ```
+ */
+export async function startModelServer(options: ModelServerOptions): Promise<ModelServer> {
+  const dir = await mkdtemp(join(tmpdir(), "senti-mlflow-serve-"));
+  const port = await freePort();
+  const args = ["models", "serve", "-m", options.modelUri, "--env-manager", "local", "--host", "127.0.0.1", "--port", String(port)];
+  // The scoring server is started as `uvicorn …`, found on PATH: the virtualenv's bin comes first.
+  const env = { MLFLOW_TRACKING_URI: options.trackingUri, PATH: `${join(VENV_DIR, "bin")}:${process.env.PATH ?? ""}` };
+  try {
+    return await launch(port, dir, { args, env, readyPath: "/ping", what: "mlflow models serve" }, options);
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+interface LaunchSpec {
+  args: readonly string[];
+  env?: Record<string, string>;
+  readyPath: string;
+  what: string;
+}
+
 async function launch(
   port: number,
   dir: string,
-  backendStoreUri: string,
-  artifactsDestination: string,
-  options: MlflowServerOptions,
-): Promise<MlflowServer> {
+  spec: LaunchSpec,
+  options: { startTimeoutMs?: number; keepDir?: boolean },
+): Promise<ModelServer> {
   const url = `http://127.0.0.1:${port}`;
-  const args = [
-    "server",
-    "--host",
-    "127.0.0.1",
-    "--port",
-    String(port),
-    "--backend-store-uri",
-    backendStoreUri,
-    "--artifacts-destination",
-    artifactsDestination,
-    "--workers",
-    String(options.workers ?? 1),
-    ...(options.allowedHosts ? ["--allowed-hosts", options.allowedHosts.join(",")] : []),
-    ...(options.corsAllowedOrigins ? ["--cors-allowed-origins", options.corsAllowedOrigins.join(",")] : []),
-  ];
-  const child: ChildProcess = spawn(MLFLOW_BIN, args, {
+  const child: ChildProcess = spawn(MLFLOW_BIN, spec.args, {
     cwd: dir,
-    env: { ...process.env, ...MLFLOW_QUIET_ENV },
+    env: { ...process.env, ...MLFLOW_QUIET_ENV, ...spec.env },
     detached: true, // own process group: stop() signals -pid
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -170,10 +217,10 @@ async function launch(
   for (;;) {
     if (exited !== null) {
       await shutdown();
-      throw new Error(`mlflow server exited (${exited}) before answering ${url}/health:\n${output.text()}`);
+      throw new Error(`${spec.what} exited (${exited}) before answering ${url}${spec.readyPath}:\n${output.text()}`);
     }
     try {
-      const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2_000) });
+      const res = await fetch(`${url}${spec.readyPath}`, { signal: AbortSignal.timeout(2_000) });
       if (res.status === 200) break;
       await res.body?.cancel();
     } catch {
@@ -181,9 +228,9 @@ async function launch(
     }
     if (Date.now() > deadline) {
       await shutdown();
-      throw new Error(`mlflow server did not answer ${url}/health within ${options.startTimeoutMs ?? 120_000} ms:\n${output.text()}`);
+      throw new Error(`${spec.what} did not answer ${url}${spec.readyPath} within ${options.startTimeoutMs ?? 120_000} ms:\n${output.text()}`);
     }
     await Promise.race([sleep(250), exitedPromise]);
   }
-  return { url, backendStoreUri, dir, pid: pgid, logTail: output.text, stop };
+  return { url, dir, pid: pgid, logTail: output.text, stop };
 }
