@@ -43,7 +43,19 @@ describe("BERT models through tracking (memory:)", () => {
     const artifacts = await tracking.openArtifacts(logged.artifactUri);
     try {
       const paths = (await artifacts.downloadArtifacts()).map((f) => f.path).sort();
-      expect(paths).toEqual(["MLmodel", "config.json", "input_example.json", "onnx/model.onnx", "serving_input_example.json", "tokenizer.json", "tokenizer_config.json"]);
+      expect(paths).toEqual([
+        "MLmodel",
+        "code/senti_mlops_pyfunc.py",
+        "conda.yaml",
+        "config.json",
+        "input_example.json",
+        "onnx/model.onnx",
+        "python_env.yaml",
+        "requirements.txt",
+        "serving_input_example.json",
+        "tokenizer.json",
+        "tokenizer_config.json",
+      ]);
       for (const file of ["config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model.onnx"]) {
         // Compared as Buffers: deep equality of a 19 MB typed array would walk its 19 M keys.
         const stored = await artifacts.readArtifact(file);
