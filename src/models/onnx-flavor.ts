@@ -25,24 +25,6 @@ import type { MlModel, ModelFileDigest, SentiFlavor } from "../mlflow/model-enti
  */
 export const ONNX_FLAVOR = "onnx";
 
-/**
- * Where the tokenizer files (`config.json`, `tokenizer.json`, `tokenizer_config.json`) of an
- * `onnx`-flavor model are looked for, in this order, as `mlflow.onnx.log_model` (MLflow 3.17)
- * stores them:
- * - `"extra_files"`: logged with `extra_files=[…]`, listed by the flavor's `extra_files` (stored
- *   under `extra_files/`);
- * - `"code"`: logged with `code_paths=[…]` (files, not a folder), stored in the flavor's `code`
- *   folder (`code/`);
- * - `"root"`: the model folder itself (files added to the folder saved by `mlflow.onnx.save_model`
- *   before it was logged with `mlflow.log_artifacts`).
- *
- * @example
- * ```ts
- * ONNX_TOKENIZER_PLACES; // ["extra_files", "code", "root"]
- * ```
- */
-export const ONNX_TOKENIZER_PLACES: readonly ("extra_files" | "code" | "root")[] = /* @__PURE__ */ Object.freeze(["extra_files", "code", "root"] as const);
-
 const HOW_TO_LOG = `log them with the model: mlflow.onnx.log_model(onnx_model, name="model", extra_files=[${BERT_CONFIG_FILES.map((f) => JSON.stringify(f)).join(", ")}]) (or code_paths=[…] with the same files)`;
 
 /** A folder-relative path from the MLmodel: no absolute paths, no `..`. */
@@ -53,7 +35,7 @@ function relativePath(value: unknown, what: string, uri: string): string {
   return value;
 }
 
-/** The paths where `name` may be, in the order of {@link ONNX_TOKENIZER_PLACES}. */
+/** The paths where `name` may be: listed in `extra_files`, in the `code` folder, at the root. */
 function candidates(flavor: Record<string, unknown>, name: string, uri: string): string[] {
   const paths: string[] = [];
   const extra = flavor.extra_files;
@@ -76,11 +58,15 @@ function candidates(flavor: Record<string, unknown>, name: string, uri: string):
  *   files beside it (put back inline on load: the model must stay under 2 GiB);
  * - the graph is what `loadBert` runs: inputs `input_ids`, `attention_mask` and optionally
  *   `token_type_ids`, output `logits`;
- * - `config.json` (labels from its `id2label`), `tokenizer.json` (a Hugging Face fast tokenizer of
- *   the BERT WordPiece family) and `tokenizer_config.json` are logged beside it, each found in one
- *   of the {@link ONNX_TOKENIZER_PLACES}.
+ * - `config.json` (labels from its `id2label`), `tokenizer.json` (a Hugging Face tokenizer file, as
+ *   `loadBert` reads one) and `tokenizer_config.json` are logged beside it, each looked for,
+ *   in this order, where `mlflow.onnx.log_model` (MLflow 3.17) stores them: listed in the flavor's
+ *   `extra_files` (logged with `extra_files=[…]`, under `extra_files/`); in the flavor's `code`
+ *   folder (`code_paths=[…]` with the files themselves, not a folder of them: `code/`); at the
+ *   folder's root (files added to a folder saved by `mlflow.onnx.save_model`).
  * The flavor's `providers` and `onnx_session_options` are ignored (the codec's options apply), and
- * the model runs as `dtype` `"fp32"` whatever its weights are. Unlike a senti-mlops model, nothing
+ * the one ONNX file runs as `dtype` `"fp32"` whatever its weights are (a codec set to `"q8"` finds
+ * no `onnx/model_quantized.onnx` and fails). Unlike a senti-mlops model, nothing
  * lists checksums for these files, so they are not verified: a modified or truncated file is only
  * caught when it no longer parses.
  *

@@ -7,7 +7,7 @@
  * covered; a folder without the tokenizer files fails naming them; a senti-mlops model loads as before.
  */
 import { execFile } from "node:child_process";
-import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -136,6 +136,24 @@ describe("onnx-flavor models without their tokenizer files", () => {
       expect(await model.predictProba(texts)).toEqual(await local.predictProba(texts));
     } finally {
       await (model as BertModel).dispose();
+    }
+  });
+
+  it("external data that is missing or cut short fails with DATA_LOSS naming the file", async () => {
+    const folder = join(dir, "saved");
+    const data = readdirSync(folder).find((f) => f.endsWith(".data"))!;
+    const bytes = readFileSync(join(folder, data));
+    try {
+      writeFileSync(join(folder, data), bytes.subarray(0, bytes.byteLength - 4));
+      const short = (await loadModel(folder).catch((e: unknown) => e)) as Error & { code?: string };
+      expect(short.code).toBe("DATA_LOSS");
+      expect(short.message).toContain(`${data} (${bytes.byteLength - 4} bytes) is shorter than a tensor of model.onnx`);
+      rmSync(join(folder, data));
+      const missing = (await loadModel(folder).catch((e: unknown) => e)) as Error & { code?: string };
+      expect(missing.code).toBe("DATA_LOSS");
+      expect(missing.message).toContain(`${data}, the external data of model.onnx, is missing from ${folder}`);
+    } finally {
+      writeFileSync(join(folder, data), bytes);
     }
   });
 });
