@@ -176,10 +176,13 @@ export interface ReadModelFolderOptions {
 
 /**
  * Loads the model in an MLflow model folder written by senti-mlops: reads `MLmodel`, checks the
- * `senti_mlops` flavor, verifies each listed file's size and SHA-256, and decodes the model.
+ * `senti_mlops` flavor, verifies each listed file's size and SHA-256, and decodes the model. A
+ * folder without that flavor but with MLflow's `onnx` flavor (a BERT text classifier a Python team
+ * logged with `mlflow.onnx.log_model`, its tokenizer files beside it) loads through the `bert`
+ * codec, without checksums (none are recorded): see `readOnnxFlavorModel`.
  *
  * @throws {SentiMlopsError} `RESOURCE_DOES_NOT_EXIST` when there is no `MLmodel`;
- * `INVALID_PARAMETER_VALUE` for a model without the senti_mlops flavor or of a newer format;
+ * `INVALID_PARAMETER_VALUE` for a model with neither the senti_mlops nor the onnx flavor, or of a newer format;
  * `DATA_LOSS` naming the file when one is missing or its checksum differs.
  *
  * @example
@@ -196,9 +199,12 @@ export async function readModelFolder(folder: ArtifactStore, options: ReadModelF
   const mlmodel = parseMlModel(new TextDecoder().decode(mlmodelBytes));
   const flavor = mlmodel.flavors[SENTI_FLAVOR];
   if (!flavor) {
+    // A model logged by Python with MLflow's onnx flavor: see onnx-flavor.ts for what loads.
+    const { ONNX_FLAVOR, readOnnxFlavorModel } = await import("./onnx-flavor.js");
+    if (mlmodel.flavors[ONNX_FLAVOR] !== undefined) return readOnnxFlavorModel(folder, mlmodel, options.codecs ?? [tfidfCodec]);
     const found = Object.keys(mlmodel.flavors).join(", ") || "none";
     throw SentiMlopsError.invalidParameterValue(
-      `the model at ${folder.uri} has no ${SENTI_FLAVOR} flavor (flavors: ${found}); senti-mlops loads models it logged`,
+      `the model at ${folder.uri} has no ${SENTI_FLAVOR} flavor (flavors: ${found}); senti-mlops loads models it logged, and text classifiers logged with MLflow's ${ONNX_FLAVOR} flavor`,
       { component: "models" },
     );
   }

@@ -46,7 +46,9 @@ export async function resolveModelVersion(registry: RegistryStore, uri: string):
 
 /**
  * The artifact URI a model URI points at: `runs:/id/path` joins the run's `artifact_uri` and the
- * path; `models:/…` resolves the version and then its source (which may itself be `runs:/…`).
+ * path; `models:/…` resolves the version and then, as MLflow does, its download URI (the version's
+ * `storage_location`, else its source; it may itself be `runs:/…`). So versions that Python's
+ * MLflow 3 registered from a logged model (source `models:/m-…`) resolve to that model's files.
  * Any other URI is returned unchanged.
  *
  * @example
@@ -65,7 +67,10 @@ export async function resolveArtifactUri(context: Pick<ModelStoreContext, "store
       return joinArtifactUri(run.info.artifactUri, path);
     }
     if (!current.startsWith("models:")) return current;
-    current = (await resolveModelVersion(context.registry, current)).source;
+    // As MLflow's ModelsArtifactRepository: the version's download URI (its storage_location), not
+    // its source, which for a model logged by MLflow 3 is the logged model (models:/m-…).
+    const version = await resolveModelVersion(context.registry, current);
+    current = await context.registry.getModelVersionDownloadUri(version.name, version.version);
   }
   throw SentiMlopsError.invalidParameterValue(`${uri}: model sources refer to each other in a loop`, { component: "models" });
 }
