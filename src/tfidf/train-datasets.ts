@@ -6,9 +6,8 @@
  * @module
  */
 import { SentiMlopsError, describeType } from "../errors.js";
-import type { LabeledDatasetBuilder } from "../mlflow/labeled-dataset.js";
+import { LabeledDatasetBuilder } from "../mlflow/labeled-dataset.js";
 import type { Dataset } from "../mlflow/tracking-entities.js";
-import { LIMITS } from "../mlflow/validation.js";
 import type { TrainingRun } from "../types.js";
 
 /**
@@ -57,6 +56,12 @@ export interface TrainingDatasets {
   validation?: TrainingDatasetInfo;
 }
 
+/**
+ * MLflow's limit on a dataset's name (`LIMITS.datasetName` of src/mlflow/validation.ts, not imported:
+ * that module would weigh on every page that loads the TF-IDF entry).
+ */
+const MAX_DATASET_NAME = 500;
+
 /** The default names of the datasets of a training run. */
 const DEFAULT_NAMES = { training: "training", validation: "validation" } as const;
 
@@ -80,8 +85,8 @@ function checkInfo(info: unknown, path: string): void {
     if (value === undefined) continue;
     if (typeof value !== "string" || value.trim() === "") throw invalid(`${path}.${key} must be a non-empty string, got ${typeof value === "string" ? JSON.stringify(value) : describeType(value)}`);
   }
-  if (typeof info.name === "string" && info.name.length > LIMITS.datasetName) {
-    throw invalid(`${path}.name is ${info.name.length} characters long; MLflow's limit is ${LIMITS.datasetName}`);
+  if (typeof info.name === "string" && info.name.length > MAX_DATASET_NAME) {
+    throw invalid(`${path}.name is ${info.name.length} characters long; MLflow's limit is ${MAX_DATASET_NAME}`);
   }
   if (info.textColumn !== undefined && info.textColumn === info.labelColumn) {
     throw invalid(`${path}.textColumn and ${path}.labelColumn are both ${JSON.stringify(info.textColumn)}; the two columns need different names`);
@@ -118,7 +123,7 @@ export function checkTrainingDatasets(datasets: unknown, hasValidation: boolean)
  *
  * @example
  * ```ts
- * const recorders: DatasetRecorders = await datasetRecorders(run, options.datasets, true);
+ * const recorders: DatasetRecorders | undefined = datasetRecorders(run, options.datasets, true);
  * ```
  */
 export interface DatasetRecorders {
@@ -127,18 +132,16 @@ export interface DatasetRecorders {
 }
 
 /**
- * Builders of the training (and validation) dataset when `run` can log inputs, else undefined. The
- * dataset code (MLflow's digest) is loaded here, only when a run needs it.
+ * Builders of the training (and validation) dataset when `run` can log inputs, else undefined.
  *
  * @example
  * ```ts
- * const recorders = await datasetRecorders(run, { training: { name: "train.csv", source: path } }, false);
+ * const recorders = datasetRecorders(run, { training: { name: "train.csv", source: path } }, false);
  * await fitTfidf(rows, options, recorders?.training);
  * ```
  */
-export async function datasetRecorders(run: TrainingRun | undefined, datasets: TrainingDatasets | undefined, hasValidation: boolean): Promise<DatasetRecorders | undefined> {
+export function datasetRecorders(run: TrainingRun | undefined, datasets: TrainingDatasets | undefined, hasValidation: boolean): DatasetRecorders | undefined {
   if (!run?.logInput) return undefined;
-  const { LabeledDatasetBuilder } = await import("../mlflow/labeled-dataset.js");
   const builder = (info: TrainingDatasetInfo | undefined, kind: keyof typeof DEFAULT_NAMES): LabeledDatasetBuilder =>
     new LabeledDatasetBuilder({ ...info, name: info?.name ?? DEFAULT_NAMES[kind] });
   return {

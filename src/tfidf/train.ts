@@ -157,7 +157,7 @@ export async function trainTfidfWith(data: TrainingData, given: TrainTfidfOption
   const options = withPreset(given);
   const { validation, onProgress } = options;
   checkTrainingDatasets(options.datasets, validation !== undefined);
-  const recorders = await datasetRecorders(options.run, options.datasets, validation !== undefined);
+  const recorders = datasetRecorders(options.run, options.datasets, validation !== undefined);
   const fitted = await fitTfidf(data, options, recorders?.training);
   const { training, report, losses } = fitted;
   const model = options.compact ? compactTfidfModel(fitted.model, options.compact) : fitted.model;
