@@ -77,4 +77,19 @@ export interface TrainingRun {
   logMetrics(metrics: Readonly<Record<string, number>>, options?: { step?: number }): Promise<void>;
   /** When present, evaluation plots are stored as SVG artifacts. */
   logText?(text: string, artifactPath: string): Promise<void>;
+  /**
+   * When present, the training data and the validation data are logged as the run's dataset inputs
+   * (MLflow's `log_input`), with `mlflow.data.context` `training` and `eval`.
+   */
+  logInput?(
+    dataset: {
+      readonly name: string;
+      readonly digest: string;
+      readonly sourceType: string;
+      readonly source: string;
+      readonly schema?: string;
+      readonly profile?: string;
+    },
+    options?: { context?: string },
+  ): Promise<void>;
 }

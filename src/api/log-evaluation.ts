@@ -5,7 +5,7 @@
  * @module
  */
 import { confusionMatrixSvg, prCurveSvg, rocCurveSvg, type PlotOptions } from "../evaluation/plots.js";
-import { pandasDigest } from "../mlflow/dataset-digest.js";
+import { labeledTextDataset, type LabeledDatasetOptions } from "../mlflow/labeled-dataset.js";
 import type { Dataset } from "../mlflow/tracking-entities.js";
 import type { LabeledText } from "../types.js";
 import type { ModelEvaluation } from "./evaluate-model.js";
@@ -86,37 +86,23 @@ export function evaluationPlots(evaluation: ModelEvaluation, options: Omit<PlotO
   return plots;
 }
 
-/** `json.dumps(value)` as Python writes it (MLflow's dataset fields): ", " and ": " separators, non-ASCII escaped. */
-function pyJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(pyJson).join(", ")}]`;
-  if (value !== null && typeof value === "object") return `{${Object.entries(value).map(([k, v]) => `${pyJson(k)}: ${pyJson(v)}`).join(", ")}}`;
-  return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-
 /**
- * Options of {@link evaluationDataset}.
+ * Options of {@link evaluationDataset}: the dataset's name, its source (a path or URI) and the
+ * column names.
  *
  * @example
  * ```ts
  * evaluationDataset(rows, { name: "test.csv", source: "/data/test.csv" });
  * ```
  */
-export interface EvaluationDatasetOptions {
-  /** The dataset's name in MLflow's UI (e.g. the file's name). */
-  name: string;
-  /** Where the data was read, a path or URI: the source is `local` with this `uri`; without it, `code`. */
-  source?: string;
-  /** @default "text" */
-  textColumn?: string;
-  /** @default "label" */
-  labelColumn?: string;
-}
+export type EvaluationDatasetOptions = LabeledDatasetOptions;
 
 /**
  * The evaluation data as an MLflow dataset, as `mlflow.data.from_pandas(df, source=…, name=…)`
  * describes the DataFrame of its two columns (text, then label): the digest MLflow computes for it
  * (so `pd.read_csv("test.csv")` of a file with just these columns gets the same digest), the
- * schema (`string` text, `long` or `string` labels) and the profile (rows and elements).
+ * schema (`string` text, `long` or `string` labels) and the profile (rows and elements). Training
+ * logs its data the same way (`trainTfidf`'s `datasets` option).
  *
  * @example
  * ```ts
@@ -125,25 +111,7 @@ export interface EvaluationDatasetOptions {
  * ```
  */
 export function evaluationDataset(rows: readonly LabeledText[], options: EvaluationDatasetOptions): Dataset {
-  const textColumn = options.textColumn ?? "text";
-  const labelColumn = options.labelColumn ?? "label";
-  const labels = rows.map((r) => r.label);
-  const numeric = labels.length > 0 && labels.every((l) => typeof l === "number");
-  const schema = [
-    { type: "string", name: textColumn, required: true },
-    { type: numeric ? "long" : "string", name: labelColumn, required: true },
-  ];
-  return {
-    name: options.name,
-    digest: pandasDigest([
-      { name: textColumn, values: rows.map((r) => r.text) },
-      { name: labelColumn, values: labels },
-    ]),
-    sourceType: options.source === undefined ? "code" : "local",
-    source: options.source === undefined ? pyJson({ tags: {} }) : pyJson({ uri: options.source }),
-    schema: pyJson({ mlflow_colspec: schema }),
-    profile: pyJson({ num_rows: rows.length, num_elements: rows.length * 2 }),
-  };
+  return labeledTextDataset(rows, options);
 }
 
 /**

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { basename, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { ParseArgsConfig } from "node:util";
 import { collect } from "../data/collect.js";
@@ -23,6 +24,7 @@ import type { WeightPrecision } from "../tfidf/compact-model.js";
 import { resolveClassifierOptions } from "../tfidf/options.js";
 import { TFIDF_PRESETS, type TfidfPresetName } from "../tfidf/presets.js";
 import type { TrainProgress, TrainTfidfOptions } from "../tfidf/train.js";
+import type { TrainingDatasetInfo, TrainingDatasets } from "../tfidf/train-datasets.js";
 import type { LabeledText } from "../types.js";
 import { UsageError, describeLabelCounts, formatCount, parse, readOptionsOf, redactCredentials } from "./cli-args.js";
 import { evalCommand, EVAL_USAGE } from "./eval-command.js";
@@ -88,7 +90,9 @@ tracking and registry (train):
   --register NAME         log the model with the run and register it as a new version of NAME
   --alias ALIAS           point ALIAS (e.g. champion) at the new version (needs --register)
   --skip-if-registered    do nothing when NAME@ALIAS already exists (needs --alias)
-  With --register the model is saved to a file only when --out is given.
+  With --register the model is saved to a file only when --out is given. The run lists the
+  training and validation data as its datasets (MLflow's digest of the rows used; with
+  --holdout: FILE (training split) and FILE (holdout)).
 
 predict options:
   --model FILE            a model saved by train (required)
@@ -342,15 +346,24 @@ async function trainAndReport(
   // Every flag is checked above, before the data is read: a typo fails at once, whatever the data's size.
   let train = await read(v.data!);
   let test = v.test ? await read(v.test) : undefined;
+  // The run lists the files as its datasets (MLflow's Datasets): the digests are of the rows used.
+  const columns = { textColumn: v["text-column"], labelColumn: v["label-column"] };
+  const described = (file: string, part = ""): TrainingDatasetInfo => ({ name: `${basename(file)}${part}`, source: resolve(file), ...columns });
+  const datasets: TrainingDatasets = { training: described(v.data!), ...(v.test ? { validation: described(v.test) } : {}) };
   let holdoutParams: Record<string, number> | undefined;
   if (holdoutFraction !== undefined) {
     const split = holdoutSplit(train, { fraction: holdoutFraction, seed: holdoutSeed });
     train = split.train;
-    test ??= split.heldOut;
+    datasets.training = described(v.data!, " (training split)");
+    if (test === undefined) {
+      test = split.heldOut;
+      datasets.validation = described(v.data!, " (holdout)");
+    }
     holdoutParams = { holdout_fraction: holdoutFraction, holdout_seed: holdoutSeed, holdout_rows: split.heldOut.length };
     progress.note(`held out ${formatCount(split.heldOut.length)} rows (fraction ${holdoutFraction}, seed ${holdoutSeed}); training on ${formatCount(train.length)}`);
   }
   options.validation = test;
+  options.datasets = datasets;
   const run = tracking ? await tracking.startRun({ experimentName: v.experiment ?? "sentiment", runName: v["run-name"], buffer: true }) : undefined;
   let result: Awaited<ReturnType<typeof trainTfidf>>;
   let registered: { name: string; version: string; alias?: string } | undefined;

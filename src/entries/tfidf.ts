@@ -14,6 +14,7 @@ export { predict, predictProba } from "../predict.js";
 export type { PredictOptions } from "../predict.js";
 export { DEFAULT_BINARY_LABELS } from "../tfidf/default-labels.js";
 export type { TrainTfidfOptions, TrainTfidfResult, TrainProgress } from "../tfidf/train.js";
+export type { TrainingDatasets, TrainingDatasetInfo } from "../tfidf/train-datasets.js";
 export { TfidfModel } from "../tfidf/model.js";
 export type { TfidfModelInfo } from "../tfidf/model.js";
 export { TfidfVectorizer, createTfidfFitter, createFitter } from "../tfidf/vectorizer.js";

@@ -48,5 +48,6 @@ export { logEvaluation, evaluationDataset, EVALUATED_MODEL_TAG } from "../api/lo
 export type { EvaluationRun, LogEvaluationOptions, EvaluationDatasetOptions } from "../api/log-evaluation.js";
 export { pandasDigest } from "../mlflow/dataset-digest.js";
 export type { DigestColumn } from "../mlflow/dataset-digest.js";
+export type { LabeledDatasetOptions } from "../mlflow/labeled-dataset.js";
 export { createRestStore } from "../tracking/stores/rest-store.js";
 export type { RestStoreOptions } from "../tracking/stores/rest-store.js";

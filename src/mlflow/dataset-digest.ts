@@ -135,26 +135,42 @@ function hashedColumns(columns: readonly DigestColumn[]): DigestColumn[] {
  * Integers are hashed as pandas' int64; a column is hashed only when all its values are strings
  * or all are numbers (as MLflow keeps string and numeric columns only).
  *
- * @throws {SentiMlopsError} `INVALID_PARAMETER_VALUE` when the columns differ in length, or a
- * number is not a safe integer.
+ * MLflow hashes only the first 10,000 rows (and the row count), so a long table can be given by its
+ * head: `totalRows` is then the table's row count, and the columns hold its first
+ * `min(totalRows, 10000)` rows or more.
+ *
+ * @param totalRows - the table's row count when the columns hold only its first rows (default:
+ * the columns' length)
+ *
+ * @throws {SentiMlopsError} `INVALID_PARAMETER_VALUE` when the columns differ in length, a
+ * number is not a safe integer, or `totalRows` does not fit the columns.
  *
  * @example
  * ```ts
  * pandasDigest([{ name: "text", values: ["great", "dull"] }, { name: "label", values: [1, 0] }]); // 8 hex digits
  * // Python: mlflow.data.from_pandas(pd.DataFrame({"text": ["great", "dull"], "label": [1, 0]})).digest — the same
+ * pandasDigest([{ name: "text", values: first10k.map((r) => r.text) }, { name: "label", values: first10k.map((r) => r.label) }], 25_000);
+ * // the digest of all 25,000 rows, from their first 10,000
  * ```
  */
-export function pandasDigest(columns: readonly DigestColumn[]): string {
-  const rows = columns[0]?.values.length ?? 0;
+export function pandasDigest(columns: readonly DigestColumn[], totalRows?: number): string {
+  const given = columns[0]?.values.length ?? 0;
   for (const c of columns) {
-    if (c.values.length !== rows) {
-      throw SentiMlopsError.invalidParameterValue(`column ${JSON.stringify(c.name)} has ${c.values.length} values, column ${JSON.stringify(columns[0]!.name)} ${rows}`, { component: "tracking" });
+    if (c.values.length !== given) {
+      throw SentiMlopsError.invalidParameterValue(`column ${JSON.stringify(c.name)} has ${c.values.length} values, column ${JSON.stringify(columns[0]!.name)} ${given}`, { component: "tracking" });
     }
     const bad = c.values.find((v) => typeof v === "number" && !Number.isSafeInteger(v));
     if (bad !== undefined) {
       throw SentiMlopsError.invalidParameterValue(`column ${JSON.stringify(c.name)}: ${bad} is not an integer (the digest hashes integer columns only)`, { component: "tracking" });
     }
   }
+  if (totalRows !== undefined && (!Number.isSafeInteger(totalRows) || given > totalRows || (columns.length > 0 && given < Math.min(totalRows, MAX_ROWS)))) {
+    throw SentiMlopsError.invalidParameterValue(
+      `totalRows must be the table's row count, at least the columns' length, with the columns holding its first min(totalRows, ${MAX_ROWS}) rows or more; got ${totalRows} for columns of ${given} values`,
+      { component: "tracking" },
+    );
+  }
+  const rows = totalRows ?? given;
   const hashed = hashedColumns(columns);
   const h = md5.create();
   // With no column kept, the row index alone is hashed.

@@ -8,7 +8,7 @@ import { classificationMetrics, type ClassificationMetrics } from "../evaluation
 import type { TrainingData } from "../types.js";
 import type { TfidfModel } from "./model.js";
 import type { TrainProgress } from "./train.js";
-import { readValidation, type TrainingLabels } from "./train-intake.js";
+import { readValidation, type ExampleRecorder, type TrainingLabels } from "./train-intake.js";
 
 /**
  * Whether each example is of the positive class, and its score for that class (binary models).
@@ -59,7 +59,8 @@ export function evaluatePredictions(truth: Int32Array, proba: Float64Array, labe
 }
 
 /**
- * Evaluates `model` on `validation`, whose labels are mapped to the classes of `trained`.
+ * Evaluates `model` on `validation`, whose labels are mapped to the classes of `trained`; each
+ * example read is passed to `record` when given.
  *
  * @throws {SentiMlopsError} `INVALID_PARAMETER_VALUE` naming `validation[i]` when an example is bad
  * or its label was not trained.
@@ -76,9 +77,10 @@ export async function evaluateTfidf(
   validation: TrainingData,
   trained: Pick<TrainingLabels, "labels" | "numeric">,
   onProgress?: (event: TrainProgress) => void,
+  record?: ExampleRecorder,
 ): Promise<TfidfEvaluation> {
   onProgress?.({ phase: "evaluating", fraction: 0 });
-  const { texts, truth } = await readValidation(validation, trained);
+  const { texts, truth } = await readValidation(validation, trained, record);
   const evaluation = evaluatePredictions(truth, model.probabilities(texts), trained.labels);
   onProgress?.({ phase: "evaluating", fraction: 1 });
   return evaluation;

@@ -14,7 +14,7 @@ import { TfidfModel } from "./model.js";
 import { resolveClassifierOptions, type ResolvedClassifierOptions } from "./options.js";
 import type { ParallelLossFactory, TfidfParallelism } from "./parallel.js";
 import type { TrainProgress, TrainTfidfOptions } from "./train.js";
-import { LabelTally, collectExamples, indexLabels, readExamples, type TrainingLabels } from "./train-intake.js";
+import { LabelTally, collectExamples, indexLabels, readExamples, type ExampleRecorder, type TrainingLabels } from "./train-intake.js";
 import { createTfidfFitter, type TfidfFitter, type TfidfVectorizer } from "./vectorizer.js";
 
 /** Below this many documents, counting stays on one thread (a worker costs more than it saves). */
@@ -48,6 +48,8 @@ export interface CountHooks extends FitStepHooks {
   readonly parallel?: TfidfParallelism;
   /** Counts the labels as they are read, checking that they are all class ids or all names. */
   readonly tally?: LabelTally;
+  /** Receives every example as it is read (the dataset a run logs). */
+  readonly record?: ExampleRecorder;
 }
 
 /**
@@ -120,7 +122,7 @@ async function countOnThreads(
   parallel: TfidfParallelism,
   hooks: CountHooks,
 ): Promise<(string | number)[]> {
-  const { texts, raw } = await collectExamples(data, "data", hooks.tally);
+  const { texts, raw } = await collectExamples(data, "data", hooks.tally, hooks.record);
   checkAborted(hooks.signal);
   const share = Math.ceil(texts.length / parallel.threads);
   const others = texts.length >= PARALLEL_MIN_DOCUMENTS ? parallel.threads - 1 : 0;
@@ -138,7 +140,7 @@ async function countOnThreads(
 async function countStreaming(data: TrainingData, fitter: TfidfFitter, hooks: CountHooks): Promise<(string | number)[]> {
   const raw: (string | number)[] = [];
   const total = Array.isArray(data) ? data.length : NaN;
-  for await (const row of readExamples(data, "data", hooks.tally)) {
+  for await (const row of readExamples(data, "data", hooks.tally, hooks.record)) {
     fitter.add(row.text);
     raw.push(row.label);
     if ((raw.length & 1023) === 0) {
@@ -260,7 +262,8 @@ export function fitClassifier(
 
 /**
  * The whole fit: resolves the options, counts the documents, maps the labels, builds the
- * vocabulary and fits the classifier into a {@link TfidfModel}.
+ * vocabulary and fits the classifier into a {@link TfidfModel}. Every example read is passed to
+ * `record` when given.
  *
  * @throws {SentiMlopsError} `INVALID_PARAMETER_VALUE` naming the bad option or example;
  * `CANCELLED` when `signal` aborts.
@@ -273,7 +276,8 @@ export function fitClassifier(
  */
 export async function fitTfidf(
   data: TrainingData,
-  options: Omit<TrainTfidfOptions, "validation" | "run">,
+  options: Omit<TrainTfidfOptions, "validation" | "run" | "datasets">,
+  record?: ExampleRecorder,
 ): Promise<TfidfFit> {
   const { onProgress, signal } = options;
   const classifierOptions = resolveClassifierOptions(options);
@@ -281,7 +285,7 @@ export async function fitTfidf(
   checkAborted(signal);
   const parallel = options.threads === 1 ? undefined : options.parallel;
   const tally = new LabelTally("data");
-  const raw = await countDocuments(data, fitter, { parallel, signal, onProgress, tally });
+  const raw = await countDocuments(data, fitter, { parallel, signal, onProgress, tally, record });
   const training = indexLabels(raw, options.labelNames, { tally, allowRareClasses: options.allowRareClasses });
   const { vectorizer, matrix } = buildVocabulary(fitter, onProgress);
   const classWeights = classWeightsFor(classifierOptions.classWeight, training.y, training.labels);

@@ -212,8 +212,20 @@ export class LabelTally {
 }
 
 /**
+ * Receives every checked example as it is read (e.g. the builder of the dataset a run logs).
+ *
+ * @example
+ * ```ts
+ * const record: ExampleRecorder = { add: (row) => seen.push(row.text) };
+ * ```
+ */
+export interface ExampleRecorder {
+  add(row: LabeledText): void;
+}
+
+/**
  * Yields the checked examples of `data` one by one (nothing is read before the first `next()`),
- * counting their labels in `tally` when given.
+ * counting their labels in `tally` and passing them to `record` when given.
  *
  * @throws {SentiMlopsError} `INVALID_PARAMETER_VALUE` when `data` is not iterable or an example is bad.
  *
@@ -222,7 +234,7 @@ export class LabelTally {
  * for await (const { text, label } of readExamples(rows, "data")) fitter.add(text);
  * ```
  */
-export async function* readExamples(data: TrainingData, what: string, tally?: LabelTally): AsyncGenerator<LabeledText> {
+export async function* readExamples(data: TrainingData, what: string, tally?: LabelTally, record?: ExampleRecorder): AsyncGenerator<LabeledText> {
   if (data === null || typeof data !== "object" || !(Symbol.iterator in data || Symbol.asyncIterator in data)) {
     throw invalid(`${what} must be an array or (async) iterable of { text, label }, got ${describeType(data)}`);
   }
@@ -230,23 +242,25 @@ export async function* readExamples(data: TrainingData, what: string, tally?: La
   for await (const row of data as AsyncIterable<unknown>) {
     const example = checkExample(row, i, what);
     tally?.add(example.label, i, row);
+    record?.add(example);
     i++;
     yield example;
   }
 }
 
 /**
- * Reads all of `data` into texts and raw labels, counting the labels in `tally` when given.
+ * Reads all of `data` into texts and raw labels, counting the labels in `tally` and passing the
+ * examples to `record` when given.
  *
  * @example
  * ```ts
  * await collectExamples([{ text: "Great", label: 1 }], "validation"); // { texts: ["Great"], raw: [1] }
  * ```
  */
-export async function collectExamples(data: TrainingData, what: string, tally?: LabelTally): Promise<CollectedExamples> {
+export async function collectExamples(data: TrainingData, what: string, tally?: LabelTally, record?: ExampleRecorder): Promise<CollectedExamples> {
   const texts: string[] = [];
   const raw: (string | number)[] = [];
-  for await (const row of readExamples(data, what, tally)) {
+  for await (const row of readExamples(data, what, tally, record)) {
     texts.push(row.text);
     raw.push(row.label);
   }
@@ -373,7 +387,8 @@ export function indexLabels(raw: readonly (string | number)[], names: readonly s
 
 /**
  * Reads validation data and maps its labels to the classes of `trained`: a numeric label is a
- * class index when training labels were numbers, a string label is looked up by class name.
+ * class index when training labels were numbers, a string label is looked up by class name. Each
+ * example is passed to `record` when given.
  *
  * @throws {SentiMlopsError} `INVALID_PARAMETER_VALUE` naming the row (`validation[i]`, or its file
  * and line) when an example is bad or its label is not one of the trained labels.
@@ -388,13 +403,14 @@ export function indexLabels(raw: readonly (string | number)[], names: readonly s
 export async function readValidation(
   validation: TrainingData,
   trained: Pick<TrainingLabels, "labels" | "numeric">,
+  record?: ExampleRecorder,
 ): Promise<{ texts: string[]; truth: Int32Array }> {
   const { labels, numeric } = trained;
   const index = new Map(labels.map((l, i) => [l, i]));
   const texts: string[] = [];
   const truth: number[] = [];
   let i = 0;
-  for await (const row of readExamples(validation, "validation")) {
+  for await (const row of readExamples(validation, "validation", undefined, record)) {
     const l = row.label;
     const c = typeof l === "number" ? (numeric ? l : -1) : (index.get(l) ?? -1);
     if (c < 0 || c >= labels.length) {

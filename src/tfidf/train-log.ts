@@ -11,6 +11,7 @@ import type { TrainingRun } from "../types.js";
 import type { FitReport } from "./fit-logistic-regression.js";
 import type { TfidfModel } from "./model.js";
 import type { TrainTfidfResult } from "./train.js";
+import type { TrainingDatasetInputs } from "./train-datasets.js";
 import type { RocInput } from "./train-evaluate.js";
 
 /**
@@ -30,6 +31,8 @@ export interface TrainingTrail {
   readonly losses: readonly number[];
   /** Input of the ROC curve plot (binary models with validation data). */
   readonly roc?: RocInput;
+  /** The training and validation data, logged as dataset inputs when the run has `logInput`. */
+  readonly datasets?: TrainingDatasetInputs;
 }
 
 /** A param value as MLflow stores it. */
@@ -84,7 +87,7 @@ export function trainingParams(model: TfidfModel): Record<string, ParamValue> {
  * trainingMetrics(trail); // { train_examples: 3000, features: 41250, iterations: 17, converged: 1, training_time_s: 0.8, val_accuracy: 0.76, … }
  * ```
  */
-export function trainingMetrics(trail: Omit<TrainingTrail, "losses" | "roc">): Record<string, number> {
+export function trainingMetrics(trail: Omit<TrainingTrail, "losses" | "roc" | "datasets">): Record<string, number> {
   const m = trail.metrics;
   return {
     train_examples: trail.stats.examples,
@@ -113,7 +116,8 @@ async function logPlots(run: TrainingRun, metrics: ClassificationMetrics | null,
 }
 
 /**
- * Writes the training trail to `run`, in this order: the params ({@link trainingParams}),
+ * Writes the training trail to `run`, in this order: the params ({@link trainingParams}), the
+ * datasets as inputs (contexts `training` and `eval`) when the run has `logInput`,
  * `train_loss` at steps 1…n, the metrics ({@link trainingMetrics}), then
  * `plots/confusion_matrix.svg` and (binary models) `plots/roc_curve.svg` when the run has `logText`.
  *
@@ -124,6 +128,10 @@ async function logPlots(run: TrainingRun, metrics: ClassificationMetrics | null,
  */
 export async function logTraining(run: TrainingRun, model: TfidfModel, trail: TrainingTrail): Promise<void> {
   await run.logParams(trainingParams(model));
+  if (trail.datasets && run.logInput) {
+    await run.logInput(trail.datasets.training, { context: "training" });
+    if (trail.datasets.validation) await run.logInput(trail.datasets.validation, { context: "eval" });
+  }
   for (let i = 0; i < trail.losses.length; i++) await run.logMetric("train_loss", trail.losses[i]!, { step: i + 1 });
   await run.logMetrics(trainingMetrics(trail));
   await logPlots(run, trail.metrics, trail.roc);

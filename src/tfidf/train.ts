@@ -13,6 +13,7 @@ import type { LogisticRegressionOptions, TfidfVectorizerOptions } from "./option
 import type { TfidfParallelism } from "./parallel.js";
 import { evaluateTfidf } from "./train-evaluate.js";
 import { fitTfidf } from "./train-fit.js";
+import { builtDatasets, checkTrainingDatasets, datasetRecorders, type TrainingDatasets } from "./train-datasets.js";
 import { logTraining } from "./train-log.js";
 import { withPreset, type TfidfPresetName } from "./presets.js";
 
@@ -87,11 +88,26 @@ export interface TrainTfidfOptions extends TfidfVectorizerOptions, LogisticRegre
   /** How to use threads (advanced: the Node entries supply worker threads). */
   parallel?: TfidfParallelism;
   /**
-   * A run to log the training trail to: every option as a param, the loss of each optimizer
+   * A run to log the training trail to: every option as a param, the training and validation data
+   * as dataset inputs (contexts `training` and `eval`; see `datasets`), the loss of each optimizer
    * iteration (`train_loss` by step), validation metrics (`val_*`), and a confusion matrix and ROC
    * curve as SVG artifacts (`plots/`) when the run can store artifacts.
    */
   run?: TrainingRun;
+  /**
+   * How `run` names the training and validation data it logs as MLflow dataset inputs (the Datasets
+   * of MLflow's UI): a name, and the file or URI the rows were read from. Each dataset's digest,
+   * schema and profile are those `mlflow.data.from_pandas` gives the rows actually used (so a whole
+   * file read with `readDataset` gets the digest of `from_pandas(pd.read_csv(file))`). Without it
+   * the datasets are named `training` and `validation`, with a `code` source (data built in code).
+   * Ignored without `run`.
+   *
+   * @example
+   * ```ts
+   * await trainTfidf(train, { validation: dev, run, datasets: { training: { name: "train.csv", source: "/data/train.csv" }, validation: { name: "dev.csv", source: "/data/dev.csv" } } });
+   * ```
+   */
+  datasets?: TrainingDatasets;
 }
 
 /**
@@ -120,6 +136,9 @@ export interface TrainTfidfResult {
  * `LogisticRegression(solver="lbfgs")`: with the same options and data they learn the same
  * vocabulary and reach the same optimum.
  *
+ * With `run`, the training trail is logged to it, and the training and validation data as
+ * dataset inputs named by `datasets`.
+ *
  * @throws {SentiMlopsError} `INVALID_PARAMETER_VALUE` naming the bad option or example;
  * `CANCELLED` when `signal` aborts.
  *
@@ -137,13 +156,16 @@ export async function trainTfidfWith(data: TrainingData, given: TrainTfidfOption
   const started = Date.now();
   const options = withPreset(given);
   const { validation, onProgress } = options;
-  const fitted = await fitTfidf(data, options);
+  checkTrainingDatasets(options.datasets, validation !== undefined);
+  const recorders = datasetRecorders(options.run, options.datasets, validation !== undefined);
+  const fitted = await fitTfidf(data, options, recorders?.training);
   const { training, report, losses } = fitted;
   const model = options.compact ? compactTfidfModel(fitted.model, options.compact) : fitted.model;
-  const evaluation = validation === undefined ? null : await evaluateTfidf(model, validation, training, onProgress);
+  const evaluation = validation === undefined ? null : await evaluateTfidf(model, validation, training, onProgress, recorders?.validation);
   const metrics = evaluation?.metrics ?? null;
   const stats = { examples: training.y.length, features: model.vectorizer.size, durationMs: Date.now() - started };
-  if (options.run) await logTraining(options.run, model, { metrics, report, stats, losses, roc: evaluation?.roc });
+  const datasets = recorders && builtDatasets(recorders);
+  if (options.run) await logTraining(options.run, model, { metrics, report, stats, losses, roc: evaluation?.roc, datasets });
   onProgress?.({ phase: "done", fraction: 1 });
   return { model, metrics, fit: report, stats };
 }

@@ -16,6 +16,7 @@ import { describeResult, runProcess, type ProcessResult } from "../helpers/run-p
 import { dataFile } from "../peers/sklearn.js";
 import { collect, holdoutSplit, readDataset } from "../../src/entries/data.js";
 import { createTracking } from "../../src/entries/tracking.js";
+import { mlflowInputs, writeLabeledCsv } from "../peers/mlflow-inputs.js";
 
 const TRAIN = dataFile("rt-polarity/train.csv");
 const TEST = dataFile("rt-polarity/test.csv");
@@ -237,6 +238,13 @@ describe("senti-mlops train with tracking and the registry", () => {
     } finally {
       await tracking.close();
     }
+    // Python MLflow lists the two files as the run's datasets, as from_pandas(pd.read_csv(file)) describes them.
+    const python = await mlflowInputs(db, summary.run_id, [TRAIN, TEST]);
+    expect(python.inputs).toEqual([
+      { ...python.files[TRAIN], tags: { "mlflow.data.context": "training" } },
+      { ...python.files[TEST], tags: { "mlflow.data.context": "eval" } },
+    ]);
+    expect(python.inputs.map((i) => i.name)).toEqual(["train.csv", "test.csv"]);
 
     const skipped = await senti([...args, "--register", "cli-model", "--alias", "champion", "--skip-if-registered"]);
     expect(skipped.code, describeResult(skipped)).toBe(0);
@@ -264,6 +272,19 @@ describe("senti-mlops train with tracking and the registry", () => {
       expect(run.data.params).toMatchObject({ holdout_fraction: "0.2", holdout_seed: "7", holdout_rows: String(heldOut.length) });
     } finally {
       await tracking.close();
+    }
+    // The run's datasets are the two parts of the file, each with the digest of its own rows.
+    const trainCsv = await writeLabeledCsv(join(tmp, "holdout-train.csv"), train);
+    const heldOutCsv = await writeLabeledCsv(join(tmp, "holdout-validation.csv"), heldOut);
+    const python = await mlflowInputs(db, summary.run_id, [trainCsv, heldOutCsv]);
+    const source = { uri: TRAIN };
+    expect(python.inputs.map(({ name, source, tags }) => ({ name, source: JSON.parse(source), tags }))).toEqual([
+      { name: "train.csv (training split)", source, tags: { "mlflow.data.context": "training" } },
+      { name: "train.csv (holdout)", source, tags: { "mlflow.data.context": "eval" } },
+    ]);
+    for (const [input, csv] of [[python.inputs[0]!, trainCsv], [python.inputs[1]!, heldOutCsv]] as const) {
+      const { digest, schema, profile } = python.files[csv]!;
+      expect({ digest: input.digest, schema: input.schema, profile: input.profile }, input.name).toEqual({ digest, schema, profile });
     }
     const bad = await senti(["train", "--data", TRAIN, "--holdout-seed", "7"]);
     expect(bad.code).toBe(2);

@@ -152,6 +152,24 @@ describe("MLflow's pandas dataset digest", () => {
     expect(pandasDigest([])).toMatch(/^[0-9a-f]{8}$/);
     expect(() => pandasDigest([{ name: "a", values: [1] }, { name: "b", values: [] }])).toThrow('column "b" has 0 values, column "a" 1');
   });
+
+  it("of a table given by its first 10,000 rows and its row count (totalRows) is the whole table's", async () => {
+    const path = join(dir, "long.csv");
+    writeFileSync(path, `text,label\n${Array.from({ length: 10_050 }, (_, i) => `row ${i},${i % 2}`).join("\n")}\n`);
+    const python = await evalPeer<Record<string, string>>(["digest", path]);
+    const rows = await collect(readDataset(path));
+    const columns = (n: number) => [
+      { name: "text", values: rows.slice(0, n).map((r) => r.text) },
+      { name: "label", values: rows.slice(0, n).map((r) => r.label) },
+    ];
+    expect(pandasDigest(columns(rows.length))).toBe(python[path]);
+    expect(pandasDigest(columns(10_000), rows.length)).toBe(python[path]);
+    expect(pandasDigest(columns(10_020), rows.length)).toBe(python[path]);
+    expect(pandasDigest(columns(10_000), rows.length + 1)).not.toBe(python[path]);
+    expect(() => pandasDigest(columns(9_999), rows.length)).toThrow(/totalRows must be the table's row count/);
+    expect(() => pandasDigest(columns(20), 10)).toThrow(/totalRows must be the table's row count/);
+    expect(() => pandasDigest(columns(20), 20.5)).toThrow(/totalRows must be the table's row count/);
+  });
 });
 
 describe("plots", () => {

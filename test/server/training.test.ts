@@ -1,13 +1,15 @@
 /**
  * POST /train_model end to end on a temp SQLite store (MLflow's schema): auth (401/403), 202 →
  * poll → done → model swapped → /model_info shows the new version; the registry and the run say
- * the same; 409 while a job runs; promotion only when the new model beats the served one (and the
+ * the same, and Python MLflow lists TRAIN_DATA's two parts as the run's datasets; 409 while a job runs; promotion only when the new model beats the served one (and the
  * configurable policies); requests during a swap all succeed, each answered wholly by one model;
  * a restarted service serves the champion. Real trainTfidf, no mocks.
  *
  * Needs `npm run build` and ../shared/data/sst2.
  */
+import { basename, join } from "node:path";
 import { predict } from "senti-mlops";
+import { collect, holdoutSplit, readDataset } from "senti-mlops/data";
 import { createTracking } from "senti-mlops/tracking";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
@@ -22,6 +24,7 @@ import {
   type OpenApiChecker,
   type TestServer,
 } from "./helpers.js";
+import { mlflowInputs, writeLabeledCsv } from "../peers/mlflow-inputs.js";
 
 const auth = { authorization: `Bearer ${TOKEN}` };
 const REVIEWS = ["This movie was amazing!", "Terrible film, waste of time.", "A dull, lifeless script.", "Warm and funny."];
@@ -165,6 +168,23 @@ describe("training jobs", () => {
       expect(champion).toMatchObject({ version: "1", runId: first.run_id, source: `runs:/${first.run_id}/model` });
     } finally {
       await tracking.close();
+    }
+
+    // Python MLflow lists the two parts of TRAIN_DATA as the run's datasets, each described as
+    // mlflow.data.from_pandas describes a CSV of its rows (VALIDATION_SPLIT 0.2, TRAIN_SEED 42).
+    const { train: trained, heldOut } = holdoutSplit(await collect(readDataset(env.TRAIN_DATA!)), { fraction: 0.2, seed: 42 });
+    const trainCsv = await writeLabeledCsv(join(dir, "job-train.csv"), trained);
+    const heldOutCsv = await writeLabeledCsv(join(dir, "job-validation.csv"), heldOut);
+    const python = await mlflowInputs(env.MLFLOW_TRACKING_URI!, first.run_id!, [trainCsv, heldOutCsv]);
+    const file = basename(env.TRAIN_DATA!);
+    expect(python.inputs.map(({ name, source, source_type, tags }) => ({ name, source: JSON.parse(source), source_type, tags }))).toEqual([
+      { name: `${file} (training split)`, source: { uri: env.TRAIN_DATA }, source_type: "local", tags: { "mlflow.data.context": "training" } },
+      { name: `${file} (holdout)`, source: { uri: env.TRAIN_DATA }, source_type: "local", tags: { "mlflow.data.context": "eval" } },
+    ]);
+    for (const [input, csv, rows] of [[python.inputs[0]!, trainCsv, first.examples!.train], [python.inputs[1]!, heldOutCsv, first.examples!.validation]] as const) {
+      const { digest, schema, profile } = python.files[csv]!;
+      expect({ digest: input.digest, schema: input.schema, profile: input.profile }, input.name).toEqual({ digest, schema, profile });
+      expect(JSON.parse(input.profile).num_rows).toBe(rows);
     }
   });
 

@@ -3,7 +3,8 @@
  * replica sharing the tracking store (the training lease, ./training-lease.ts), in the background.
  * A job reads `TRAIN_DATA`, holds out the texts `holdoutSplit` picks (`VALIDATION_SPLIT`,
  * `TRAIN_SEED`: decided by each text, so no model trained by the service or by the CLI with
- * `--holdout` has seen them), trains TF-IDF with `trainTfidf({ run })`, logs and registers the
+ * `--holdout` has seen them), trains TF-IDF with `trainTfidf({ run })` (the run lists both parts
+ * of `TRAIN_DATA` as its datasets, `FILE (training split)` and `FILE (holdout)`), logs and registers the
  * model, measures the champion on the same held-out texts, and — when the promotion policy says so
  * and the lease is still held — moves the alias (`champion`) to the new version and swaps it in
  * atomically. The job's state is kept on its run (a tag), so any process can answer for it.
@@ -12,17 +13,34 @@
  */
 import { randomUUID } from "node:crypto";
 import { readdir, rm } from "node:fs/promises";
-import { isAbsolute, join } from "node:path";
+import { basename, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
 import { predict, trainTfidf, type LabeledText, type SentimentModel } from "senti-mlops";
 import { collect, holdoutSplit, readDataset } from "senti-mlops/data";
+import type { TrainingDatasets } from "senti-mlops/tfidf";
 import type { ActiveRun, Tracking } from "senti-mlops/tracking";
 import type { PromotionPolicy, ServiceConfig } from "./config.js";
 import type { ServedModel, ServedModels } from "./served-models.js";
 import { ServiceError, toErrorAnswer } from "./service-error.js";
 import type { ServiceMetrics } from "./service-metrics.js";
 import type { HeldLease, LeaseRecord, TrainingLeases } from "./training-lease.js";
+
+/**
+ * How a job's run names its data in MLflow's Datasets: the two parts of `TRAIN_DATA`, with the file
+ * as their source (the digests are those of the rows of each part).
+ *
+ * @example
+ * ```ts
+ * trainingDatasets("/data/train.csv");
+ * // { training: { name: "train.csv (training split)", source: "/data/train.csv" }, validation: { name: "train.csv (holdout)", … } }
+ * ```
+ */
+export function trainingDatasets(trainData: string): TrainingDatasets {
+  const source = /^[a-z][\w+.-]*:\/\//i.test(trainData) ? trainData : resolve(trainData);
+  const name = basename(trainData.replace(/[/\\]+$/, "")) || trainData;
+  return { training: { name: `${name} (training split)`, source }, validation: { name: `${name} (holdout)`, source } };
+}
 
 /** A job's state, as `GET /train_model/:id` shows it (snake_case: wire format). */
 export interface TrainingJobView {
@@ -259,6 +277,7 @@ export function createTrainingJobs(context: TrainingJobsContext): TrainingJobs {
         ngramRange: [config.trainOptions.ngramRange[0], config.trainOptions.ngramRange[1]],
         validation,
         run,
+        datasets: trainingDatasets(config.trainData!),
         signal,
         onProgress: (event) => {
           if (job.phase !== event.phase) {
