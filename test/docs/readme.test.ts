@@ -14,6 +14,7 @@
  *   `serve=<path>:<path under the shared folder>` files at page-relative paths; what they print
  *   is read from the page's console. A block marked `mlflow` talks to the test run's real MLflow
  *   server where it says `http://127.0.0.1:5000`.
+ * - ```python blocks marked `fixture=…` run with the peers' Python (see PYTHON_FIXTURES).
  * - ```sh blocks marked `fixture=…` are run with sh (the `senti-mlops` command is bin/senti-mlops.js);
  *   a `# {…}` line under a command is compared with its output the same way.
  * - A `<!-- readme-test: … -->` comment right above a block (invisible on GitHub) gives it its
@@ -34,6 +35,8 @@ import { startPageServer } from "../browser/page-server.js";
 import { distFile, PROJECT_ROOT } from "../helpers/dist.js";
 import { cleanEnv, describeResult, runProcess } from "../helpers/run-process.js";
 import { SHARED } from "../peers/sklearn.js";
+import { MLFLOW_QUIET_ENV } from "../peers/mlflow-server.js";
+import { VENV_PYTHON } from "../peers/python-env.js";
 import {
   benchmarksHave,
   compareToExpected,
@@ -160,13 +163,15 @@ function bare(command: string): string {
 const runtimeOf = (b: CodeBlock) => markerValues(b.marker, "runtime")[0] ?? "node";
 const tsBlocks = BLOCKS.filter((b) => b.lang === "ts");
 const shBlocks = BLOCKS.filter((b) => b.lang === "sh");
+const pythonBlocks = BLOCKS.filter((b) => b.lang === "python");
 const fixtureOf = (b: CodeBlock) => markerValues(b.marker, "fixture")[0];
 
 describe("README.md code blocks", () => {
-  it("are all ts or sh blocks, and the sh blocks not run are exactly the NOT_EXECUTED list", () => {
+  it("are all ts, sh or python blocks, and the sh blocks not run are exactly the NOT_EXECUTED list", () => {
     expect(BLOCKS.length).toBeGreaterThan(0);
-    const other = BLOCKS.filter((b) => b.lang !== "ts" && b.lang !== "sh").map(where);
-    expect(other, "blocks in another language (this test runs ts and sh)").toEqual([]);
+    const other = BLOCKS.filter((b) => b.lang !== "ts" && b.lang !== "sh" && b.lang !== "python").map(where);
+    expect(other, "blocks in another language (this test runs ts, sh and python)").toEqual([]);
+    for (const b of pythonBlocks) expect(Object.keys(PYTHON_FIXTURES), `${where(b)}: fixture=${fixtureOf(b)}`).toContain(fixtureOf(b));
     const notRun = shBlocks.filter((b) => fixtureOf(b) === undefined).map((b) => shellCommands(b.code).map((c) => bare(c.command)));
     expect(notRun).toEqual(NOT_EXECUTED.map((e) => e.commands));
     for (const b of shBlocks) {
@@ -217,6 +222,14 @@ describe("README.md code blocks", () => {
       await SHELL_FIXTURES[fixtureOf(block)!](block);
     },
     600_000,
+  );
+  it.each(pythonBlocks.map((block) => ({ block, name: where(block) })))(
+    "python block at $name runs with the peers' MLflow",
+    async ({ block }) => {
+      distFile(".");
+      await PYTHON_FIXTURES[fixtureOf(block)!]!(block);
+    },
+    300_000,
   );
 });
 
@@ -317,6 +330,42 @@ async function sh(command: string, cwd: string) {
   }
   return runProcess("sh", ["-c", command], { cwd, env: cleanEnv({ PATH: `${bin}:${process.env.PATH}` }), timeoutMs: 300_000 });
 }
+
+/**
+ * How a python block runs: with the peers' Python (.venv, MLflow 3.17.2), `mlflow` and `pandas as pd`
+ * imported, `MLFLOW_TRACKING_URI` set, and the block's `model` printed (`repr`) at the end.
+ */
+const PYTHON_FIXTURES: Record<string, (block: CodeBlock) => Promise<void>> = {
+  /** The registered `sentiment-tfidf@champion` the block loads: trained and logged by the package, from dist/. */
+  async pyfunc(block) {
+    const dir = blockDir(block);
+    writeFileSync(
+      join(dir, "setup.ts"),
+      [
+        'import { trainTfidf } from "senti-mlops/tfidf";',
+        'import { createTracking } from "senti-mlops/tracking";',
+        'const rows = [["Great movie!", 1], ["A joy to watch", 1], ["Awful film", 0], ["A dull, tedious mess", 0]].map(([text, label]) => ({ text, label }));',
+        'const tracking = await createTracking("sqlite:///mlflow.db", { artifactRoot: "mlruns" });',
+        'const run = await tracking.startRun({ experimentName: "readme" });',
+        "const { model } = await trainTfidf(rows);",
+        'const logged = await run.logModel(model, "model", { registeredModelName: "sentiment-tfidf", inputExample: ["Great!"] });',
+        "await run.end();",
+        'await tracking.registry.setRegisteredModelAlias("sentiment-tfidf", "champion", logged.version!.version);',
+        "await tracking.close();",
+        "",
+      ].join("\n"),
+    );
+    const setup = await runProcess(TSX, ["setup.ts"], { cwd: dir, env: cleanEnv(), timeoutMs: 120_000 });
+    expect(setup.code, describeResult(setup)).toBe(0);
+    // A block inside a list item is indented with it.
+    const indent = Math.min(...block.code.split("\n").filter((l) => l.trim()).map((l) => /^ */.exec(l)![0].length));
+    const code = block.code.split("\n").map((l) => l.slice(indent)).join("\n");
+    writeFileSync(join(dir, "block.py"), ["import mlflow", "import pandas as pd", code, "print(repr(model))", ""].join("\n"));
+    const r = await runProcess(VENV_PYTHON, ["block.py"], { cwd: dir, env: cleanEnv({ ...MLFLOW_QUIET_ENV, MLFLOW_TRACKING_URI: "sqlite:///mlflow.db" }), timeoutMs: 120_000 });
+    expect(r.code, `${where(block)}\n${describeResult(r)}`).toBe(0);
+    expect(r.stdout, where(block)).toContain("flavor: senti_mlops_pyfunc");
+  },
+};
 
 const SHELL_FIXTURES: Record<string, (block: CodeBlock) => Promise<void>> = {
   /** The CLI block, in a cwd with the marker's train.csv/test.csv; each command's output checked loosely. */
