@@ -250,7 +250,7 @@ describe("installed from the tarball", { timeout: TIMEOUT }, () => {
   `;
   const REGISTRY_EXPECTED = {
     labels: ["Positive", "Negative"],
-    files: ["model/MLmodel", "model/model.senti"],
+    files: ["model/MLmodel", "model/code", "model/conda.yaml", "model/model.senti", "model/python_env.yaml", "model/requirements.txt"],
     memoryStore: "function",
     artifactStore: "function",
     s3: "function",
