@@ -5,6 +5,11 @@
  * bytes (from an artifact store) gets its external tensors put back inline here — a rewrite of the
  * protobuf that copies every other byte as it is.
  *
+ * Written by hand, not with a protobuf library (protobufjs and the onnx.proto schema): decoding
+ * and re-encoding would materialize every tensor of the model as objects only to copy them back,
+ * and would add a code generator or a schema loader to what browsers download. Only the few
+ * fields on the path to a tensor are read here; everything else is copied byte for byte.
+ *
  * @module
  */
 import { SentiMlopsError } from "../errors.js";
