@@ -53,14 +53,28 @@ function checkModel(model: unknown): SentimentModel {
 export async function predictProba(model: SentimentModel, texts: readonly string[], options: PredictOptions = {}): Promise<number[][]> {
   const m = checkModel(model);
   const all = checkTexts(texts);
-  const batchSize = options.batchSize ?? 4096;
-  if (!(Number.isInteger(batchSize) && batchSize > 0)) {
-    throw SentiMlopsError.invalidParameterValue(`batchSize must be a positive integer, got ${batchSize}`, { component: "models" });
-  }
+  const batchSize = checkBatchSize(options);
   if (all.length <= batchSize) return await m.predictProba(all);
   const out: number[][] = [];
   for (let i = 0; i < all.length; i += batchSize) out.push(...(await m.predictProba(all.slice(i, i + batchSize))));
   return out;
+}
+
+function checkBatchSize(options: PredictOptions): number {
+  const batchSize = options.batchSize ?? 4096;
+  if (!(Number.isInteger(batchSize) && batchSize > 0)) {
+    throw SentiMlopsError.invalidParameterValue(`batchSize must be a positive integer, got ${batchSize}`, { component: "models" });
+  }
+  return batchSize;
+}
+
+/** The most probable label of each row of `k` probabilities (the first of equals) and its probability. */
+function bestOfRows(flat: ArrayLike<number>, k: number, labels: readonly string[], out: Prediction[], at: number): void {
+  for (let r = 0, base = 0; base < flat.length; r++, base += k) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (flat[base + c]! > flat[base + best]!) best = c;
+    out[at + r] = { label: labels[best]!, score: flat[base + best]! };
+  }
 }
 
 /**
@@ -76,11 +90,20 @@ export async function predictProba(model: SentimentModel, texts: readonly string
  * ```
  */
 export async function predict(model: SentimentModel, texts: readonly string[], options: PredictOptions = {}): Promise<Prediction[]> {
-  const proba = await predictProba(model, texts, options);
-  const labels = model.labels;
-  return proba.map((row) => {
-    let best = 0;
-    for (let c = 1; c < row.length; c++) if (row[c]! > row[best]!) best = c;
-    return { label: labels[best]!, score: row[best]! };
-  });
+  const m = checkModel(model);
+  const labels = m.labels;
+  if (typeof m.probabilities !== "function") {
+    const rows = await predictProba(m, texts, options);
+    const out = new Array<Prediction>(rows.length);
+    rows.forEach((row, i) => bestOfRows(row, labels.length, labels, out, i));
+    return out;
+  }
+  // A model with flat probabilities (TF-IDF): no array per text on the way.
+  const all = checkTexts(texts);
+  const batchSize = checkBatchSize(options);
+  const out = new Array<Prediction>(all.length);
+  for (let i = 0; i < all.length; i += batchSize) {
+    bestOfRows(await m.probabilities(all.length <= batchSize ? all : all.slice(i, i + batchSize)), labels.length, labels, out, i);
+  }
+  return out;
 }

@@ -58,6 +58,11 @@ export interface SentimentModel {
   readonly labels: readonly string[];
   /** Probabilities of each label for each text: `texts.length` rows of `labels.length` numbers. */
   predictProba(texts: readonly string[]): number[][] | Promise<number[][]>;
+  /**
+   * Optional: the same probabilities, row-major in one typed array (`texts.length × labels.length`).
+   * {@link predict} uses it when present, which saves an array per text.
+   */
+  probabilities?(texts: readonly string[]): Float64Array | Promise<Float64Array>;
 }
 
 /**
