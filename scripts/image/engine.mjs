@@ -115,6 +115,9 @@ async function onPath(cmd) {
   return r.code === 0;
 }
 
+/** Where podman looks for the init process of `--init` / compose's `init: true` containers. */
+const PODMAN_INIT = "/usr/libexec/podman/catatonit";
+
 const isRoot = () => typeof process.getuid === "function" && process.getuid() === 0;
 
 /**
@@ -128,6 +131,16 @@ export async function ensureCommands(commands, packages, { log = defaultLog } = 
   const missing = [];
   for (const c of commands) if (!(await onPath(c))) missing.push(c);
   if (missing.length === 0) return;
+  await aptInstall(packages, missing, { log });
+}
+
+/**
+ * Installs Debian packages with apt-get (as root), or fails saying what to install.
+ *
+ * @param {string[]} packages the Debian packages
+ * @param {string[]} missing what is missing without them (for the messages)
+ */
+async function aptInstall(packages, missing, { log = defaultLog } = {}) {
   if (!isRoot() || !(await onPath("apt-get"))) {
     throw new Error(
       `${missing.join(", ")} not found: install ${packages.join(" ")} (e.g. \`apt-get install ${packages.join(" ")}\` as root)`,
@@ -201,6 +214,9 @@ export async function detectEngine({ log = defaultLog } = {}) {
     log("docker is installed but `docker info` reaches no daemon: trying podman");
   }
   await ensureCommands(["podman", "buildah", "runc"], ["podman", "buildah", "runc"], { log });
+  // compose.yaml's `init: true` runs podman's init, catatonit, as each container's PID 1. Debian
+  // ships it as a recommendation of podman, which an install without recommends leaves out.
+  if (!existsSync(PODMAN_INIT)) await aptInstall(["catatonit"], [PODMAN_INIT], { log });
   if (!isRoot()) {
     throw new Error("podman is used rootful here (the stand-in images are built with debootstrap): run as root, or start a Docker daemon");
   }
