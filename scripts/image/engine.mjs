@@ -117,6 +117,8 @@ async function onPath(cmd) {
 
 /** Where podman looks for the init process of `--init` / compose's `init: true` containers. */
 const PODMAN_INIT = "/usr/libexec/podman/catatonit";
+/** The CNI plugin that resolves container names on podman's CNI networks. */
+const CNI_DNSNAME = "/usr/lib/cni/dnsname";
 
 const isRoot = () => typeof process.getuid === "function" && process.getuid() === 0;
 
@@ -222,6 +224,13 @@ export async function detectEngine({ log = defaultLog } = {}) {
   }
   const conf = await writeContainersConf();
   const env = { ...process.env, CONTAINERS_CONF: conf };
+  // Compose services reach each other by name (mlflow → minio, the service → mlflow). With CNI
+  // networking (podman 4 on Debian 12) names resolve through the dnsname plugin, which is another
+  // package an install without recommends leaves out: without it MLflow never finds MinIO.
+  const backend = await exec("podman", ["info", "--format", "{{.Host.NetworkBackend}}"], { env, timeoutMs: 30_000 });
+  if (backend.stdout.trim() === "cni" && !existsSync(CNI_DNSNAME)) {
+    await aptInstall(["golang-github-containernetworking-plugin-dnsname"], [CNI_DNSNAME], { log });
+  }
   const v = await mustExec("podman", ["version", "--format", "{{.Client.Version}}"], { env, timeoutMs: 30_000 });
   log(`engine: podman ${v.stdout.trim()} with this machine's configuration ${conf} (CONTAINERS_CONF; not needed elsewhere)`);
   return { cmd: "podman", env };
