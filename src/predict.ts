@@ -91,19 +91,13 @@ function bestOfRows(flat: ArrayLike<number>, k: number, labels: readonly string[
  */
 export async function predict(model: SentimentModel, texts: readonly string[], options: PredictOptions = {}): Promise<Prediction[]> {
   const m = checkModel(model);
-  const labels = m.labels;
-  if (typeof m.probabilities !== "function") {
-    const rows = await predictProba(m, texts, options);
-    const out = new Array<Prediction>(rows.length);
-    rows.forEach((row, i) => bestOfRows(row, labels.length, labels, out, i));
-    return out;
-  }
-  // A model with flat probabilities (TF-IDF): no array per text on the way.
   const all = checkTexts(texts);
   const batchSize = checkBatchSize(options);
   const out = new Array<Prediction>(all.length);
   for (let i = 0; i < all.length; i += batchSize) {
-    bestOfRows(await m.probabilities(all.length <= batchSize ? all : all.slice(i, i + batchSize)), labels.length, labels, out, i);
+    const batch = all.length <= batchSize ? all : all.slice(i, i + batchSize);
+    // Flat probabilities when the model has them (TF-IDF): no array per text on the way.
+    bestOfRows(m.probabilities ? await m.probabilities(batch) : (await m.predictProba(batch)).flat(), m.labels.length, m.labels, out, i);
   }
   return out;
 }
