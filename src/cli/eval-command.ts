@@ -85,10 +85,15 @@ function slugs(names: readonly string[]): string[] {
 }
 
 /**
- * Loads a model the CLI was given: a Hugging Face BERT folder (a folder with config.json and no
- * MLmodel file) with `loadBert`, anything else with `loadModel`.
+ * Loads a model the CLI was given (`eval` and `predict`): a Hugging Face BERT folder (a folder
+ * with config.json and no MLmodel file) with `loadBert`, anything else with `loadModel`.
+ *
+ * @example
+ * ```ts
+ * const model = await openModel("../shared/models/bert-tiny-sst2", undefined);
+ * ```
  */
-async function openModel(source: string, tracking: Tracking | undefined): Promise<SentimentModel> {
+export async function openModel(source: string, tracking: Tracking | undefined): Promise<SentimentModel> {
   if (!isTrackingUri(source) && existsSync(source) && statSync(source).isDirectory()) {
     if (!existsSync(join(source, "MLmodel")) && existsSync(join(source, "config.json"))) return loadBert(source);
   }

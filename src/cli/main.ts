@@ -3,7 +3,7 @@
  *
  *   senti-mlops train --data FILE [--test FILE] [--out model.bin] [options]
  *   senti-mlops train --data FILE --tracking-uri URI --register NAME [--alias champion]   (log, register)
- *   senti-mlops predict --model FILE [TEXT ...]      (texts from stdin, one per line, when none given)
+ *   senti-mlops predict --model PATH [TEXT ...]      (texts from stdin, one per line, when none given)
  *   senti-mlops eval MODEL --data FILE | eval --compare MODEL MODEL ... --data FILE   (eval-command.ts)
  *
  * @module
@@ -16,9 +16,9 @@ import { holdoutSplit } from "../data/holdout.js";
 import { readDataset } from "../data/read-dataset.js";
 import { hasErrorCode, isSentiMlopsError } from "../errors.js";
 import { createTracking } from "../api/create-tracking.js";
-import { loadModel } from "../api/load-model.js";
 import { saveModel } from "../api/save-model.js";
 import { trainTfidf } from "../api/train-tfidf.js";
+import { isBertModel } from "../bert/bert-model.js";
 import { predict } from "../predict.js";
 import type { WeightPrecision } from "../tfidf/compact-model.js";
 import { resolveClassifierOptions } from "../tfidf/options.js";
@@ -27,13 +27,13 @@ import type { TrainProgress, TrainTfidfOptions } from "../tfidf/train.js";
 import type { TrainingDatasetInfo, TrainingDatasets } from "../tfidf/train-datasets.js";
 import type { LabeledText } from "../types.js";
 import { UsageError, describeLabelCounts, formatCount, parse, readOptionsOf, redactCredentials } from "./cli-args.js";
-import { evalCommand, EVAL_USAGE } from "./eval-command.js";
+import { evalCommand, EVAL_USAGE, openModel } from "./eval-command.js";
 
 const VERSION = "0.1.0";
 
 const USAGE = `Usage:
   senti-mlops train --data FILE [--test FILE] [--out FILE] [options]
-  senti-mlops predict --model FILE [--json] [TEXT ...]
+  senti-mlops predict --model PATH [--json] [TEXT ...]
   senti-mlops eval MODEL --data FILE [--out DIR] [--tracking-uri URI] [options]
   senti-mlops eval --compare MODEL MODEL ... --data FILE [options]
   senti-mlops --version | --help
@@ -95,7 +95,8 @@ tracking and registry (train):
   --holdout: FILE (training split) and FILE (holdout)).
 
 predict options:
-  --model FILE            a model saved by train (required)
+  --model PATH            a model saved by train, an MLflow model folder, or a Hugging Face
+                          BERT folder (config.json, tokenizer.json, onnx/model.onnx) (required)
   --json                  one JSON object per line
 ${EVAL_USAGE}`;
 
@@ -429,12 +430,16 @@ async function predictCommand(args: string[]): Promise<void> {
   const { values: v, positionals } = parse(args, PREDICT_OPTIONS);
   if (!v.model) throw new UsageError("predict needs --model FILE");
   const texts = positionals.length > 0 ? positionals : await readStdinLines();
-  const model = await loadModel(v.model);
-  const predictions = await predict(model, texts);
-  const out = predictions.map((p, i) =>
-    v.json ? JSON.stringify({ text: texts[i], label: p.label, score: p.score }) : `${p.label}\t${p.score.toFixed(4)}\t${texts[i]}`,
-  );
-  if (out.length > 0) process.stdout.write(`${out.join("\n")}\n`);
+  const model = await openModel(v.model, undefined);
+  try {
+    const predictions = await predict(model, texts);
+    const out = predictions.map((p, i) =>
+      v.json ? JSON.stringify({ text: texts[i], label: p.label, score: p.score }) : `${p.label}\t${p.score.toFixed(4)}\t${texts[i]}`,
+    );
+    if (out.length > 0) process.stdout.write(`${out.join("\n")}\n`);
+  } finally {
+    if (isBertModel(model)) await model.dispose();
+  }
 }
 
 /**

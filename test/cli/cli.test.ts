@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { PROJECT_ROOT, distFile } from "../helpers/dist.js";
 import { describeResult, runProcess, type ProcessResult } from "../helpers/run-process.js";
-import { dataFile } from "../peers/sklearn.js";
+import { SHARED, dataFile } from "../peers/sklearn.js";
 import { collect, holdoutSplit, readDataset } from "../../src/entries/data.js";
 import { createTracking } from "../../src/entries/tracking.js";
 import { mlflowInputs, writeLabeledCsv } from "../peers/mlflow-inputs.js";
@@ -113,6 +113,16 @@ describe("senti-mlops predict", () => {
     expect(r.code, describeResult(r)).toBe(0);
     expect(r.stderr).toBe("");
     checkLines(r.stdout);
+  });
+
+  test("a Hugging Face BERT folder (bert-tiny-sst2) as --model", async () => {
+    const r = await senti(["predict", "--model", join(SHARED, "models", "bert-tiny-sst2"), ...TEXTS]);
+    expect(r.code, describeResult(r)).toBe(0);
+    expect(r.stderr).toBe("");
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^POSITIVE\t0\.\d{4}\twhat a wonderful film$/);
+    expect(lines[1]).toMatch(/^NEGATIVE\t0\.\d{4}\tdull, boring and far too long$/);
   });
 
   test("--json prints JSON lines", async () => {
