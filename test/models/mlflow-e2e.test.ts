@@ -4,11 +4,9 @@
  * same — and Python's MLflow sees the logged model, its MLmodel file, the version and the alias
  * (and an alias Python sets is what senti-mlops then loads).
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadModel } from "../../src/index.js";
@@ -19,21 +17,17 @@ import type { TfidfModel } from "../../src/tfidf/model.js";
 import { createS3ArtifactBackend } from "../../src/adapters/artifact-backends.node.js";
 import { createTracking } from "../../src/entries/tracking.js";
 import type { Tracking } from "../../src/entries/tracking.js";
-import { MLFLOW_QUIET_ENV } from "../peers/mlflow-server.js";
-import { PROJECT_ROOT, VENV_PYTHON } from "../peers/python-env.js";
+import { PROJECT_ROOT } from "../peers/python-env.js";
+import { pythonPeer } from "../peers/python-peer.js";
 import { startS3Server, type S3Server } from "../peers/s3-server.js";
 import { dataFile } from "../peers/sklearn.js";
 
-const execFileAsync = promisify(execFile);
 const PEER = join(PROJECT_ROOT, "test", "peers", "mlflow_models.py");
 const dir = mkdtempSync(join(tmpdir(), "senti-models-e2e-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function python<T>(command: string, request: unknown, env: Record<string, string> = {}): Promise<T> {
-  const child = execFileAsync(VENV_PYTHON, [PEER, command], { cwd: dir, env: { ...process.env, ...MLFLOW_QUIET_ENV, ...env }, maxBuffer: 64 << 20 });
-  child.child.stdin!.end(JSON.stringify(request));
-  const { stdout } = await child;
-  const result = JSON.parse(stdout.trim().split("\n").pop()!) as T & { mlflow: string };
+  const result = await pythonPeer<T & { mlflow: string }>(PEER, command, request, dir, env);
   expect(result.mlflow).toBe(MLFLOW_VERSION);
   return result;
 }

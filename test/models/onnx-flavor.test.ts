@@ -6,31 +6,25 @@
  * the folder's root) and both ONNX layouts (external data, MLflow's default, and inline) are
  * covered; a folder without the tokenizer files fails naming them; a senti-mlops model loads as before.
  */
-import { execFile } from "node:child_process";
 import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadBert, loadModel, predict } from "../../src/index.js";
 import type { BertModel } from "../../src/bert/bert-model.js";
 import type { SentimentModel } from "../../src/types.js";
 import { MLFLOW_VERSION } from "../../src/mlflow/sql/mlflow-schema.js";
 import { createTracking, type Tracking } from "../../src/entries/tracking.js";
-import { MLFLOW_QUIET_ENV } from "../peers/mlflow-server.js";
-import { PROJECT_ROOT, VENV_PYTHON } from "../peers/python-env.js";
+import { PROJECT_ROOT } from "../peers/python-env.js";
+import { pythonPeer } from "../peers/python-peer.js";
 import { BERT_DIR, readSst2Dev } from "../bert/helpers.js";
 
-const execFileAsync = promisify(execFile);
 const PEER = join(PROJECT_ROOT, "test", "peers", "mlflow_onnx_flavor.py");
 const dir = mkdtempSync(join(tmpdir(), "senti-onnx-flavor-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function python<T>(command: string, request: unknown): Promise<T> {
-  const child = execFileAsync(VENV_PYTHON, [PEER, command], { cwd: dir, env: { ...process.env, ...MLFLOW_QUIET_ENV }, maxBuffer: 64 << 20 });
-  child.child.stdin!.end(JSON.stringify(request));
-  const { stdout } = await child;
-  const result = JSON.parse(stdout.trim().split("\n").pop()!) as T & { mlflow: string };
+  const result = await pythonPeer<T & { mlflow: string }>(PEER, command, request, dir);
   expect(result.mlflow).toBe(MLFLOW_VERSION);
   return result;
 }

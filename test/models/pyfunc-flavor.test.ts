@@ -7,11 +7,9 @@
  * the model file can hold (analyzers, token patterns, stop words, compact weights, three classes)
  * loads in Python; a folder logged without the flavor still loads in senti-mlops.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadBert, loadModel } from "../../src/index.js";
@@ -20,12 +18,13 @@ import { MLFLOW_VERSION } from "../../src/mlflow/sql/mlflow-schema.js";
 import { trainTfidf, type TrainTfidfOptions } from "../../src/entries/tfidf.js";
 import { createTracking, type Tracking } from "../../src/entries/tracking.js";
 import type { SentimentModel } from "../../src/types.js";
-import { MLFLOW_QUIET_ENV, startModelServer } from "../peers/mlflow-server.js";
-import { PROJECT_ROOT, VENV_PYTHON } from "../peers/python-env.js";
+import { isBertModel } from "../../src/bert/bert-model.js";
+import { startModelServer } from "../peers/mlflow-server.js";
+import { PROJECT_ROOT } from "../peers/python-env.js";
+import { pythonPeer } from "../peers/python-peer.js";
 import { dataFile } from "../peers/sklearn.js";
 import { startTestServer } from "../server/helpers.js";
 
-const execFileAsync = promisify(execFile);
 const PEER = join(PROJECT_ROOT, "test", "peers", "mlflow_pyfunc.py");
 const BERT_DIR = join(PROJECT_ROOT, "..", "shared", "models", "bert-tiny-sst2");
 const dir = mkdtempSync(join(tmpdir(), "senti-pyfunc-"));
@@ -45,10 +44,7 @@ interface PythonUse {
 
 /** Python's MLflow loading each model URI through its python_function flavor and predicting `texts`. */
 async function pythonUse(trackingUri: string, modelUris: string[], texts: readonly string[]): Promise<Record<string, PythonUse>> {
-  const child = execFileAsync(VENV_PYTHON, [PEER, "predict"], { cwd: dir, env: { ...process.env, ...MLFLOW_QUIET_ENV }, maxBuffer: 256 << 20 });
-  child.child.stdin!.end(JSON.stringify({ tracking_uri: trackingUri, model_uris: modelUris, texts }));
-  const { stdout } = await child;
-  const result = JSON.parse(stdout.trim().split("\n").pop()!) as { results: Record<string, PythonUse>; mlflow: string };
+  const result = await pythonPeer<{ results: Record<string, PythonUse>; mlflow: string }>(PEER, "predict", { tracking_uri: trackingUri, model_uris: modelUris, texts }, dir);
   expect(result.mlflow).toBe(MLFLOW_VERSION);
   return result.results;
 }
@@ -112,7 +108,7 @@ describe("models logged to a real MLflow server, used from Python through models
     seen = await pythonUse(inject("mlflowUrl"), [`models:/${tfidfName}@champion`, `models:/${bertName}@champion`], TEXTS);
   });
   afterAll(async () => {
-    await (bert as { dispose?: () => Promise<void> } | undefined)?.dispose?.();
+    if (bert && isBertModel(bert)) await bert.dispose();
     await tracking?.close();
   });
 

@@ -7,6 +7,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { PUNCTUATION_TOKENS, type CsrMatrix, type TfidfVectorizerOptions } from "../../src/entries/tfidf.js";
+import { PYTHON_PUNCTUATION_PATTERN } from "../../src/tfidf/python-token-pattern.js";
 import { PROJECT_ROOT, VENV_PYTHON } from "./python-env.js";
 
 const run = promisify(execFile);
@@ -26,8 +27,8 @@ export async function sklearn<T = Record<string, unknown>>(...args: string[]): P
   return JSON.parse(stdout.trim().split("\n").pop()!) as T;
 }
 
-/** scikit-learn's spelling of PUNCTUATION_TOKENS (the only token pattern translated here). */
-export const SKLEARN_PUNCTUATION_PATTERN = String.raw`(?u)\w+|[^\w\s]`;
+/** scikit-learn's spelling of PUNCTUATION_TOKENS (the only token pattern translated here): the python_function flavor's. */
+export const SKLEARN_PUNCTUATION_PATTERN = PYTHON_PUNCTUATION_PATTERN;
 
 /** Our option names → scikit-learn's TfidfVectorizer keyword arguments. */
 export function toSklearnVectorizer(o: TfidfVectorizerOptions): Record<string, unknown> {
