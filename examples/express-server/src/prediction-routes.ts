@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { IncomingMessage } from "node:http";
 import express, { type Application } from "express";
 import { predict } from "senti-mlops";
 import { countPredictions, type AppContext } from "./app-context.js";
@@ -55,23 +56,29 @@ export function referenceLabel(label: string): string {
   return lower === "positive" ? "Positive" : lower === "negative" ? "Negative" : label;
 }
 
+/** The `/predict` answer. */
+export type PredictAnswer = z.output<typeof predictResponseSchema>;
+
 /**
- * Adds `POST /predict`.
+ * What `POST /predict` answers, given the request (for its `Content-Type`), its body as read (bytes)
+ * and its parsed query: the body checked (media type, UTF-8, JSON, schema), the model chosen
+ * (`model` in the body or the query, TF-IDF by default), the reviews predicted and counted in the
+ * metrics. Used by the Express route and by the `/predict` lane of request-listener.ts alike.
+ *
+ * @throws {ServiceError} 400 for a bad body or model choice, 503/501 when the model is not served.
  *
  * @example
  * ```ts
- * addPredictionRoutes(app, context);
+ * const answerPrediction = createPredictionAnswerer(context);
+ * res.json(await answerPrediction(req, req.body, req.query));
  * ```
  */
-export function addPredictionRoutes(app: Application, context: AppContext): void {
-  const { config } = context;
-  const bodySchema = predictRequestSchema(config);
-  const rawBody = express.raw({ type: () => true, limit: config.maxBody });
-  app.post("/predict", rawBody, async (req, res) => {
-    const { text } = readText(req, { accept: ["application/json"], wrongTypeStatus: 400 });
+export function createPredictionAnswerer(context: AppContext): (req: IncomingMessage, body: unknown, query: Readonly<Record<string, unknown>>) => Promise<PredictAnswer> {
+  const bodySchema = predictRequestSchema(context.config);
+  return async (req, bytes, query) => {
+    const { text } = readText(req, bytes, { accept: ["application/json"], wrongTypeStatus: 400 });
     const body = parseOrThrow(bodySchema, parseJson(text));
-    const query = req.query.model;
-    const fromQuery = query === undefined ? undefined : parseOrThrow(modelChoiceSchema, query, "model (query)");
+    const fromQuery = query.model === undefined ? undefined : parseOrThrow(modelChoiceSchema, query.model, "model (query)");
     if (fromQuery && body.model && fromQuery !== body.model) {
       throw new ServiceError("INVALID_PARAMETER_VALUE", `model is "${body.model}" in the body but "${fromQuery}" in the query; give one`);
     }
@@ -79,14 +86,30 @@ export function addPredictionRoutes(app: Application, context: AppContext): void
     const served = servedModelFor(context, kind);
     const predictions = await predict(served.model, body.reviews);
     countPredictions(context, served, predictions);
-    const answer: z.output<typeof predictResponseSchema> = {
+    return {
       model: kind === "bert" ? "BERT" : "TF-IDF",
       predictions: predictions.map((p) => referenceLabel(p.label)),
       scores: predictions.map((p) => p.score),
       count: predictions.length,
       model_version: served.registeredModel?.version ?? null,
     };
-    res.json(answer);
+  };
+}
+
+/**
+ * Adds `POST /predict`. (request-listener.ts answers the plain case, a JSON body with a
+ * `Content-Length` and no `Content-Encoding`, before Express; this route answers the others.)
+ *
+ * @example
+ * ```ts
+ * addPredictionRoutes(app, context);
+ * ```
+ */
+export function addPredictionRoutes(app: Application, context: AppContext): void {
+  const answerPrediction = createPredictionAnswerer(context);
+  const rawBody = express.raw({ type: () => true, limit: context.config.maxBody });
+  app.post("/predict", rawBody, async (req, res) => {
+    res.json(await answerPrediction(req, req.body, req.query as Record<string, unknown>));
   });
   allowOnly(app, "/predict", ["POST"]);
 }

@@ -26,8 +26,28 @@ export const QUERY_PARAMETERS: Readonly<Record<string, readonly string[]>> = Obj
 });
 
 /**
- * A middleware that answers 400 `INVALID_PARAMETER_VALUE` when the query string has a parameter
- * not in `names`, naming it and what the route takes.
+ * A check that throws 400 `INVALID_PARAMETER_VALUE` when a parsed query (Express's: Node's
+ * `querystring.parse`) has a parameter not in `names`, naming it and what the route takes.
+ *
+ * @example
+ * ```ts
+ * const check = queryCheck("/predict", ["model"]);
+ * check({ model: "bert" });      // fine
+ * check({ token: "abc" });       // throws: unknown query parameter "token"; /predict takes only ?model=
+ * ```
+ */
+export function queryCheck(route: string, names: readonly string[]): (query: Readonly<Record<string, unknown>>) => void {
+  const allowed = new Set(names);
+  const takes = names.length ? `takes only ${names.map((n) => `?${n}=`).join(", ")}` : "takes no query parameters";
+  return (query) => {
+    for (const key in query) {
+      if (!allowed.has(key)) throw new ServiceError("INVALID_PARAMETER_VALUE", `unknown query parameter ${JSON.stringify(key.slice(0, 64))}; ${route} ${takes}`);
+    }
+  };
+}
+
+/**
+ * A middleware that runs {@link queryCheck} on the request's query.
  *
  * @example
  * ```ts
@@ -35,11 +55,9 @@ export const QUERY_PARAMETERS: Readonly<Record<string, readonly string[]>> = Obj
  * ```
  */
 export function allowQuery(route: string, names: readonly string[]): RequestHandler {
-  const allowed = new Set(names);
-  const takes = names.length ? `takes only ${names.map((n) => `?${n}=`).join(", ")}` : "takes no query parameters";
+  const check = queryCheck(route, names);
   return (req, _res, next) => {
-    const unknown = Object.keys(req.query).find((key) => !allowed.has(key));
-    if (unknown !== undefined) throw new ServiceError("INVALID_PARAMETER_VALUE", `unknown query parameter ${JSON.stringify(unknown.slice(0, 64))}; ${route} ${takes}`);
+    check(req.query as Record<string, unknown>);
     next();
   };
 }

@@ -1,11 +1,12 @@
 /**
- * Request bodies: read as bytes by `express.raw` (with the `MAX_BODY` limit, so an oversized body
- * is a 413 before anything is parsed), then checked here: the media type, a UTF-8 charset, strict
- * UTF-8 decoding (invalid bytes are an error, not U+FFFD), and JSON.
+ * Request bodies: read as bytes (by `express.raw`, or by raw-body in the `/predict` lane of
+ * request-listener.ts, with the `MAX_BODY` limit, so an oversized body is a 413 before anything is
+ * parsed), then checked here: the media type, a UTF-8 charset, strict UTF-8 decoding (invalid
+ * bytes are an error, not U+FFFD), and JSON.
  *
  * @module
  */
-import type { Request } from "express";
+import type { IncomingMessage } from "node:http";
 import { ServiceError } from "./service-error.js";
 
 /** A parsed `Content-Type`: the media type (lower case) and its parameters (names lower case). */
@@ -61,18 +62,18 @@ function contentTypeError(rules: BodyRules, message: string): ServiceError {
 }
 
 /**
- * The request's body as text, after checking its media type and charset, decoded as strict
- * UTF-8. Returns the media type too (for routes that take more than one).
+ * A request's body as text, after checking its media type (the request's `Content-Type`) and
+ * charset, decoded as strict UTF-8. Returns the media type too (for routes that take more than one).
  *
  * @throws {ServiceError} 400/415 for a wrong content type, 400 for a missing body or invalid UTF-8.
  *
  * @example
  * ```ts
- * const { text, mediaType } = readText(req, { accept: ["application/json"], wrongTypeStatus: 400 });
+ * const { text, mediaType } = readText(req, req.body, { accept: ["application/json"], wrongTypeStatus: 400 });
  * ```
  */
-export function readText(req: Request, rules: BodyRules): { text: string; mediaType: MediaType } {
-  const header = req.get("content-type");
+export function readText(req: IncomingMessage, body: unknown, rules: BodyRules): { text: string; mediaType: MediaType } {
+  const header = req.headers["content-type"];
   const mediaType = parseMediaType(header);
   const accepted = rules.accept.join(" or ");
   if (!mediaType) {
@@ -88,7 +89,6 @@ export function readText(req: Request, rules: BodyRules): { text: string; mediaT
       throw contentTypeError(rules, `Content-Type parameter ${JSON.stringify(key.slice(0, 40))} is not supported`);
     }
   }
-  const body = req.body;
   if (!Buffer.isBuffer(body) || body.length === 0) {
     throw new ServiceError(rules.wrongTypeStatus === 415 ? "BAD_REQUEST" : "INVALID_PARAMETER_VALUE", "request body is empty");
   }
@@ -124,10 +124,10 @@ export function parseJson(text: string, code: "INVALID_PARAMETER_VALUE" | "BAD_R
  *
  * @example
  * ```ts
- * if (hasBody(req)) body = parseJson(readText(req, rules).text);
+ * if (hasBody(req)) body = parseJson(readText(req, req.body, rules).text);
  * ```
  */
-export function hasBody(req: Request): boolean {
+export function hasBody(req: IncomingMessage): boolean {
   const length = req.headers["content-length"];
   return req.headers["transfer-encoding"] !== undefined || (length !== undefined && length !== "0");
 }

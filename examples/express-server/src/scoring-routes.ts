@@ -32,7 +32,7 @@ export function addScoringRoutes(app: Application, context: AppContext): void {
     res.type("text/plain").send(context.version);
   });
   app.post("/invocations", rawBody, async (req, res) => {
-    const { text, mediaType } = readText(req, { accept: ["application/json", "text/csv"], wrongTypeStatus: 415, onlyCharset: true });
+    const { text, mediaType } = readText(req, req.body, { accept: ["application/json", "text/csv"], wrongTypeStatus: 415, onlyCharset: true });
     const texts = mediaType.type === "text/csv" ? textsFromCsv(text, config) : textsFromScoringJson(parseJson(text, "BAD_REQUEST"), config);
     const served = servedModelFor(context, "tfidf");
     const predictions = await predict(served.model, texts);

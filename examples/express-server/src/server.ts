@@ -13,7 +13,7 @@ import { randomUUID } from "node:crypto";
 import { hasErrorCode } from "senti-mlops";
 import { resolveModelVersion } from "senti-mlops/models";
 import { createTracking, type Tracking } from "senti-mlops/tracking";
-import { createApp } from "./app.js";
+import { createRequestListener } from "./request-listener.js";
 import type { AppContext } from "./app-context.js";
 import { redactUri, type ServiceConfig } from "./config.js";
 import { applyHttpLimits } from "./http-limits.js";
@@ -181,7 +181,7 @@ export async function createServer(config: ServiceConfig, options: ServerOptions
   };
   // Timed-out requests are looked for every second (Node's default is 30 s, which would let a slow
   // body outlive BODY_TIMEOUT_MS by that much).
-  const http = createHttpServer({ keepAliveTimeout: 5_000, connectionsCheckingInterval: 1_000 }, createApp(context));
+  const http = createHttpServer({ keepAliveTimeout: 5_000, connectionsCheckingInterval: 1_000 }, createRequestListener(context));
   http.maxHeadersCount = 100;
   applyHttpLimits(http, config);
   // Malformed HTTP (bad method, bad header, oversized headers) never reaches Express: answer it as JSON too.

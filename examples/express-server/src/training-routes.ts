@@ -28,7 +28,7 @@ export function addTrainingRoutes(app: Application, context: AppContext): void {
     if (!config.trainData) throw new ServiceError("PERMISSION_DENIED", "training is disabled: set TRAIN_DATA to a text,label CSV to enable POST /train_model");
     let promotionPolicy: "if-better" | "always" | "never" | undefined;
     if (hasBody(req)) {
-      const { text } = readText(req, { accept: ["application/json"], wrongTypeStatus: 400 });
+      const { text } = readText(req, req.body, { accept: ["application/json"], wrongTypeStatus: 400 });
       promotionPolicy = parseOrThrow(trainRequestSchema, parseJson(text)).promotion_policy;
     }
     const job = await jobs.start({ promotionPolicy });
