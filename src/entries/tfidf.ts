@@ -17,8 +17,10 @@ export type { TrainTfidfOptions, TrainTfidfResult, TrainProgress } from "../tfid
 export type { TrainingDatasets, TrainingDatasetInfo } from "../tfidf/train-datasets.js";
 export { TfidfModel } from "../tfidf/model.js";
 export type { TfidfModelInfo } from "../tfidf/model.js";
-export { TfidfVectorizer, createTfidfFitter, createFitter } from "../tfidf/vectorizer.js";
-export type { TfidfVectorizerState, TfidfFitter, FitterCounts, RowVisitor } from "../tfidf/vectorizer.js";
+export { TfidfVectorizer } from "../tfidf/vectorizer.js";
+export type { TfidfVectorizerState, RowVisitor } from "../tfidf/vectorizer.js";
+export { createFitter, createTfidfFitter, fitTfidfVectorizer } from "../tfidf/vectorizer-fit.js";
+export type { FitterCounts, TfidfFitter } from "../tfidf/vectorizer-fit.js";
 export { LogisticRegression } from "../tfidf/logistic-regression.js";
 export type { LogisticRegressionState } from "../tfidf/logistic-regression.js";
 export { fitLogisticRegression } from "../tfidf/fit-logistic-regression.js";

@@ -4,7 +4,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import type { ResolvedVectorizerOptions } from "../tfidf/options.js";
-import { createFitter } from "../tfidf/vectorizer.js";
+import { createFitter } from "../tfidf/vectorizer-fit.js";
 
 parentPort!.on("message", (message: { options: ResolvedVectorizerOptions; texts: string[] }) => {
   try {

@@ -8,7 +8,7 @@ import { availableParallelism } from "node:os";
 import { SentiMlopsError } from "../errors.js";
 import type { ResolvedVectorizerOptions } from "../tfidf/options.js";
 import type { TfidfParallelism } from "../tfidf/parallel.js";
-import type { FitterCounts } from "../tfidf/vectorizer.js";
+import type { FitterCounts } from "../tfidf/vectorizer-fit.js";
 import { createWorkerLoss } from "./worker-loss.js";
 import { startWorker } from "./worker-script.js";
 

@@ -73,12 +73,31 @@ export class LogisticRegression implements LogisticRegressionState {
 
   /**
    * Writes the class probabilities of one sparse row into `out[at .. at+classes)`.
+   *
+   * `weights`, `stride` and `offset` let a caller pass the coefficients interleaved with its own
+   * per-feature numbers: feature j's weights are `weights[j * stride + offset ..]` (one for two
+   * classes, `classes` otherwise); by default `coef` itself.
+   *
+   * @example
+   * ```ts
+   * const out = new Float64Array(2);
+   * classifier.probabilitiesOfRow(Int32Array.of(0, 2), Float64Array.of(0.6, 0.8), 0, 2, out, 0);
+   * ```
    */
-  probabilitiesOfRow(indices: Int32Array, data: Float64Array, start: number, end: number, out: Float64Array, at: number): void {
-    const coef = this.coef;
+  probabilitiesOfRow(
+    indices: Int32Array,
+    data: Float64Array,
+    start: number,
+    end: number,
+    out: Float64Array,
+    at: number,
+    weights: Float64Array = this.coef,
+    stride: number = this.classes === 2 ? 1 : this.classes,
+    offset = 0,
+  ): void {
     if (this.classes === 2) {
       let z = this.intercept[0]!;
-      for (let k = start; k < end; k++) z += data[k]! * coef[indices[k]!]!;
+      for (let k = start; k < end; k++) z += data[k]! * weights[indices[k]! * stride + offset]!;
       const p = sigmoid(z);
       out[at] = 1 - p;
       out[at + 1] = p;
@@ -89,8 +108,8 @@ export class LogisticRegression implements LogisticRegressionState {
     for (let c = 0; c < width; c++) out[at + c] = this.intercept[c]!;
     for (let k = start; k < end; k++) {
       const v = data[k]!;
-      const base = indices[k]! * width;
-      for (let c = 0; c < width; c++) out[at + c]! += v * coef[base + c]!;
+      const base = indices[k]! * stride + offset;
+      for (let c = 0; c < width; c++) out[at + c]! += v * weights[base + c]!;
     }
     for (let c = 0; c < width; c++) if (out[at + c]! > max) max = out[at + c]!;
     let sum = 0;

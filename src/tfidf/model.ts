@@ -75,10 +75,44 @@ export class TfidfModel implements SentimentModel {
   probabilities(texts: readonly string[]): Float64Array {
     const k = this.labels.length;
     const out = new Float64Array(texts.length * k);
-    this.vectorizer.forEachRow(texts, (row, indices, data, length) => {
-      this.classifier.probabilitiesOfRow(indices, data, 0, length, out, row * k);
-    });
+    const interleaved = this.#interleaved();
+    if (!interleaved) {
+      this.vectorizer.forEachRow(texts, (row, indices, data, length) => {
+        this.classifier.probabilitiesOfRow(indices, data, 0, length, out, row * k);
+      });
+      return out;
+    }
+    const stride = interleaved.length / this.vectorizer.size;
+    this.vectorizer.forEachRow(
+      texts,
+      (row, indices, data, length) => this.classifier.probabilitiesOfRow(indices, data, 0, length, out, row * k, interleaved, stride, 1),
+      interleaved,
+      stride,
+    );
     return out;
+  }
+
+  #interleavedWeights: Float64Array | null | undefined;
+
+  /**
+   * Each feature's idf followed by its weights, `[idf, w…]` per feature, built at the first
+   * prediction (null without idf). A row's idf and weight lookups then share a cache line: for
+   * bigram vocabularies (megabytes per array) they missed the CPU's caches separately, ~20% of a
+   * review's prediction time. Costs one more copy of the weights and idf in memory.
+   */
+  #interleaved(): Float64Array | null {
+    if (this.#interleavedWeights !== undefined) return this.#interleavedWeights;
+    const idf = this.vectorizer.idf;
+    if (!idf) return (this.#interleavedWeights = null);
+    const width = this.classifier.classes === 2 ? 1 : this.classifier.classes;
+    const coef = this.classifier.coef;
+    const stride = 1 + width;
+    const out = new Float64Array(idf.length * stride);
+    for (let j = 0; j < idf.length; j++) {
+      out[j * stride] = idf[j]!;
+      for (let c = 0; c < width; c++) out[j * stride + 1 + c] = coef[j * width + c]!;
+    }
+    return (this.#interleavedWeights = out);
   }
 
   /** Class probabilities of each text: one row of `labels.length` numbers per text. */

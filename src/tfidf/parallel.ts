@@ -6,7 +6,7 @@
  */
 import type { BinomialProblem } from "./kernels.js";
 import type { ResolvedVectorizerOptions } from "./options.js";
-import type { FitterCounts } from "./vectorizer.js";
+import type { FitterCounts } from "./vectorizer-fit.js";
 
 /**
  * Evaluates the binomial loss of a fixed problem over several threads.

@@ -15,7 +15,8 @@ import { resolveClassifierOptions, type ResolvedClassifierOptions } from "./opti
 import type { ParallelLossFactory, TfidfParallelism } from "./parallel.js";
 import type { TrainProgress, TrainTfidfOptions } from "./train.js";
 import { LabelTally, collectExamples, indexLabels, readExamples, type ExampleRecorder, type TrainingLabels } from "./train-intake.js";
-import { createTfidfFitter, type TfidfFitter, type TfidfVectorizer } from "./vectorizer.js";
+import type { TfidfVectorizer } from "./vectorizer.js";
+import { createTfidfFitter, type TfidfFitter } from "./vectorizer-fit.js";
 
 /** Below this many documents, counting stays on one thread (a worker costs more than it saves). */
 const PARALLEL_MIN_DOCUMENTS = 4096;

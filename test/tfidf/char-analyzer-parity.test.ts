@@ -14,6 +14,7 @@ import { describe, expect, it } from "vitest";
 import { hasErrorCode } from "../../src/index.js";
 import {
   TfidfVectorizer,
+  fitTfidfVectorizer,
   createTfidfFitter,
   decodeTfidfModel,
   encodeTfidfModel,
@@ -59,7 +60,7 @@ function writeCsv(texts: readonly string[]): string {
  */
 function untied(texts: readonly string[], options: TfidfVectorizerOptions): TfidfVectorizerOptions {
   if (options.maxFeatures == null) return options;
-  const { matrix } = TfidfVectorizer.fit(texts, { ...options, maxFeatures: null, useIdf: false, sublinearTf: false, norm: null });
+  const { matrix } = fitTfidfVectorizer(texts, { ...options, maxFeatures: null, useIdf: false, sublinearTf: false, norm: null });
   const tfs = new Float64Array(matrix.cols);
   for (let k = 0; k < matrix.indices.length; k++) tfs[matrix.indices[k]!]! += matrix.data[k]!;
   const sorted = Array.from(tfs).sort((a, b) => b - a);
@@ -73,7 +74,7 @@ async function checkParity(texts: readonly string[], requested: TfidfVectorizerO
   const theirs = await sklearnVectorize(csv, options, mkdtempSync(join(tmpdir(), "senti-sk-")));
   // The texts as the peer read them (csv-parse and Python's csv agree on quoted fields).
   expect(readRows(csv).map((r) => r.text)).toEqual(texts);
-  const { vectorizer, matrix } = TfidfVectorizer.fit(texts, options);
+  const { vectorizer, matrix } = fitTfidfVectorizer(texts, options);
   const first = firstDifference(vectorizer.vocabulary, theirs.vocabulary);
   expect(first === -1 ? null : [first, vectorizer.vocabulary[first], theirs.vocabulary[first]], "first differing term").toBeNull();
   expect(compareMatrices(matrix, theirs.matrix)).toBeLessThanOrEqual(1e-6);
@@ -185,7 +186,7 @@ describe("char analyzers downstream", () => {
   }
 
   it("forEachRow gives transform's rows, for unseen texts too", () => {
-    const { vectorizer } = TfidfVectorizer.fit(texts.slice(0, 1000), { analyzer: "char_wb", ngramRange: [2, 4] });
+    const { vectorizer } = fitTfidfVectorizer(texts.slice(0, 1000), { analyzer: "char_wb", ngramRange: [2, 4] });
     const unseen = [...texts.slice(5000, 5050), "", "   ", "zzzz 😀 qqq", "\u{1d400}\u{1d401}"];
     const matrix = vectorizer.transform(unseen);
     vectorizer.forEachRow(unseen, (r, indices, data, length) => {

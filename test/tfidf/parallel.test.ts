@@ -8,7 +8,7 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { createWorkerLoss } from "../../src/node/worker-loss.js";
 import { binomialLoss } from "../../src/tfidf/kernels.js";
-import { createTfidfFitter, TfidfVectorizer, trainTfidf, type TfidfVectorizerOptions } from "../../src/entries/tfidf.js";
+import { createTfidfFitter, fitTfidfVectorizer, trainTfidf, type TfidfVectorizerOptions } from "../../src/entries/tfidf.js";
 import { distFile } from "../helpers/dist.js";
 import { dataFile } from "../peers/sklearn.js";
 
@@ -49,7 +49,7 @@ describe("counting in shares", () => {
 
 describe("parallel loss", () => {
   it("evaluates the same loss and gradient as one thread", () => {
-    const { matrix } = TfidfVectorizer.fit(rows.map((r) => r.text), { ngramRange: [1, 2] });
+    const { matrix } = fitTfidfVectorizer(rows.map((r) => r.text), { ngramRange: [1, 2] });
     const problem = { ...matrix, y: Int32Array.from(rows, (r) => r.label), weight: new Float64Array(rows.length).fill(1.5) };
     const params = Float64Array.from({ length: matrix.cols + 1 }, (_, i) => Math.sin(i) / 10);
     const one = new Float64Array(matrix.cols + 1);
@@ -72,7 +72,7 @@ describe("parallel loss", () => {
   });
 
   it("answers hundreds of back-to-back evaluations (no lost wake-ups)", () => {
-    const { matrix } = TfidfVectorizer.fit(rows.slice(0, 2000).map((r) => r.text));
+    const { matrix } = fitTfidfVectorizer(rows.slice(0, 2000).map((r) => r.text));
     const problem = { ...matrix, y: Int32Array.from(rows.slice(0, 2000), (r) => r.label), weight: new Float64Array(2000).fill(1) };
     const params = new Float64Array(matrix.cols + 1).fill(0.01);
     const expected = binomialLoss(problem, params, 0, new Float64Array(matrix.cols + 1)).loss;

@@ -11,7 +11,7 @@ import { parse } from "csv-parse/sync";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
   PUNCTUATION_TOKENS,
-  TfidfVectorizer,
+  fitTfidfVectorizer,
   resolveVectorizerOptions,
   trainTfidf,
   type CsrMatrix,
@@ -124,7 +124,7 @@ const BEST_VECTORIZER: TfidfVectorizerOptions = { ngramRange: [1, 3], minDf: 2, 
 async function checkParity(csv: string, options: TfidfVectorizerOptions): Promise<void> {
   const theirs = await sklearnWithPattern(csv, options);
   const texts = readRows(csv).map((r) => r.text);
-  const { vectorizer, matrix } = TfidfVectorizer.fit(texts, { ...options, tokenPattern: PUNCTUATION_TOKENS });
+  const { vectorizer, matrix } = fitTfidfVectorizer(texts, { ...options, tokenPattern: PUNCTUATION_TOKENS });
   expect(vectorizer.vocabulary.length).toBe(theirs.vocabulary.length);
   const first = firstDifference(vectorizer.vocabulary, theirs.vocabulary);
   expect(first === -1 ? null : [first, vectorizer.vocabulary[first], theirs.vocabulary[first]]).toBeNull();

@@ -10,7 +10,7 @@ import { evaluatePredictions } from "../../src/tfidf/train-evaluate.js";
 import { checkAborted, classWeightsFor, countDocuments, fitTfidf } from "../../src/tfidf/train-fit.js";
 import { collectExamples, indexLabels, readValidation } from "../../src/tfidf/train-intake.js";
 import { logTraining, trainingParams } from "../../src/tfidf/train-log.js";
-import { createTfidfFitter } from "../../src/tfidf/vectorizer.js";
+import { createTfidfFitter } from "../../src/tfidf/vectorizer-fit.js";
 
 const corpus = [
   { text: "a great and wonderful film", label: 1 },

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { TfidfVectorizer, type CsrMatrix, type TfidfVectorizerOptions } from "../../src/entries/tfidf.js";
+import { fitTfidfVectorizer, type CsrMatrix, type TfidfVectorizerOptions } from "../../src/entries/tfidf.js";
 import { dataFile, sklearnVectorize } from "../peers/sklearn.js";
 
 const readTexts = (csv: string): string[] =>
@@ -35,7 +35,7 @@ function compareMatrices(ours: CsrMatrix, theirs: CsrMatrix): number {
 async function checkParity(csv: string, options: TfidfVectorizerOptions): Promise<void> {
   const outdir = mkdtempSync(join(tmpdir(), "senti-sk-"));
   const [theirs, texts] = await Promise.all([sklearnVectorize(csv, options, outdir), Promise.resolve(readTexts(csv))]);
-  const { vectorizer, matrix } = TfidfVectorizer.fit(texts, options);
+  const { vectorizer, matrix } = fitTfidfVectorizer(texts, options);
   expect(vectorizer.vocabulary.length).toBe(theirs.vocabulary.length);
   const firstTerm = firstDifference(
     vectorizer.vocabulary.map((_, i) => (vectorizer.vocabulary[i] === theirs.vocabulary[i] ? 0 : 1)),
