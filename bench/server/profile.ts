@@ -10,7 +10,9 @@
  *    LOG_LEVEL=warn (no per-request line), each a fresh process.
  * 2. A CPU profile (`node --cpu-prof`) of the service during the measured load only (samples
  *    outside the load window are dropped). Each sample is charged to one part: `predict()` of
- *    senti-mlops when it is on the stack; else the innermost frame of a known package (pino /
+ *    senti-mlops when it is on the stack; else Node's HTTP/socket internals when they come before
+ *    any package frame (a response's write and its system call, whoever called res.end()); else
+ *    the innermost frame of a known package (pino /
  *    pino-http = logging, prom-client = metrics, zod = validation, express and its body parsing,
  *    the service's own code); else Node's HTTP/socket internals; garbage collection apart. CPU per
  *    request = share × the server's CPU seconds / responses (the profiler itself costs some).
@@ -84,6 +86,9 @@ const PARTS: [RegExp, string][] = [
   [/senti-mlops\/dist\/|\/work\/main\/dist\//, "senti-mlops outside predict()"],
 ];
 
+const NODE_HTTP = /^node:(_http_\w+|net|internal\/stream_base_commons|internal\/streams\/\w+)$/;
+const NODE_HTTP_PART = "Node HTTP, sockets, timers (Node's frames, or no package frame, on the stack)";
+
 function attribute(profile: CpuProfile, from: number, to: number): { counts: Map<string, number>; total: number } {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -104,6 +109,12 @@ function attribute(profile: CpuProfile, from: number, to: number): { counts: Map
     if (!part && stack.some((n) => n.callFrame.functionName === "predict" && /senti-mlops\/dist\/|\/work\/main\/dist\//.test(n.callFrame.url))) part = "model: senti-mlops predict()";
     if (!part) {
       for (const n of stack) {
+        // Node's HTTP response and socket writes (and their system calls) are Node's, whichever
+        // code called res.end(): the service's lane answers with res.end() itself.
+        if (NODE_HTTP.test(n.callFrame.url)) {
+          part = NODE_HTTP_PART;
+          break;
+        }
         const hit = PARTS.find(([re]) => re.test(n.callFrame.url));
         if (hit) {
           part = hit[1];
@@ -111,7 +122,7 @@ function attribute(profile: CpuProfile, from: number, to: number): { counts: Map
         }
       }
     }
-    part ??= "Node HTTP, sockets, timers (no package frame on the stack)";
+    part ??= NODE_HTTP_PART;
     counts.set(part, (counts.get(part) ?? 0) + 1);
   }
   return { counts, total };

@@ -201,7 +201,7 @@ async function main(): Promise<void> {
             "happens to hold most of the connections, the other idles (server CPU near 1 core in the table): this row varies from run to run.",
         ]
       : []),
-    "- Ours: `node examples/express-server/dist/main.js` with its defaults (request validation with zod, pino logging one JSON line per request to a file, prom-client " +
+    "- Ours: `node examples/express-server/dist/main.js` with its defaults (`POST /predict` answered by the service's lane before Express, request-listener.ts, for these plain JSON bodies; request validation with zod, pino logging one JSON line per request to a file, prom-client " +
       "request and prediction metrics), `MODEL_URI=models:/sentiment-tfidf@champion` from an SQLite store written by `senti-mlops train --register`; " +
       `WORKERS unset (the default: ${DEFAULT_WORKERS} node:cluster workers sharing the port, the primary handing connections out round-robin) or WORKERS=1 (one process).`,
     "- Latency is measured per response by the load generator (connect time included for Flask's per-request connections); requests/s = responses / time to the last response.",
