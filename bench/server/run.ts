@@ -169,6 +169,10 @@ async function main(): Promise<void> {
   const scaling = SIDES.includes("ours") && SIDES.includes("ours1")
     ? WORKLOADS.map((w) => `${f2(pick("ours", w, "rps") / pick("ours1", w, "rps"))}× with ${w} review${w > 1 ? "s" : ""} per request (${int(pick("ours1", w, "rps"))} → ${int(pick("ours", w, "rps"))} requests/s)`).join(", ")
     : null;
+  // Each repeat's own ratio (the i-th run of each side belong to one repeat): medians hide the spread.
+  const perRepeat = SIDES.includes("ours") && SIDES.includes("flask")
+    ? (results["ours:1"] ?? []).map((m, i) => `${f1(m.rps / results["flask:1"]![i]!.rps)}×`).join(", ")
+    : null;
   const table = [
     `### \`POST /predict\`: Express service vs Flask + scikit-learn (gunicorn)`,
     "",
@@ -188,6 +192,7 @@ async function main(): Promise<void> {
       `; ours with WORKERS=1 and WORKERS=${DEFAULT_WORKERS}, and Flask's two worker kinds, gave identical labels (checked when both ran).`,
     `- **The default row (WORKERS=${DEFAULT_WORKERS}, what \`npm start\` runs on this machine: WORKERS defaults to the number of cores) is the figure to compare with gunicorn's ${GUNICORN_WORKERS} workers** ` +
       `and the one the target is about; WORKERS=1 shows one Node process alone.` +
+      (perRepeat ? ` Each repeat's own ratio, one review per request: ${perRepeat}.` : "") +
       (scaling ? ` From 1 to ${DEFAULT_WORKERS} workers, requests/s grow ${scaling}.` : "") +
       ` The machine has ${cpus().length} cores and the load generator needs part of one at these rates (its CPU is in the table), so no side gets ${cpus().length} free cores: ` +
       "the servers and autocannon share them, which caps the multi-process figures of both sides.",
