@@ -26,6 +26,13 @@ import { TokenTable } from "./token-table.js";
  * Ids for word n-grams: a word's id comes from a {@link TokenTable}, an n-gram's from the pair
  * (id of its first n−1 words, id of its last word). For character n-grams the "words" are
  * characters and `joiner` is empty.
+ *
+ * @example
+ * ```ts
+ * const ids = new GramIds();
+ * const bigram = ids.extend(ids.word("good"), ids.word("movie"));
+ * ids.text(bigram); // "good movie"
+ * ```
  */
 export class GramIds {
   constructor(readonly joiner = " ") {}
@@ -82,13 +89,19 @@ export class GramIds {
   }
 }
 
-/** 1 + log(n) for the counts n < 256 (the same bits as computing it), for sublinear tf: weighRow gets the integer counts of countRow. */
+/** 1 + log(n) for the counts n < 256 (the same bits as computing it), for sublinear tf: weighRow gets the integer counts of RowCounter. */
 const SUBLINEAR_TF = Float64Array.from({ length: 256 }, (_, n) => log(n) + 1);
 
 /**
  * Turns one row's counts into TF-IDF values in place: binary/sublinear tf, idf, normalization. The
  * idf of column c is `idf[c * idfStride]` (a stride above 1 when the idf is interleaved with other
  * per-column numbers, see {@link TfidfVectorizer.forEachRow}).
+ *
+ * @example
+ * ```ts
+ * const data = Float64Array.of(2, 1);
+ * weighRow(Int32Array.of(0, 1), data, 0, 2, null, resolveVectorizerOptions({ sublinearTf: true })); // data: l2-normalized 1 + ln 2, 1
+ * ```
  */
 export function weighRow(
   indices: Int32Array,
@@ -119,6 +132,12 @@ export function weighRow(
  * table is a row-sized hash (slots tagged per row, so it is never cleared between rows): a review's
  * few hundred columns stay in the CPU's first-level cache, where a vocabulary-sized table
  * (megabytes for bigram vocabularies) missed it on most lookups.
+ *
+ * @example
+ * ```ts
+ * const indices = new Int32Array(4), data = new Float64Array(4);
+ * new RowCounter().count(Int32Array.of(7, 3, 7), 0, 3, indices, data, 0); // 2: indices [7, 3], data [2, 1]
+ * ```
  */
 export class RowCounter {
   /** Slots of three ints: the row tag that owns it, its column, the column's position in the row. */
@@ -153,17 +172,17 @@ export class RowCounter {
       const c = columns[k]!;
       let h = Math.imul(c, 0x9e3779b1) >>> shift;
       for (;;) {
-        const at = 3 * h;
-        if (slots[at] !== tag) {
-          slots[at] = tag;
-          slots[at + 1] = c;
-          slots[at + 2] = end;
+        const slot = 3 * h;
+        if (slots[slot] !== tag) {
+          slots[slot] = tag;
+          slots[slot + 1] = c;
+          slots[slot + 2] = end;
           indices[end] = c;
           data[end++] = 1;
           break;
         }
-        if (slots[at + 1] === c) {
-          data[slots[at + 2]!]!++;
+        if (slots[slot + 1] === c) {
+          data[slots[slot + 2]!]!++;
           break;
         }
         h = (h + 1) & mask;
@@ -188,6 +207,13 @@ interface ColumnIndex {
  * Ids are numbered so that an n-gram's id is its column (`id < features`); n-grams the vocabulary
  * holds only as prefixes of longer ones come after. A lookup per n-gram in a column table of
  * megabytes (bigram vocabularies) missed the CPU's caches most of the time on the prediction path.
+ *
+ * @example
+ * ```ts
+ * const index = FeatureIndex.fromVocabulary(["good", "good movie", "movie"], resolveVectorizerOptions({ ngramRange: [1, 2] }));
+ * const out = new IntBuffer();
+ * index.collect("Good movie", out); // out.view(): [0, 1, 2]
+ * ```
  */
 export class FeatureIndex implements ColumnIndex {
   readonly #pairs: PairTable;
