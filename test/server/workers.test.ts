@@ -31,7 +31,13 @@ describe("WORKERS=2", () => {
       /^every worker is listening$/,
     );
     // Each worker logs its own line; the primary's may come first.
-    while (s.lines.filter((l) => l.msg === "listening").length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+    // Bounded, so that a worker that never says so fails with the log instead of the test's timeout
+    // (an intermittent 120 s timeout under full-suite load left no clue which step hung).
+    const deadline = Date.now() + 60_000;
+    while (s.lines.filter((l) => l.msg === "listening").length < 2) {
+      if (Date.now() > deadline) throw new Error(`fewer than 2 workers logged "listening" within 60 s:\n${s.lines.map((l) => JSON.stringify(l)).join("\n")}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     expect(new Set(s.lines.filter((l) => l.msg === "listening").map((l) => l.pid)).size).toBe(2);
 
     // Two connections at once: whichever worker gets the second request answers 409.
