@@ -13,7 +13,7 @@ import {
   post,
   startTestServer,
   tempDir,
-  waitForJob,
+  trainChampion,
   writeTrainingCsv,
   type OpenApiChecker,
   type TestServer,
@@ -51,10 +51,7 @@ beforeAll(async () => {
   empty = await startTestServer();
   doc = (await (await fetch(`${t.url}/openapi.json`)).json()) as Record<string, unknown>;
   api = createOpenApiChecker(doc);
-  const started = await post(`${t.url}/train_model`, "", { authorization: `Bearer ${TOKEN}`, "content-type": "" });
-  expect(started.status).toBe(202);
-  const job = await waitForJob(t.url, ((await started.json()) as { job_id: string }).job_id);
-  expect(job.status, JSON.stringify(job.error)).toBe("succeeded");
+  await trainChampion(t.url);
 });
 
 afterAll(async () => {

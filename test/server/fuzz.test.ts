@@ -11,7 +11,7 @@
  */
 import { connect } from "node:net";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { TOKEN, post, startTestServer, tempDir, waitForJob, writeTrainingCsv, type TestServer } from "./helpers.js";
+import { TOKEN, post, startTestServer, tempDir, trainChampion, writeTrainingCsv, type TestServer } from "./helpers.js";
 
 const MAX_BODY = 256 * 1024;
 let t: TestServer;
@@ -234,8 +234,7 @@ beforeAll(async () => {
   const dir = tempDir();
   t = await startTestServer({ API_TOKEN: TOKEN, TRAIN_DATA: writeTrainingCsv(dir, 1000), MAX_BODY: String(MAX_BODY), LOG_LEVEL: "error" });
   port = t.server.port;
-  const started = await post(`${t.url}/train_model`, "", { authorization: `Bearer ${TOKEN}`, "content-type": "" });
-  expect((await waitForJob(t.url, ((await started.json()) as { job_id: string }).job_id)).status).toBe("succeeded");
+  await trainChampion(t.url);
 });
 
 afterAll(async () => {

@@ -120,6 +120,19 @@ export interface JobView {
   examples: { train: number; validation: number } | null;
 }
 
+/**
+ * Starts a training job on the service at `url` (no body: its default promotion policy), checks
+ * it is accepted (202) and waits until it has succeeded; returns the job. The set-up of suites that
+ * need a champion trained by the service itself.
+ */
+export async function trainChampion(url: string): Promise<JobView> {
+  const started = await post(`${url}/train_model`, "", { authorization: `Bearer ${TOKEN}`, "content-type": "" });
+  expect(started.status).toBe(202);
+  const job = await waitForJob(url, ((await started.json()) as { job_id: string }).job_id);
+  expect(job.status, JSON.stringify(job.error)).toBe("succeeded");
+  return job;
+}
+
 /** Polls a training job until it has finished (no wall-clock assertions: the test timeout bounds it). */
 export async function waitForJob(url: string, jobId: string, token = TOKEN): Promise<JobView> {
   for (;;) {

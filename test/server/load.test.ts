@@ -7,15 +7,14 @@
  */
 import autocannon from "autocannon";
 import { afterAll, beforeAll, expect, test } from "vitest";
-import { TOKEN, post, startTestServer, tempDir, waitForJob, writeTrainingCsv, type TestServer } from "./helpers.js";
+import { TOKEN, startTestServer, tempDir, trainChampion, writeTrainingCsv, type TestServer } from "./helpers.js";
 
 let t: TestServer;
 
 beforeAll(async () => {
   const dir = tempDir();
   t = await startTestServer({ API_TOKEN: TOKEN, TRAIN_DATA: writeTrainingCsv(dir, 2000), LOG_LEVEL: "warn" });
-  const started = await post(`${t.url}/train_model`, "", { authorization: `Bearer ${TOKEN}`, "content-type": "" });
-  expect((await waitForJob(t.url, ((await started.json()) as { job_id: string }).job_id)).status).toBe("succeeded");
+  await trainChampion(t.url);
 });
 
 afterAll(async () => {

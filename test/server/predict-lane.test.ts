@@ -12,7 +12,7 @@ import { request } from "node:http";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { inPredictLane } from "../../examples/express-server/src/request-listener.js";
-import { TOKEN, post, startTestServer, tempDir, waitForJob, writeTrainingCsv, type TestServer } from "./helpers.js";
+import { TOKEN, startTestServer, tempDir, trainChampion, writeTrainingCsv, type TestServer } from "./helpers.js";
 
 const MAX_BODY = 4096;
 let t: TestServer;
@@ -20,10 +20,7 @@ let t: TestServer;
 beforeAll(async () => {
   const dir = tempDir();
   t = await startTestServer({ API_TOKEN: TOKEN, TRAIN_DATA: writeTrainingCsv(dir, 2000), MAX_REVIEWS: "8", MAX_REVIEW_CHARS: "300", MAX_BODY: String(MAX_BODY) });
-  const started = await post(`${t.url}/train_model`, "", { authorization: `Bearer ${TOKEN}`, "content-type": "" });
-  expect(started.status).toBe(202);
-  const job = await waitForJob(t.url, ((await started.json()) as { job_id: string }).job_id);
-  expect(job.status, JSON.stringify(job.error)).toBe("succeeded");
+  await trainChampion(t.url);
 });
 
 afterAll(async () => {
